@@ -1,0 +1,52 @@
+# Clientele: `make run` starts the product, `make test` runs every test.
+# Both install whatever is missing first (scripts/setup.sh).
+SHELL := /bin/bash
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+CHROMEDRIVER ?= $(shell command -v chromedriver)
+export CHROMEDRIVER
+SERVER_BIN := $(CARGO_TARGET_DIR)/debug/clientele-server
+
+.PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-wasm test-e2e bench
+
+setup:
+	@bash scripts/setup.sh
+
+## The product: build the app, then serve it and the API from one process.
+run: dist
+	cargo run --release -p clientele-server -- --dist dist
+
+## Development: the server, plus `trunk serve` with its /api proxy.
+dev: setup
+	@bash scripts/dev.sh
+
+dist: setup
+	trunk build --release
+
+## Every test, and the checks CI holds us to.
+test: setup check test-native test-wasm test-e2e
+
+check: fmt clippy wasm-core
+
+fmt:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p clientele-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+wasm-core:
+	cargo build -p clientele-core --target wasm32-unknown-unknown
+
+test-native:
+	cargo test --workspace --exclude clientele-e2e --exclude clientele-app
+
+test-wasm:
+	cargo test -p clientele-app --target wasm32-unknown-unknown
+
+test-e2e: dist
+	cargo build -p clientele-server
+	CLIENTELE_SERVER_BIN=$(SERVER_BIN) CLIENTELE_DIST=$(CURDIR)/dist cargo test -p clientele-e2e
+
+bench: setup
+	@bash bench/run.sh

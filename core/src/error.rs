@@ -1,0 +1,116 @@
+//! Why a rule refused a command. Each variant has a stable machine code and a
+//! plain-English message; [`ErrorKind`] says what sort of refusal it is, so
+//! the server maps errors to HTTP statuses in one place.
+
+use crate::ids::{BusinessId, UserId};
+use std::fmt;
+
+/// A command that the rules refused. Refusing changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleError {
+    /// The command was made against an older version of the client.
+    StaleVersion {
+        /// The version the caller had.
+        expected: u64,
+        /// The client's version now.
+        actual: u64,
+    },
+    /// R1: only an active client can be deactivated.
+    ClientAlreadyDeactivated,
+    /// R2: only a deactivated client can be reactivated.
+    ClientAlreadyActive,
+    /// R3: only an active business can be deactivated.
+    BusinessAlreadyDeactivated,
+    /// R4: only a deactivated business can be reactivated.
+    BusinessAlreadyActive,
+    /// R3: a business of a deactivated client cannot be deactivated on its
+    /// own; its client's deactivation already covers it.
+    ClientDeactivated,
+    /// R4: a business cannot be reactivated while its client is deactivated.
+    ReactivateClientFirst,
+    /// R1, R3: the chosen owner is not a user of the client's account.
+    OwnerNotInAccount(UserId),
+    /// The business is not part of the client's account.
+    BusinessNotFound(BusinessId),
+}
+
+/// What sort of refusal a [`RuleError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The client's current state does not allow the change: a stale version,
+    /// or the change was already made. Reload and look again.
+    Conflict,
+    /// The change is not allowed as asked, whatever the version.
+    Refused,
+    /// The command names something the client does not have.
+    NotFound,
+}
+
+impl RuleError {
+    /// A stable machine code, such as `owner_not_in_account`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleError::StaleVersion { .. } => "stale_version",
+            RuleError::ClientAlreadyDeactivated => "client_already_deactivated",
+            RuleError::ClientAlreadyActive => "client_already_active",
+            RuleError::BusinessAlreadyDeactivated => "business_already_deactivated",
+            RuleError::BusinessAlreadyActive => "business_already_active",
+            RuleError::ClientDeactivated => "client_deactivated",
+            RuleError::ReactivateClientFirst => "reactivate_client_first",
+            RuleError::OwnerNotInAccount(_) => "owner_not_in_account",
+            RuleError::BusinessNotFound(_) => "business_not_found",
+        }
+    }
+
+    /// What sort of refusal this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            RuleError::StaleVersion { .. }
+            | RuleError::ClientAlreadyDeactivated
+            | RuleError::ClientAlreadyActive
+            | RuleError::BusinessAlreadyDeactivated
+            | RuleError::BusinessAlreadyActive => ErrorKind::Conflict,
+            RuleError::ClientDeactivated
+            | RuleError::ReactivateClientFirst
+            | RuleError::OwnerNotInAccount(_) => ErrorKind::Refused,
+            RuleError::BusinessNotFound(_) => ErrorKind::NotFound,
+        }
+    }
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleError::StaleVersion { expected, actual } => write!(
+                f,
+                "This client was changed by someone else (you had version {expected}, \
+                 it is now at version {actual}). Review the current state and try again."
+            ),
+            RuleError::ClientAlreadyDeactivated => {
+                f.write_str("This client is already deactivated.")
+            }
+            RuleError::ClientAlreadyActive => f.write_str("This client is already active."),
+            RuleError::BusinessAlreadyDeactivated => {
+                f.write_str("This business is already deactivated.")
+            }
+            RuleError::BusinessAlreadyActive => f.write_str("This business is already active."),
+            RuleError::ClientDeactivated => f.write_str(
+                "This client is deactivated, so all of its businesses are already deactivated.",
+            ),
+            RuleError::ReactivateClientFirst => f.write_str(
+                "This client is deactivated. Reactivate the client first; \
+                 that reactivates all of its businesses.",
+            ),
+            RuleError::OwnerNotInAccount(user) => write!(
+                f,
+                "User {user} is not a user of this client's account. \
+                 Choose one of the account's users as the new owner."
+            ),
+            RuleError::BusinessNotFound(business) => {
+                write!(f, "Business {business} is not part of this client's account.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}

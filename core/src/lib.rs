@@ -1,0 +1,27 @@
+//! Clientele's domain: Solo clients, their businesses and users, and the
+//! rules for deactivating and reactivating them.
+//!
+//! This crate is pure. It does no I/O, reads no clock and makes no ids: the
+//! caller passes them in. Both the app (optimistically) and the server
+//! (authoritatively) run the same functions, so every rule lives here once.
+//!
+//! A change is a function of state and command:
+//! [`decide`] checks a [`Command`] against a [`Client`] and returns the
+//! [`Event`]s it causes or a [`RuleError`]; [`apply`] folds an event into the
+//! client; [`execute`] does both and raises the version.
+#![deny(missing_docs)]
+
+mod error;
+mod ids;
+mod implications;
+mod model;
+mod rules;
+
+pub use error::{ErrorKind, RuleError};
+pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, UserId};
+pub use implications::{eligible_owners, implications, Implications, Target};
+pub use model::{
+    Business, Client, ClientUser, Document, Extraction, NotExtractedReason, Practice, Role,
+    Status, Timestamp,
+};
+pub use rules::{apply, decide, execute, extraction_for_new_document, Command, Event};

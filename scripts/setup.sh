@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One idempotent set-up for Clientele: installs whatever `make run` and
+# `make test` need and is missing, and does nothing else. A second run only
+# checks, so it finishes in seconds.
+set -euo pipefail
+
+TRUNK_VERSION="0.21.14"
+# The CLI must equal the `wasm-bindgen` crate pinned in Cargo.toml, or trunk
+# tries to download its own copy, which fails without internet.
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$(dirname "$0")/../Cargo.toml")"
+: "${WASM_BINDGEN_VERSION:?could not read the pinned wasm-bindgen version from Cargo.toml}"
+
+say() { printf 'setup: %s\n' "$*"; }
+
+# rust-toolchain.toml names the toolchain and target; RUSTUP_AUTO_INSTALL=0
+# means nothing is fetched implicitly, so ask for the target explicitly.
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+missing_debs=()
+command -v chromium >/dev/null || missing_debs+=(chromium)
+command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
+command -v wasm-opt >/dev/null || missing_debs+=(binaryen)
+if ((${#missing_debs[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing_debs[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+  else
+    say "missing Debian packages: ${missing_debs[*]}"
+    say "install them with: sudo apt-get install ${missing_debs[*]}"
+    exit 1
+  fi
+fi
+
+installed_version() { "$1" --version 2>/dev/null | awk '{print $2}'; }
+
+if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: one of its locked dependencies is missing from the registry.
+  cargo install --quiet --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (takes about 20 minutes, once)"
+  cargo install --quiet --locked --force trunk --version "$TRUNK_VERSION"
+fi
+
+say "ok"

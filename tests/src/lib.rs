@@ -1,0 +1,1 @@
+//! End-to-end tests for Clientele. Filled in by the end-to-end issue.
