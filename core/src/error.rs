@@ -107,7 +107,10 @@ impl fmt::Display for RuleError {
                  Choose one of the account's users as the new owner."
             ),
             RuleError::BusinessNotFound(business) => {
-                write!(f, "Business {business} is not part of this client's account.")
+                write!(
+                    f,
+                    "Business {business} is not part of this client's account."
+                )
             }
         }
     }

@@ -16,12 +16,13 @@ mod ids;
 mod implications;
 mod model;
 mod rules;
+pub mod wire;
 
 pub use error::{ErrorKind, RuleError};
 pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, UserId};
-pub use implications::{eligible_owners, implications, Implications, Target};
+pub use implications::{Implications, Target, eligible_owners, implications};
 pub use model::{
-    Business, Client, ClientUser, Document, Extraction, NotExtractedReason, Practice, Role,
-    Status, Timestamp,
+    Business, Client, ClientUser, Document, Extraction, NotExtractedReason, Practice, Role, Status,
+    Timestamp,
 };
-pub use rules::{apply, decide, execute, extraction_for_new_document, Command, Event};
+pub use rules::{Command, Event, apply, decide, execute, extraction_for_new_document};

@@ -115,12 +115,16 @@ impl Client {
         self.businesses.iter().find(|business| business.id == id)
     }
 
-    /// How many of the client's businesses have this status.
-    pub fn count_businesses(&self, status: Status) -> usize {
+    /// The client's businesses with this status, in their stored order.
+    pub fn businesses_with(&self, status: Status) -> impl Iterator<Item = &Business> {
         self.businesses
             .iter()
-            .filter(|business| business.status == status)
-            .count()
+            .filter(move |business| business.status == status)
+    }
+
+    /// How many of the client's businesses have this status.
+    pub fn count_businesses(&self, status: Status) -> usize {
+        self.businesses_with(status).count()
     }
 }
 

@@ -211,7 +211,10 @@ fn require_business(
         .ok_or(RuleError::BusinessNotFound(business_id))
 }
 
-fn business_mut(client: &mut Client, business_id: BusinessId) -> Option<&mut crate::model::Business> {
+fn business_mut(
+    client: &mut Client,
+    business_id: BusinessId,
+) -> Option<&mut crate::model::Business> {
     client
         .businesses
         .iter_mut()

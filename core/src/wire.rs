@@ -1,0 +1,310 @@
+//! The JSON shapes of Clientele's HTTP API (see `docs/api.md`), shared by
+//! the server, which writes them, and the app, which reads them, so the two
+//! cannot drift apart. Plain data: no rule lives here.
+
+use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
+use crate::model::{Client, Document, NotExtractedReason, Status};
+use crate::rules::Event;
+use serde::{Deserialize, Serialize};
+
+/// A user named by id and name, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    /// The user's id.
+    pub id: UserId,
+    /// The user's name.
+    pub name: String,
+}
+
+/// A business named by id and name, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessRef {
+    /// The business's id.
+    pub id: BusinessId,
+    /// The business's name.
+    pub name: String,
+}
+
+/// One row of the client list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    /// The client's id.
+    pub id: ClientId,
+    /// The client's name.
+    pub name: String,
+    /// Active or deactivated.
+    pub status: Status,
+    /// How many businesses the client has, whatever their status.
+    pub business_count: usize,
+    /// The account owner.
+    pub owner: UserRef,
+    /// When the client last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+impl ClientSummary {
+    /// The row for `client` as it is now, keeping `updated_at`.
+    pub fn refreshed(&self, client: &Client) -> ClientSummary {
+        let owner = client.user(client.owner).map_or_else(
+            || self.owner.clone(),
+            |user| UserRef {
+                id: user.id,
+                name: user.name.clone(),
+            },
+        );
+        ClientSummary {
+            id: client.id,
+            name: client.name.clone(),
+            status: client.status,
+            business_count: client.businesses.len(),
+            owner,
+            updated_at: self.updated_at.clone(),
+        }
+    }
+}
+
+/// How many clients are in each tab.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    /// Clients in the "Active clients" tab.
+    pub active: u64,
+    /// Clients in the "Deactivated clients" tab.
+    pub deactivated: u64,
+}
+
+impl StatusCounts {
+    /// The count for one tab.
+    pub fn get(&self, status: Status) -> u64 {
+        match status {
+            Status::Active => self.active,
+            Status::Deactivated => self.deactivated,
+        }
+    }
+
+    /// The counts after one client moved from `from` to `to`.
+    pub fn moved(self, from: Status, to: Status) -> StatusCounts {
+        let mut counts = self;
+        if from != to {
+            *counts.slot(from) = counts.get(from).saturating_sub(1);
+            *counts.slot(to) += 1;
+        }
+        counts
+    }
+
+    fn slot(&mut self, status: Status) -> &mut u64 {
+        match status {
+            Status::Active => &mut self.active,
+            Status::Deactivated => &mut self.deactivated,
+        }
+    }
+}
+
+/// A page of the client list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPage {
+    /// The rows on this page.
+    pub items: Vec<ClientSummary>,
+    /// How many clients match the status and search, over all pages.
+    pub total: u64,
+    /// How many clients match the search in each tab.
+    pub counts: StatusCounts,
+}
+
+/// A list answer: `{ "items": [...] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Items<T> {
+    /// The items, in the order the endpoint documents.
+    pub items: Vec<T>,
+}
+
+/// What an activity entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityAction {
+    /// R1 was applied.
+    ClientDeactivated,
+    /// R2 was applied.
+    ClientReactivated,
+    /// R3 was applied.
+    BusinessDeactivated,
+    /// R4 was applied.
+    BusinessReactivated,
+}
+
+impl ActivityAction {
+    /// The action an event records.
+    pub fn of(event: &Event) -> ActivityAction {
+        match event {
+            Event::ClientDeactivated { .. } => ActivityAction::ClientDeactivated,
+            Event::ClientReactivated => ActivityAction::ClientReactivated,
+            Event::BusinessDeactivated { .. } => ActivityAction::BusinessDeactivated,
+            Event::BusinessReactivated { .. } => ActivityAction::BusinessReactivated,
+        }
+    }
+
+    /// A short sentence for people, such as "Deactivated the client".
+    pub fn summary(self) -> &'static str {
+        match self {
+            ActivityAction::ClientDeactivated => "Deactivated the client and all of its businesses",
+            ActivityAction::ClientReactivated => "Reactivated the client and all of its businesses",
+            ActivityAction::BusinessDeactivated => "Deactivated a business",
+            ActivityAction::BusinessReactivated => "Reactivated a business",
+        }
+    }
+
+    /// The wire name, such as `client_deactivated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityAction::ClientDeactivated => "client_deactivated",
+            ActivityAction::ClientReactivated => "client_reactivated",
+            ActivityAction::BusinessDeactivated => "business_deactivated",
+            ActivityAction::BusinessReactivated => "business_reactivated",
+        }
+    }
+
+    /// Parses the wire name; anything else is `None`.
+    pub fn parse(text: &str) -> Option<ActivityAction> {
+        [
+            ActivityAction::ClientDeactivated,
+            ActivityAction::ClientReactivated,
+            ActivityAction::BusinessDeactivated,
+            ActivityAction::BusinessReactivated,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == text)
+    }
+}
+
+/// One entry of a client's activity log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEntry {
+    /// The entry's id; larger is newer.
+    pub id: u64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who made the change.
+    pub actor: String,
+    /// What was done.
+    pub action: ActivityAction,
+    /// `action` in words.
+    pub summary: String,
+    /// The business, for a business action.
+    pub business: Option<BusinessRef>,
+    /// The new owner, for a deactivation.
+    pub new_owner: Option<UserRef>,
+    /// The reason given, if any.
+    pub reason: Option<String>,
+}
+
+/// A document's extraction state on the wire, without its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractionState {
+    /// Waiting to be extracted.
+    Queued,
+    /// Extracted.
+    Extracted,
+    /// Stored, never to be extracted; see the reason.
+    NotExtracted,
+}
+
+/// A document as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    /// The document's id.
+    pub id: DocumentId,
+    /// The business it was sent to.
+    pub business_id: BusinessId,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+    /// Who added it.
+    pub added_by: String,
+    /// Its extraction state.
+    pub extraction: ExtractionState,
+    /// Why it was not extracted, if it was not.
+    pub reason: Option<NotExtractedReason>,
+    /// The reason in words.
+    pub reason_message: Option<String>,
+}
+
+impl DocumentView {
+    /// The view of `document`, with its time already formatted by the caller.
+    pub fn new(document: &Document, added_at: String) -> DocumentView {
+        use crate::model::Extraction;
+        let reason = document.extraction.reason();
+        DocumentView {
+            id: document.id,
+            business_id: document.business,
+            file_name: document.file_name.clone(),
+            added_at,
+            added_by: document.added_by.clone(),
+            extraction: match document.extraction {
+                Extraction::Queued => ExtractionState::Queued,
+                Extraction::Extracted => ExtractionState::Extracted,
+                Extraction::NotExtracted(_) => ExtractionState::NotExtracted,
+            },
+            reason,
+            reason_message: reason.map(|reason| reason.message().to_owned()),
+        }
+    }
+}
+
+/// Body of `POST /api/clients/{id}/deactivate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateClientRequest {
+    /// Who becomes account owner and admin.
+    pub new_owner_id: UserId,
+    /// The client version the change is made against.
+    pub expected_version: u64,
+    /// Why, for the activity log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Body of `POST /api/clients/{id}/businesses/{business_id}/deactivate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateBusinessRequest {
+    /// Who becomes owner and admin of the business.
+    pub new_owner_id: UserId,
+    /// The client version the change is made against.
+    pub expected_version: u64,
+}
+
+/// Body of both reactivation endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReactivateRequest {
+    /// The client version the change is made against.
+    pub expected_version: u64,
+}
+
+/// Body of `POST /api/businesses/{id}/documents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddDocumentRequest {
+    /// The uploaded file's name.
+    pub file_name: String,
+}
+
+/// The machine code and message of an error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable code, such as `owner_not_in_account`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// Every error answer: `{ "error": {...} }`, plus the current client on a 409.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+    /// The client as it is now, on a conflict, so the app can reconcile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Client>,
+}
