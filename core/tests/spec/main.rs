@@ -1,0 +1,10 @@
+//! The specification of Clientele's activation rules, as one test binary:
+//! each rule and refusal (`rules`), the wizard's text (`implications`),
+//! invariants over random command sequences (`properties`) and the shared
+//! wire shapes (`wire`).
+
+mod fixtures;
+mod implications;
+mod properties;
+mod rules;
+mod wire;
