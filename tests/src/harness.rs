@@ -1,0 +1,167 @@
+//! Starts what a test needs and stops it by process id when the test ends:
+//! `chromedriver`, the real server on port 0 with a fresh database, and one
+//! headless Chromium session per browser the test asks for.
+
+use crate::Outcome;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One test's world: a server, a driver and the browsers opened on them.
+pub struct Harness {
+    /// The server's base URL, such as `http://127.0.0.1:41234`.
+    pub url: String,
+    server: Child,
+    driver: Child,
+    driver_url: String,
+    browsers: Vec<Client>,
+    _database: tempfile::TempDir,
+    screenshots: PathBuf,
+    shots_taken: usize,
+    test_name: String,
+}
+
+impl Harness {
+    /// Starts a fresh server (demo data, fault switch on) and a driver.
+    pub async fn start(test_name: &str) -> Outcome<Harness> {
+        let database = tempfile::tempdir()?;
+        let (server, url) = start_server(&database.path().join("clientele.db"))?;
+        let (driver, driver_url) = start_driver()?;
+        let screenshots = target_dir().join("e2e-screenshots").join(test_name);
+        std::fs::create_dir_all(&screenshots)?;
+        Ok(Harness {
+            url,
+            server,
+            driver,
+            driver_url,
+            browsers: Vec::new(),
+            _database: database,
+            screenshots,
+            shots_taken: 0,
+            test_name: test_name.to_owned(),
+        })
+    }
+
+    /// Opens a new headless Chromium window on the app.
+    pub async fn open_browser(&mut self) -> Outcome<Client> {
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900",
+                ],
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("the capabilities above are an object")
+        };
+        let browser = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.driver_url)
+            .await?;
+        self.browsers.push(browser.clone());
+        Ok(browser)
+    }
+
+    /// Saves a screenshot of `browser` as the test's next numbered step.
+    pub async fn screenshot(&mut self, browser: &Client, step: &str) -> Outcome {
+        self.shots_taken += 1;
+        let png = browser.screenshot().await?;
+        let name = format!("{:02}-{step}.png", self.shots_taken);
+        std::fs::write(self.screenshots.join(name), png)?;
+        Ok(())
+    }
+
+    /// The test's name, for messages.
+    pub fn test_name(&self) -> &str {
+        &self.test_name
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // Close the browsers on the driver's runtime thread if one is running;
+        // killing the driver below ends any that are left either way.
+        for browser in self.browsers.drain(..) {
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                let _ = tokio::task::block_in_place(|| handle.block_on(browser.close()));
+            }
+        }
+        for child in [&mut self.server, &mut self.driver] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn start_server(database: &Path) -> Outcome<(Child, String)> {
+    let binary = std::env::var("CLIENTELE_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));
+    let dist = std::env::var("CLIENTELE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_dir().join("dist"));
+    if !dist.join("index.html").exists() {
+        return Err(format!(
+            "no built app at {}: run `trunk build --release` (make test-e2e does)",
+            dist.display()
+        )
+        .into());
+    }
+    let mut server = Command::new(&binary)
+        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .arg("--db")
+        .arg(database)
+        .arg("--dist")
+        .arg(&dist)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
+    let stdout = server.stdout.take().ok_or("the server has no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let url = line
+        .trim()
+        .strip_prefix("Clientele listening on ")
+        .ok_or_else(|| format!("the server did not say where it listens: {line:?}"))?
+        .to_owned();
+    Ok((server, url))
+}
+
+fn start_driver() -> Outcome<(Child, String)> {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let driver = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("could not start {binary}: {error}"))?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err("chromedriver did not start listening within 20 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok((driver, format!("http://127.0.0.1:{port}")))
+}
+
+fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_dir().join("target"))
+}
