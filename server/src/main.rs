@@ -1,2 +1,20 @@
-//! Clientele's server. Filled in by the backend issue.
-fn main() {}
+//! `clientele-server`: parses the command line and runs the server; the work
+//! is in the library.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    let config = clientele_server::Config::parse();
+    if let Err(error) = clientele_server::run(config).await {
+        eprintln!("clientele-server: {error}");
+        std::process::exit(1);
+    }
+}

@@ -98,10 +98,10 @@ proptest! {
         commands in prop::collection::vec(command(), 0..30),
     ) {
         for (_, outcome) in run(start, &commands) {
-            if let Ok(client) = outcome {
-                if client.status == Status::Deactivated {
-                    prop_assert_eq!(client.count_businesses(Status::Active), 0);
-                }
+            if let Ok(client) = outcome
+                && client.status == Status::Deactivated
+            {
+                prop_assert_eq!(client.count_businesses(Status::Active), 0);
             }
         }
     }

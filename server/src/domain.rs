@@ -1,0 +1,162 @@
+//! Validated input values. Each is built through `parse`, so a handler that
+//! holds one knows it is well formed; the activation rules themselves live
+//! in `clientele-core`.
+
+use clientele_core::Timestamp;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Why a value from a request was refused; the message names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
+/// Who made a change, as recorded in the activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    /// Used when a request does not say who is acting.
+    pub const DEFAULT: &'static str = "Practice staff";
+
+    /// Parses the `X-Clientele-Actor` header: 1 to 100 printable characters.
+    pub fn parse(header: Option<&str>) -> Result<Actor, InvalidInput> {
+        let Some(raw) = header else {
+            return Ok(Actor(Actor::DEFAULT.to_owned()));
+        };
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(InvalidInput(
+                "header X-Clientele-Actor must be 1 to 100 printable characters".into(),
+            ));
+        }
+        Ok(Actor(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The `Idempotency-Key` header of a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Parses the header: 1 to 200 visible ASCII characters.
+    pub fn parse(raw: &str) -> Result<IdempotencyKey, InvalidInput> {
+        let valid = (1..=200).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
+        if !valid {
+            return Err(InvalidInput(
+                "header Idempotency-Key must be 1 to 200 visible ASCII characters".into(),
+            ));
+        }
+        Ok(IdempotencyKey(raw.to_owned()))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A document's file name: 1 to 255 characters, no control characters and
+/// no path separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileName(String);
+
+impl FileName {
+    /// Parses the `file_name` field.
+    pub fn parse(raw: &str) -> Result<FileName, InvalidInput> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(InvalidInput("file_name must not be blank".into()));
+        }
+        if name.chars().count() > 255 {
+            return Err(InvalidInput(
+                "file_name must be at most 255 characters".into(),
+            ));
+        }
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
+        {
+            return Err(InvalidInput(
+                "file_name must not contain control characters or path separators".into(),
+            ));
+        }
+        Ok(FileName(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// The optional reason for a deactivation: at most 500 characters; blank
+/// means none.
+pub fn parse_reason(raw: Option<String>) -> Result<Option<String>, InvalidInput> {
+    let Some(reason) = raw else { return Ok(None) };
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(InvalidInput("reason must be at most 500 characters".into()));
+    }
+    if reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(InvalidInput(
+            "reason must not contain control characters".into(),
+        ));
+    }
+    Ok((!reason.is_empty()).then(|| reason.to_owned()))
+}
+
+/// The current time, read once per request by the handlers; `core` and the
+/// store take time as a value.
+pub fn now() -> Timestamp {
+    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    Timestamp((nanos / 1_000_000) as i64)
+}
+
+/// A timestamp as RFC 3339 in UTC, with whole seconds.
+pub fn format_time(at: Timestamp) -> String {
+    OffsetDateTime::from_unix_timestamp(at.0.div_euclid(1000))
+        .ok()
+        .and_then(|time| time.format(&Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_is_trimmed_and_must_not_be_a_path() {
+        assert_eq!(FileName::parse("  a.pdf ").unwrap().into_string(), "a.pdf");
+        assert!(FileName::parse("../etc/passwd").is_err());
+        assert!(FileName::parse(" ").is_err());
+        assert!(FileName::parse(&"x".repeat(256)).is_err());
+        assert!(FileName::parse("tab\there.pdf").is_err());
+    }
+
+    #[test]
+    fn a_blank_reason_is_no_reason() {
+        assert_eq!(parse_reason(Some("  ".into())).unwrap(), None);
+        assert_eq!(parse_reason(None).unwrap(), None);
+        assert!(parse_reason(Some("x".repeat(501))).is_err());
+    }
+
+    #[test]
+    fn the_actor_defaults_to_practice_staff() {
+        assert_eq!(Actor::parse(None).unwrap().as_str(), "Practice staff");
+        assert!(Actor::parse(Some("")).is_err());
+    }
+
+    #[test]
+    fn times_are_formatted_as_rfc3339_in_utc() {
+        assert_eq!(
+            format_time(Timestamp(1_700_000_000_123)),
+            "2023-11-14T22:13:20Z"
+        );
+    }
+}

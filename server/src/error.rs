@@ -1,0 +1,123 @@
+//! The one error type of the HTTP layer. Every failure becomes an
+//! [`AppError`], and [`AppError::into_response`] is the one place that maps
+//! errors to a status and the JSON body `{ "error": { "code", "message" } }`.
+//! Internal errors are logged and never described to the caller.
+
+use crate::domain::InvalidInput;
+use crate::store::StoreError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use clientele_core::wire::{ErrorBody, ErrorDetail};
+use clientele_core::{Client, ErrorKind, RuleError};
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed; the message names the field.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No such thing; the message says what was looked for.
+    #[error("{0}")]
+    NotFound(String),
+    /// No such route for this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// The body is larger than the server takes.
+    #[error("the request body is larger than 64 KiB")]
+    PayloadTooLarge,
+    /// The body is not JSON.
+    #[error("the request body must be JSON, with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// `core` refused the change; the current client goes back with a
+    /// conflict so the caller can reconcile.
+    #[error("{error}")]
+    Rule {
+        /// The refusal.
+        error: RuleError,
+        /// The client as it is now.
+        current: Option<Box<Client>>,
+    },
+    /// The idempotency key was used before for another request.
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// A fault injected by the test switch.
+    #[error("injected fault: the server failed on purpose")]
+    InjectedFault,
+    /// Anything else; the detail goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<InvalidInput> for AppError {
+    fn from(error: InvalidInput) -> AppError {
+        AppError::BadRequest(error.0)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        match error {
+            StoreError::NotFound => AppError::NotFound("no such client or business".into()),
+            StoreError::Refused { error, current } => AppError::Rule {
+                error,
+                current: Some(current),
+            },
+            StoreError::IdempotencyKeyReused => AppError::IdempotencyKeyReused,
+            StoreError::Internal(detail) => AppError::Internal(detail),
+        }
+    }
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::Rule { error, .. } => {
+                let status = match error.kind() {
+                    ErrorKind::Conflict => StatusCode::CONFLICT,
+                    ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                };
+                (status, error.code())
+            }
+            AppError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+            }
+            AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let message = self.to_string();
+        // Only a conflict carries the client: it is what the caller must
+        // reconcile with. Other refusals leave the caller's view correct.
+        let client = match self {
+            AppError::Rule { error, current } if error.kind() == ErrorKind::Conflict => {
+                current.map(|client| *client)
+            }
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+            },
+            client,
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,127 @@
+//! Request extractors whose failures are [`AppError`]s, so a malformed
+//! request gets the same JSON error body as every other failure and a
+//! message that names the field, instead of axum's plain-text rejections.
+
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// A JSON body, with the raw bytes kept for idempotency fingerprints.
+pub struct JsonBody<T> {
+    /// The parsed value.
+    pub value: T,
+    /// The body as sent.
+    pub raw: Bytes,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let raw =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection {
+                    BytesRejection::FailedToBufferBody(_)
+                        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+                    {
+                        AppError::PayloadTooLarge
+                    }
+                    _ => AppError::BadRequest("the request body could not be read".into()),
+                })?;
+        let value = parse_json(&raw)?;
+        Ok(JsonBody { value, raw })
+    }
+}
+
+/// Parses JSON, naming the field that is missing, unknown or of the wrong
+/// type.
+pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
+    // serde's derived structs also accept an array of their fields in order;
+    // a positional body is too easy to get wrong, so only objects are taken.
+    let first = raw.iter().find(|byte| !byte.is_ascii_whitespace());
+    if first.is_some_and(|byte| *byte == b'[') {
+        return Err(AppError::BadRequest(
+            "invalid JSON body: expected an object with named fields".into(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(raw);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let detail = strip_position(&inner.to_string());
+        AppError::BadRequest(if path == "." || inner.is_syntax() || inner.is_eof() {
+            format!("invalid JSON body: {detail}")
+        } else {
+            format!("invalid field {path}: {detail}")
+        })
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| AppError::BadRequest("invalid JSON body: trailing characters".into()))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 7", which says nothing to a caller
+/// who sent one line.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// A numeric id from the path, such as `/api/clients/{id}`.
+pub struct PathId(pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(path_error)?;
+        parse_id(&raw).map(PathId)
+    }
+}
+
+/// Two numeric ids from the path, such as `/api/clients/{id}/businesses/{business_id}`.
+pub struct PathIds(pub u64, pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let axum::extract::Path((first, second)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(path_error)?;
+        Ok(PathIds(parse_id(&first)?, parse_id(&second)?))
+    }
+}
+
+fn parse_id(raw: &str) -> Result<u64, AppError> {
+    raw.parse::<u64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "the id {raw:?} in the path is not a positive whole number"
+        ))
+    })
+}
+
+fn path_error(rejection: PathRejection) -> AppError {
+    AppError::BadRequest(format!("invalid path: {}", rejection.body_text()))
+}

@@ -1,0 +1,585 @@
+//! The SQLite store: one file in WAL mode, migrations applied at start, one
+//! writer connection (so every change is serialised and its version check is
+//! inside its transaction) and a small pool of readers.
+
+use super::{Change, ChangeOutcome, ClientStore, ListQuery, NewDocument, Sort, StoreError};
+use crate::domain::format_time;
+use crate::seed;
+use clientele_core::wire::{
+    ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, DocumentView,
+    StatusCounts, UserRef,
+};
+use clientele_core::{
+    Business, BusinessId, Client, ClientId, ClientUser, Document, DocumentId, Event, Extraction,
+    NotExtractedReason, Practice, PracticeId, Role, Status, Timestamp, UserId, execute,
+    extraction_for_new_document,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_initial.sql")];
+
+/// Readers kept open between requests.
+const IDLE_READERS: usize = 8;
+
+/// Clientele's data in one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        StoreError::Internal(error.to_string())
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, migrates it, and
+    /// seeds a demo practice of `demo_clients` clients if it is empty.
+    pub fn open(path: &Path, demo_clients: usize) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                StoreError::Internal(format!("cannot create {}: {error}", parent.display()))
+            })?;
+        }
+        let mut writer = connect(path)?;
+        // WAL lets readers work while a change commits; it is a property of
+        // the file, so set it once here.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut writer)?;
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let empty: bool =
+            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM practice)", [], |row| {
+                row.get(0)
+            })?;
+        if empty {
+            seed::demo_practice(&tx, demo_clients)?;
+        }
+        tx.commit()?;
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = lock(&self.readers).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => connect(&self.path)?,
+        };
+        let result = work(&connection);
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(connection);
+        }
+        result
+    }
+
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut writer = lock(&self.writer);
+        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+impl ClientStore for SqliteStore {
+    fn practice(&self) -> Result<Practice, StoreError> {
+        self.read(|db| {
+            Ok(
+                db.query_row("SELECT id, name FROM practice LIMIT 1", [], |row| {
+                    Ok(Practice {
+                        id: PracticeId(row.get(0)?),
+                        name: row.get(1)?,
+                    })
+                })?,
+            )
+        })
+    }
+
+    fn list_clients(&self, query: &ListQuery) -> Result<ClientPage, StoreError> {
+        self.read(|db| list_clients(db, query))
+    }
+
+    fn client(&self, id: ClientId) -> Result<Client, StoreError> {
+        self.read(|db| load_client(db, id))
+    }
+
+    fn activity(&self, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
+        self.read(|db| {
+            require_client(db, id)?;
+            load_activity(db, id)
+        })
+    }
+
+    fn documents(&self, business_id: BusinessId) -> Result<Vec<DocumentView>, StoreError> {
+        self.read(|db| {
+            client_of_business(db, business_id)?;
+            load_documents(db, business_id)
+        })
+    }
+
+    fn change(&self, change: Change) -> Result<ChangeOutcome, StoreError> {
+        self.write(|tx| {
+            if let Some((key, request)) = &change.idempotency {
+                let stored: Option<(String, u16, String)> = tx
+                    .query_row(
+                        "SELECT request, status, body FROM idempotency WHERE key = ?1",
+                        [key.as_str()],
+                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    )
+                    .optional()?;
+                if let Some((stored_request, status, body)) = stored {
+                    return if &stored_request == request {
+                        Ok(ChangeOutcome::Replayed { status, body })
+                    } else {
+                        Err(StoreError::IdempotencyKeyReused)
+                    };
+                }
+            }
+            let client = load_client(tx, change.client_id)?;
+            let (next, events) = execute(&client, change.expected_version, &change.command)
+                .map_err(|error| StoreError::Refused {
+                    error,
+                    current: Box::new(client),
+                })?;
+            save_client(tx, &next, change.at)?;
+            for event in &events {
+                record_activity(tx, &change, event)?;
+            }
+            if let Some((key, request)) = &change.idempotency {
+                let body = serde_json::to_string(&next)
+                    .map_err(|error| StoreError::Internal(error.to_string()))?;
+                tx.execute(
+                    "INSERT INTO idempotency (key, request, status, body, created_at)
+                     VALUES (?1, ?2, 200, ?3, ?4)",
+                    params![key.as_str(), request, body, change.at.0],
+                )?;
+            }
+            Ok(ChangeOutcome::Applied(next))
+        })
+    }
+
+    fn add_document(&self, document: NewDocument) -> Result<DocumentView, StoreError> {
+        self.write(|tx| {
+            let client_id = client_of_business(tx, document.business_id)?;
+            let client = load_client(tx, client_id)?;
+            let extraction = extraction_for_new_document(&client, document.business_id)
+                .map_err(|error| StoreError::Refused {
+                    error,
+                    current: Box::new(client),
+                })?;
+            tx.execute(
+                "INSERT INTO documents (business_id, file_name, added_at, added_by, extraction, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    document.business_id.0,
+                    document.file_name,
+                    document.at.0,
+                    document.added_by.as_str(),
+                    extraction.as_str(),
+                    extraction.reason().map(reason_str),
+                ],
+            )?;
+            let stored = Document {
+                id: DocumentId(tx.last_insert_rowid() as u64),
+                business: document.business_id,
+                file_name: document.file_name,
+                added_at: document.at,
+                added_by: document.added_by.as_str().to_owned(),
+                extraction,
+            };
+            Ok(DocumentView::new(&stored, format_time(stored.added_at)))
+        })
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    // FULL: a change answered with 200 is on disk, even if the process is
+    // killed or the machine loses power right after.
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(connection)
+}
+
+fn migrate(db: &mut Connection) -> Result<(), StoreError> {
+    let applied: usize = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = db.transaction()?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A poisoned lock only means another request panicked while holding it;
+/// SQLite rolled its transaction back, so the connection is still sound.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn to_sql_id(id: u64) -> Result<i64, StoreError> {
+    i64::try_from(id).map_err(|_| StoreError::NotFound)
+}
+
+fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreError> {
+    let pattern = like_pattern(&query.search);
+    let order = match query.sort {
+        Sort::NameAscending => "c.name COLLATE NOCASE ASC, c.id ASC",
+        Sort::NameDescending => "c.name COLLATE NOCASE DESC, c.id DESC",
+        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
+        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
+    };
+    let sql = format!(
+        "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id)
+         FROM clients c LEFT JOIN users u ON u.id = c.owner_id
+         WHERE c.status = ?1 AND c.name LIKE ?2 ESCAPE '\\'
+         ORDER BY {order} LIMIT ?3 OFFSET ?4"
+    );
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let mut statement = db.prepare_cached(&sql)?;
+    let items = statement
+        .query_map(
+            params![query.status.as_str(), pattern, limit, offset],
+            |row| {
+                Ok((
+                    row.get::<_, u64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, u64>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, usize>(6)?,
+                ))
+            },
+        )?
+        .map(|row| {
+            let (id, name, status, updated_at, owner_id, owner_name, business_count) = row?;
+            Ok(ClientSummary {
+                id: ClientId(id),
+                name,
+                status: parse_status(&status)?,
+                business_count,
+                owner: UserRef {
+                    id: UserId(owner_id),
+                    name: owner_name,
+                },
+                updated_at: format_time(Timestamp(updated_at)),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut counts = StatusCounts::default();
+    let mut statement = db.prepare_cached(
+        "SELECT status, COUNT(*) FROM clients WHERE name LIKE ?1 ESCAPE '\\' GROUP BY status",
+    )?;
+    let rows = statement.query_map([&pattern], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+    })?;
+    for row in rows {
+        let (status, count) = row?;
+        match parse_status(&status)? {
+            Status::Active => counts.active = count,
+            Status::Deactivated => counts.deactivated = count,
+        }
+    }
+    Ok(ClientPage {
+        items,
+        total: counts.get(query.status),
+        counts,
+    })
+}
+
+/// A LIKE pattern matching names that contain `search`, with LIKE's own
+/// wildcards in the search taken literally.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn require_client(db: &Connection, id: ClientId) -> Result<(), StoreError> {
+    let exists: bool = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1)",
+        [to_sql_id(id.0)?],
+        |row| row.get(0),
+    )?;
+    if exists {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+fn client_of_business(db: &Connection, id: BusinessId) -> Result<ClientId, StoreError> {
+    db.query_row(
+        "SELECT client_id FROM businesses WHERE id = ?1",
+        [to_sql_id(id.0)?],
+        |row| Ok(ClientId(row.get(0)?)),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound)
+}
+
+fn load_client(db: &Connection, id: ClientId) -> Result<Client, StoreError> {
+    let sql_id = to_sql_id(id.0)?;
+    let (name, status, owner, version): (String, String, u64, u64) = db
+        .query_row(
+            "SELECT name, status, owner_id, version FROM clients WHERE id = ?1",
+            [sql_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let users = db
+        .prepare_cached("SELECT id, name, email, role FROM users WHERE client_id = ?1 ORDER BY id")?
+        .query_map([sql_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?
+        .map(|row| {
+            let (id, name, email, role) = row?;
+            Ok(ClientUser {
+                id: UserId(id),
+                name,
+                email,
+                role: parse_role(&role)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let businesses = db
+        .prepare_cached(
+            "SELECT id, name, status, owner_id FROM businesses WHERE client_id = ?1 ORDER BY id",
+        )?
+        .query_map([sql_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get::<_, String>(2)?,
+                row.get(3)?,
+            ))
+        })?
+        .map(|row| {
+            let (id, name, status, owner) = row?;
+            Ok(Business {
+                id: BusinessId(id),
+                name,
+                status: parse_status(&status)?,
+                owner: UserId(owner),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Client {
+        id,
+        name,
+        status: parse_status(&status)?,
+        version,
+        owner: UserId(owner),
+        users,
+        businesses,
+    })
+}
+
+/// Writes back everything a rule may have changed about the client.
+fn save_client(tx: &Transaction<'_>, client: &Client, at: Timestamp) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE clients SET status = ?2, owner_id = ?3, version = ?4, updated_at = ?5 WHERE id = ?1",
+        params![
+            to_sql_id(client.id.0)?,
+            client.status.as_str(),
+            client.owner.0,
+            client.version,
+            at.0
+        ],
+    )?;
+    for user in &client.users {
+        tx.prepare_cached("UPDATE users SET role = ?2 WHERE id = ?1")?
+            .execute(params![user.id.0, role_str(user.role)])?;
+    }
+    for business in &client.businesses {
+        tx.prepare_cached("UPDATE businesses SET status = ?2, owner_id = ?3 WHERE id = ?1")?
+            .execute(params![
+                business.id.0,
+                business.status.as_str(),
+                business.owner.0
+            ])?;
+    }
+    Ok(())
+}
+
+fn record_activity(tx: &Transaction<'_>, change: &Change, event: &Event) -> Result<(), StoreError> {
+    let (business, new_owner, reason) = match event {
+        Event::ClientDeactivated {
+            new_owner_id,
+            reason,
+        } => (None, Some(new_owner_id.0), reason.clone()),
+        Event::ClientReactivated => (None, None, None),
+        Event::BusinessDeactivated {
+            business_id,
+            new_owner_id,
+        } => (Some(business_id.0), Some(new_owner_id.0), None),
+        Event::BusinessReactivated { business_id } => (Some(business_id.0), None, None),
+    };
+    tx.prepare_cached(
+        "INSERT INTO activity (client_id, at, actor, action, business_id, new_owner_id, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        change.client_id.0,
+        change.at.0,
+        change.actor.as_str(),
+        ActivityAction::of(event).as_str(),
+        business,
+        new_owner,
+        reason
+    ])?;
+    Ok(())
+}
+
+fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
+    let mut statement = db.prepare_cached(
+        "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name, a.reason
+         FROM activity a
+         LEFT JOIN businesses b ON b.id = a.business_id
+         LEFT JOIN users u ON u.id = a.new_owner_id
+         WHERE a.client_id = ?1 ORDER BY a.id DESC",
+    )?;
+    let rows = statement.query_map([to_sql_id(id.0)?], |row| {
+        Ok((
+            row.get::<_, u64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<u64>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<u64>>(6)?,
+            row.get::<_, Option<String>>(7)?,
+            row.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, at, actor, action, business_id, business_name, owner_id, owner_name, reason) =
+            row?;
+        let action = ActivityAction::parse(&action)
+            .ok_or_else(|| StoreError::Internal(format!("unknown activity action {action:?}")))?;
+        Ok(ActivityEntry {
+            id,
+            at: format_time(Timestamp(at)),
+            actor,
+            action,
+            summary: action.summary().to_owned(),
+            business: business_id
+                .zip(business_name)
+                .map(|(id, name)| BusinessRef {
+                    id: BusinessId(id),
+                    name,
+                }),
+            new_owner: owner_id.zip(owner_name).map(|(id, name)| UserRef {
+                id: UserId(id),
+                name,
+            }),
+            reason,
+        })
+    })
+    .collect()
+}
+
+fn load_documents(
+    db: &Connection,
+    business_id: BusinessId,
+) -> Result<Vec<DocumentView>, StoreError> {
+    let mut statement = db.prepare_cached(
+        "SELECT id, file_name, added_at, added_by, extraction, reason FROM documents
+         WHERE business_id = ?1 ORDER BY added_at DESC, id DESC",
+    )?;
+    let rows = statement.query_map([to_sql_id(business_id.0)?], |row| {
+        Ok((
+            row.get::<_, u64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, file_name, added_at, added_by, extraction, reason) = row?;
+        let document = Document {
+            id: DocumentId(id),
+            business: business_id,
+            file_name,
+            added_at: Timestamp(added_at),
+            added_by,
+            extraction: parse_extraction(&extraction, reason.as_deref())?,
+        };
+        Ok(DocumentView::new(&document, format_time(document.added_at)))
+    })
+    .collect()
+}
+
+pub(crate) fn role_str(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Standard => "standard",
+    }
+}
+
+pub(crate) fn reason_str(reason: NotExtractedReason) -> &'static str {
+    match reason {
+        NotExtractedReason::ClientDeactivated => "client_deactivated",
+        NotExtractedReason::BusinessDeactivated => "business_deactivated",
+    }
+}
+
+fn parse_status(text: &str) -> Result<Status, StoreError> {
+    Status::parse(text).ok_or_else(|| StoreError::Internal(format!("unknown status {text:?}")))
+}
+
+fn parse_role(text: &str) -> Result<Role, StoreError> {
+    match text {
+        "admin" => Ok(Role::Admin),
+        "standard" => Ok(Role::Standard),
+        _ => Err(StoreError::Internal(format!("unknown role {text:?}"))),
+    }
+}
+
+fn parse_extraction(text: &str, reason: Option<&str>) -> Result<Extraction, StoreError> {
+    match (text, reason) {
+        ("queued", None) => Ok(Extraction::Queued),
+        ("extracted", None) => Ok(Extraction::Extracted),
+        ("not_extracted", Some("client_deactivated")) => Ok(Extraction::NotExtracted(
+            NotExtractedReason::ClientDeactivated,
+        )),
+        ("not_extracted", Some("business_deactivated")) => Ok(Extraction::NotExtracted(
+            NotExtractedReason::BusinessDeactivated,
+        )),
+        _ => Err(StoreError::Internal(format!(
+            "unknown extraction {text:?} with reason {reason:?}"
+        ))),
+    }
+}

@@ -1,0 +1,251 @@
+//! The real binary over real sockets: it starts and says where, survives
+//! `kill -9` without losing an acknowledged change, lets exactly one of many
+//! racing changes win, drops connections when told to, and hides a broken
+//! database behind a bare 500.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+async fn client_json(http: &reqwest::Client, url: &str, id: u64) -> Value {
+    http.get(format!("{url}/api/clients/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_binary_starts_on_port_0_and_serves_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let health: Value = reqwest::get(format!("{}/api/health", server.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert!(dir.path().join("db.sqlite").exists());
+}
+
+#[tokio::test]
+async fn without_the_flag_there_is_no_fault_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let answer = reqwest::Client::new()
+        .put(format!("{}/api/_test/fault", server.url))
+        .json(&json!({ "mode": "error" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_fifty_racing_deactivations_exactly_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let http = reqwest::Client::new();
+    let client = client_json(&http, &server.url, 1).await;
+    let url = Arc::new(format!("{}/api/clients/1/deactivate", server.url));
+    let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
+    let racers: Vec<_> = (0..50)
+        .map(|_| {
+            let (http, url, body) = (http.clone(), Arc::clone(&url), body.clone());
+            tokio::spawn(async move {
+                http.post(url.as_str())
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let stored = client_json(&http, &server.url, 1).await;
+    assert_eq!(version(&stored), version(&client) + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_change_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite");
+    let mut server = RunningServer::start(&db, &[]);
+    let http = reqwest::Client::new();
+    let url = server.url.clone();
+    // A stream of document uploads across businesses, until the kill.
+    let writer = tokio::spawn({
+        let http = http.clone();
+        async move {
+            let mut acknowledged = Vec::new();
+            for n in 0..10_000u64 {
+                let business = 1 + n % 20;
+                let sent = http
+                    .post(format!("{url}/api/businesses/{business}/documents"))
+                    .json(&json!({ "file_name": format!("upload-{n}.pdf") }))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(answer) if answer.status() == 201 => {
+                        let document: Value = match answer.json().await {
+                            Ok(document) => document,
+                            Err(_) => break,
+                        };
+                        acknowledged.push((business, document["id"].as_u64().unwrap()));
+                    }
+                    _ => break,
+                }
+            }
+            acknowledged
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    server.kill_hard();
+    let acknowledged = writer.await.unwrap();
+    assert!(
+        acknowledged.len() > 5,
+        "writes were acknowledged before the kill"
+    );
+
+    let restarted = RunningServer::start(&db, &[]);
+    for business in 1..=20u64 {
+        let documents: Value = http
+            .get(format!(
+                "{}/api/businesses/{business}/documents",
+                restarted.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let stored: Vec<u64> = documents["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_u64().unwrap())
+            .collect();
+        for (_, id) in acknowledged.iter().filter(|(b, _)| *b == business) {
+            assert!(stored.contains(id), "acknowledged document {id} was lost");
+        }
+    }
+}
+
+async fn set_fault(http: &reqwest::Client, url: &str, fault: Value) {
+    let answer = http
+        .put(format!("{url}/api/_test/fault"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 204);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let http = reqwest::Client::new();
+    let client = client_json(&http, &server.url, 1).await;
+    set_fault(&http, &server.url, json!({ "mode": "drop" })).await;
+    let sent = http
+        .post(format!("{}/api/clients/1/deactivate", server.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the connection closed without an answer");
+    assert_eq!(client_json(&http, &server.url, 1).await, client);
+}
+
+#[tokio::test]
+async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let http = reqwest::Client::new();
+    let client = client_json(&http, &server.url, 1).await;
+    set_fault(&http, &server.url, json!({ "mode": "drop_after_commit" })).await;
+    let send = || {
+        http.post(format!("{}/api/clients/1/deactivate", server.url))
+            .header("idempotency-key", "retry-me")
+            .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+            .send()
+    };
+    assert!(send().await.is_err(), "the first answer was dropped");
+    let retry = send().await.unwrap();
+    assert_eq!(retry.status(), 200);
+    let answered: Value = retry.json().await.unwrap();
+    assert_eq!(answered["status"], "deactivated");
+    assert_eq!(version(&answered), version(&client) + 1, "applied once");
+}
+
+#[tokio::test]
+async fn a_delayed_change_still_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let http = reqwest::Client::new();
+    let client = client_json(&http, &server.url, 1).await;
+    set_fault(
+        &http,
+        &server.url,
+        json!({ "mode": "delay", "delay_ms": 300 }),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let answer = http
+        .post(format!("{}/api/clients/1/deactivate", server.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite");
+    let server = RunningServer::start(&db, &[]);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TABLE activity;")
+        .unwrap();
+    let http = reqwest::Client::new();
+    let client = client_json(&http, &server.url, 1).await;
+    let answer = http
+        .post(format!("{}/api/clients/1/deactivate", server.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 500);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "error": { "code": "internal", "message": "internal error" } })
+    );
+    assert_eq!(
+        client_json(&http, &server.url, 1).await,
+        client,
+        "the failed change was rolled back"
+    );
+}

@@ -1,0 +1,8 @@
+//! The server's API tests, compiled as one binary: handlers through
+//! `Router::oneshot` (`handlers`, `bad_input`) and the real binary over real
+//! sockets (`black_box`). Every test gets a fresh database.
+
+mod bad_input;
+mod black_box;
+mod handlers;
+mod helpers;
