@@ -1,2 +1,6 @@
-//! Clientele's screens. Filled in by the app issue.
-fn main() {}
+//! Starts the app in the browser.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(clientele_app::App);
+}

@@ -1,0 +1,245 @@
+//! A client's businesses: "Active businesses" and "Deactivated businesses"
+//! tabs, "Manage" → "Deactivate business", one-click "Reactivate", a banner
+//! when the client is deactivated, documents and the activity log.
+
+use crate::activity::ActivityPanel;
+use crate::deactivate_wizard::DeactivateWizard;
+use crate::documents::DocumentsPanel;
+use crate::menu::ManageMenu;
+use crate::store::Store;
+use crate::tabs::{TabSpec, Tabs};
+use clientele_core::{Business, BusinessId, Client, ClientId, Command, Status, Target};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// The businesses screen of the client in the URL.
+#[component]
+pub fn Businesses() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .with(|params| params.get("id"))
+            .and_then(|id| id.parse::<u64>().ok())
+            .map(ClientId)
+    });
+    let loaded = LocalResource::new(move || async move {
+        match id.get() {
+            Some(id) => store.fetch_client(id).await.map(|_| ()).map_err(|e| e.message()),
+            None => Err("There is no such client.".to_owned()),
+        }
+    });
+    let client = Memo::new(move |_| {
+        id.get()
+            .and_then(|id| store.clients.with(|clients| clients.get(&id).cloned()))
+    });
+    view! {
+        <section class="screen">
+            <nav class="breadcrumb" aria-label="Breadcrumb">
+                <a href="/clients">"Solo Clients"</a>
+            </nav>
+            {move || match (client.get(), loaded.get()) {
+                (Some(client), _) => view! { <ClientBusinesses client=client /> }.into_any(),
+                (None, Some(Err(message))) => view! {
+                    <div class="state error">
+                        <p>{format!("This client could not be loaded. {message}")}</p>
+                        <button class="button secondary" on:click=move |_| loaded.refetch()>"Retry"</button>
+                    </div>
+                }.into_any(),
+                (None, _) => view! { <p class="state">"Loading businesses…"</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The loaded client: heading, banner, tabs and panels.
+#[component]
+fn ClientBusinesses(client: Client) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let id = client.id;
+    let tab = Memo::new(move |_| {
+        query
+            .with(|query| query.get("tab"))
+            .and_then(|tab| Status::parse(&tab))
+            .unwrap_or(Status::Active)
+    });
+    let select = Callback::new(move |index: usize| {
+        let tab = if index == 0 { "active" } else { "deactivated" };
+        navigate(
+            &format!("/clients/{id}?tab={tab}"),
+            NavigateOptions { scroll: false, ..Default::default() },
+        );
+    });
+    let current = Memo::new(move |_| store.clients.with(|clients| clients.get(&id).cloned()));
+    let count = move |status: Status| {
+        current.with(|client| client.as_ref().map_or(0, |client| client.count_businesses(status)))
+    };
+    let tabs = vec![
+        TabSpec {
+            id: "tab-active-businesses",
+            label: Signal::derive(move || format!("Active businesses ({})", count(Status::Active))),
+        },
+        TabSpec {
+            id: "tab-deactivated-businesses",
+            label: Signal::derive(move || {
+                format!("Deactivated businesses ({})", count(Status::Deactivated))
+            }),
+        },
+    ];
+    let selected = Signal::derive(move || if tab.get() == Status::Active { 0 } else { 1 });
+    let deactivated = move || current.with(|c| c.as_ref().is_some_and(|c| c.status == Status::Deactivated));
+    let version = Signal::derive(move || current.with(|c| c.as_ref().map_or(0, |c| c.version)));
+    view! {
+        <header class="screen-header">
+            <h1>{client.name.clone()}</h1>
+            <span class=move || if deactivated() { "badge muted" } else { "badge ok" }>
+                {move || if deactivated() { "Deactivated" } else { "Active" }}
+            </span>
+            <Show when=move || store.is_syncing(id)>
+                <span class="syncing-mark">"Syncing…"</span>
+            </Show>
+        </header>
+        <Show when=deactivated>
+            <p class="banner" role="status">
+                "This client is deactivated. New documents added to it will not be extracted. \
+                 You can still open its businesses and their documents."
+            </p>
+        </Show>
+        <Tabs label="Businesses" tabs=tabs panel_id="businesses-panel" selected=selected on_select=select />
+        <div id="businesses-panel" role="tabpanel" aria-labelledby=move || {
+            if selected.get() == 0 { "tab-active-businesses" } else { "tab-deactivated-businesses" }
+        }>
+            <BusinessTable client_id=id tab=tab />
+        </div>
+        <ActivityPanel client_id=id version=version />
+    }
+}
+
+/// The businesses of the selected tab.
+#[component]
+fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let wizard = RwSignal::new(None::<BusinessId>);
+    let documents = RwSignal::new(None::<BusinessId>);
+    let rows = Memo::new(move |_| {
+        store.clients.with(|clients| {
+            clients.get(&client_id).map_or_else(Vec::new, |client| {
+                client.businesses_with(tab.get()).cloned().collect::<Vec<Business>>()
+            })
+        })
+    });
+    let owner_name = move |business: &Business| {
+        store.clients.with_untracked(|clients| {
+            clients
+                .get(&client_id)
+                .and_then(|client| client.user(business.owner))
+                .map(|user| user.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Show
+            when=move || rows.with(|rows| !rows.is_empty())
+            fallback=move || view! {
+                <p class="state">{move || match tab.get() {
+                    Status::Active => "There are no active businesses.",
+                    Status::Deactivated => "There are no deactivated businesses.",
+                }}</p>
+            }
+        >
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Business"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Documents"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|b| (b.id, b.status, b.owner) let:business>
+                        <BusinessRow
+                            client_id=client_id
+                            owner=owner_name(&business)
+                            business=business
+                            wizard=wizard
+                            documents=documents
+                        />
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+        {move || documents.get().map(|business| view! {
+            <DocumentsPanel business=business on_close=Callback::new(move |()| documents.set(None)) />
+        })}
+        {move || wizard.get().and_then(|business| {
+            let client = store.clients.with_untracked(|clients| clients.get(&client_id).cloned())?;
+            Some(view! {
+                <DeactivateWizard
+                    client=client
+                    target=Target::Business(business)
+                    on_cancel=Callback::new(move |()| wizard.set(None))
+                    on_confirm=Callback::new(move |command| {
+                        wizard.set(None);
+                        store.submit(client_id, command);
+                    })
+                />
+            })
+        })}
+    }
+}
+
+/// One business and its action.
+#[component]
+fn BusinessRow(
+    client_id: ClientId,
+    business: Business,
+    owner: String,
+    wizard: RwSignal<Option<BusinessId>>,
+    documents: RwSignal<Option<BusinessId>>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let business_id = business.id;
+    let syncing = Signal::derive(move || store.is_syncing(client_id));
+    let action = match business.status {
+        Status::Active => view! {
+            <ManageMenu
+                subject=business.name.clone()
+                items=vec![("Deactivate business", Callback::new(move |()| wizard.set(Some(business_id))))]
+                disabled=syncing
+            />
+        }
+        .into_any(),
+        Status::Deactivated => view! {
+            <button
+                type="button"
+                class="button secondary"
+                disabled=move || syncing.get()
+                on:click=move |_| store.submit(client_id, Command::ReactivateBusiness { business_id })
+            >
+                "Reactivate"
+            </button>
+        }
+        .into_any(),
+    };
+    view! {
+        <tr class:syncing=move || syncing.get()>
+            <td>
+                {business.name.clone()}
+                <Show when=move || syncing.get()>
+                    <span class="syncing-mark">"Syncing…"</span>
+                </Show>
+            </td>
+            <td>{owner}</td>
+            <td>
+                <button type="button" class="button link" on:click=move |_| documents.set(Some(business_id))>
+                    "Documents"
+                </button>
+            </td>
+            <td class="actions">{action}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,329 @@
+//! The Solo Clients list: "Active clients" and "Deactivated clients" tabs
+//! with counts, search and sort, a table of clients, "Manage" → "Deactivate
+//! client" and "Reactivate". Tab, search and sort live in the URL, so links,
+//! reloads and back/forward show the same screen.
+
+use crate::deactivate_wizard::DeactivateWizard;
+use crate::menu::ManageMenu;
+use crate::reactivate_dialog::ReactivateDialog;
+use crate::store::{ListState, Store};
+use crate::tabs::{TabSpec, Tabs};
+use crate::toast::Toasts;
+use clientele_core::wire::ClientSummary;
+use clientele_core::{Client, ClientId, Command, Status, Target};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// Lists longer than this render only the rows in view.
+const WINDOW_FROM: usize = 200;
+/// Every row is this tall (see `style/main.css`), so the window can be
+/// computed from the scroll position alone.
+const ROW_HEIGHT: f64 = 49.0;
+const VIEW_ROWS: usize = 30;
+
+/// The dialog open over the list, if any.
+#[derive(Clone)]
+enum Open {
+    Deactivate(Client),
+    Reactivate(Client),
+}
+
+/// Tab, search and sort, as in the URL.
+#[derive(Clone, PartialEq)]
+struct ListView {
+    tab: Status,
+    search: String,
+    by_update: bool,
+}
+
+impl ListView {
+    fn url(&self) -> String {
+        let mut url = format!("/clients?tab={}", self.tab.as_str());
+        if !self.search.is_empty() {
+            url.push_str("&q=");
+            url.push_str(&String::from(js_sys::encode_uri_component(&self.search)));
+        }
+        if self.by_update {
+            url.push_str("&sort=updated");
+        }
+        url
+    }
+}
+
+/// The client list screen.
+#[component]
+pub fn ClientList() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let view_state = Memo::new(move |_| {
+        query.with(|query| ListView {
+            tab: query
+                .get("tab")
+                .and_then(|tab| Status::parse(&tab))
+                .unwrap_or(Status::Active),
+            search: query.get("q").unwrap_or_default(),
+            by_update: query.get("sort").as_deref() == Some("updated"),
+        })
+    });
+    let go = move |next: ListView, replace: bool| {
+        navigate(
+            &next.url(),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        )
+    };
+    let open = RwSignal::new(None::<Open>);
+    let counts = Memo::new(move |_| store.counts());
+    let tab_index = Signal::derive(move || match view_state.get().tab {
+        Status::Active => 0,
+        Status::Deactivated => 1,
+    });
+    let go_tab = go.clone();
+    let select_tab = Callback::new(move |index: usize| {
+        let mut next = view_state.get_untracked();
+        next.tab = if index == 0 { Status::Active } else { Status::Deactivated };
+        go_tab(next, false);
+    });
+    let tabs = vec![
+        TabSpec {
+            id: "tab-active-clients",
+            label: Signal::derive(move || format!("Active clients ({})", counts.get().active)),
+        },
+        TabSpec {
+            id: "tab-deactivated-clients",
+            label: Signal::derive(move || {
+                format!("Deactivated clients ({})", counts.get().deactivated)
+            }),
+        },
+    ];
+    view! {
+        <section class="screen">
+            <header class="screen-header">
+                <h1>"Solo Clients"</h1>
+                <ListControls view_state=view_state go=Callback::new(move |next| go(next, true)) />
+            </header>
+            <Tabs label="Solo clients" tabs=tabs panel_id="clients-panel" selected=tab_index on_select=select_tab />
+            <div id="clients-panel" role="tabpanel" aria-labelledby=move || {
+                if tab_index.get() == 0 { "tab-active-clients" } else { "tab-deactivated-clients" }
+            }>
+                {move || match store.list.get() {
+                    ListState::Loading => view! { <p class="state">"Loading clients…"</p> }.into_any(),
+                    ListState::Failed(message) => view! {
+                        <div class="state error">
+                            <p>{format!("The client list could not be loaded. {message}")}</p>
+                            <button class="button secondary" on:click=move |_| store.load_list()>"Retry"</button>
+                        </div>
+                    }.into_any(),
+                    ListState::Ready => view! { <ClientTable view_state=view_state open=open /> }.into_any(),
+                }}
+            </div>
+            {move || open.get().map(|dialog| list_dialog(store, open, dialog))}
+        </section>
+    }
+}
+
+/// The search box and the sort choice.
+#[component]
+fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl IntoView {
+    view! {
+        <div class="controls">
+            <label class="search">
+                <span class="visually-hidden">"Search clients by name"</span>
+                <input
+                    type="search"
+                    placeholder="Search by name"
+                    prop:value=move || view_state.get().search
+                    on:input=move |event| {
+                        let mut next = view_state.get_untracked();
+                        next.search = event_target_value(&event);
+                        go.run(next);
+                    }
+                />
+            </label>
+            <label class="sort">
+                <span>"Sort by"</span>
+                <select
+                    prop:value=move || if view_state.get().by_update { "updated" } else { "name" }
+                    on:change=move |event| {
+                        let mut next = view_state.get_untracked();
+                        next.by_update = event_target_value(&event) == "updated";
+                        go.run(next);
+                    }
+                >
+                    <option value="name">"Name"</option>
+                    <option value="updated">"Last change"</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// The clients of the selected tab, filtered and sorted, windowed when long.
+#[component]
+fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let rows = Memo::new(move |_| {
+        let ListView { tab, search, by_update } = view_state.get();
+        let needle = search.trim().to_lowercase();
+        let mut rows: Vec<ClientSummary> = store.rows.with(|rows| {
+            rows.iter()
+                .filter(|row| row.status == tab && row.name.to_lowercase().contains(&needle))
+                .cloned()
+                .collect()
+        });
+        if by_update {
+            rows.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        } else {
+            rows.sort_by_key(|row| (row.name.to_lowercase(), row.id));
+        }
+        rows
+    });
+    let scroll_top = RwSignal::new(0.0f64);
+    let window = move || {
+        let total = rows.with(Vec::len);
+        if total <= WINDOW_FROM {
+            return (0, total);
+        }
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(5);
+        (first.min(total), (first + VIEW_ROWS + 10).min(total))
+    };
+    let empty_message = move || {
+        let state = view_state.get();
+        match (state.search.is_empty(), state.tab) {
+            (false, _) => format!("No clients match “{}”.", state.search),
+            (true, Status::Active) => "There are no active clients.".to_owned(),
+            (true, Status::Deactivated) => "There are no deactivated clients.".to_owned(),
+        }
+    };
+    view! {
+        <Show when=move || rows.with(|rows| !rows.is_empty()) fallback=move || view! { <p class="state">{empty_message}</p> }>
+            <div
+                class="table-scroll"
+                on:scroll=move |event| {
+                    let element: web_sys::HtmlElement = event_target(&event);
+                    scroll_top.set(element.scroll_top() as f64);
+                }
+            >
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Client"</th>
+                            <th scope="col">"Businesses"</th>
+                            <th scope="col">"Account owner"</th>
+                            <th scope="col">"Last change"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
+                        <For
+                            each=move || { let (first, last) = window(); rows.with(|rows| rows[first..last].to_vec()) }
+                            key=|row| (row.id, row.status, row.owner.id, row.updated_at.clone())
+                            let:row
+                        >
+                            <ClientRow row=row open=open />
+                        </For>
+                        <tr class="spacer" aria-hidden="true" style:height=move || {
+                            let total = rows.with(Vec::len);
+                            format!("{}px", (total - window().1) as f64 * ROW_HEIGHT)
+                        }></tr>
+                    </tbody>
+                </table>
+            </div>
+        </Show>
+    }
+}
+
+/// One client: name (a link to its businesses), details and its action.
+#[component]
+fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let toasts = expect_context::<Toasts>();
+    let id = row.id;
+    let syncing = Signal::derive(move || store.is_syncing(id));
+    let open_with = move |make: fn(Client) -> Open| {
+        spawn_local(async move {
+            match store.fetch_client(id).await {
+                Ok(client) => open.set(Some(make(client))),
+                Err(error) => toasts.push(error.message()),
+            }
+        });
+    };
+    let action = match row.status {
+        Status::Active => view! {
+            <ManageMenu
+                subject=row.name.clone()
+                items=vec![("Deactivate client", Callback::new(move |()| open_with(Open::Deactivate)))]
+                disabled=syncing
+            />
+        }
+        .into_any(),
+        Status::Deactivated => view! {
+            <button
+                type="button"
+                class="button secondary"
+                disabled=move || syncing.get()
+                on:click=move |_| open_with(Open::Reactivate)
+            >
+                "Reactivate"
+            </button>
+        }
+        .into_any(),
+    };
+    view! {
+        <tr class:syncing=move || syncing.get()>
+            <td>
+                <a href=format!("/clients/{id}")>{row.name.clone()}</a>
+                <Show when=move || syncing.get()>
+                    <span class="syncing-mark">"Syncing…"</span>
+                </Show>
+            </td>
+            <td>{row.business_count}</td>
+            <td>{row.owner.name.clone()}</td>
+            <td><time datetime=row.updated_at.clone()>{crate::format_date(&row.updated_at)}</time></td>
+            <td class="actions">{action}</td>
+        </tr>
+    }
+}
+
+fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> AnyView {
+    let close = Callback::new(move |()| open.set(None));
+    match dialog {
+        Open::Deactivate(client) => {
+            let id: ClientId = client.id;
+            view! {
+                <DeactivateWizard
+                    client=client
+                    target=Target::Client
+                    on_cancel=close
+                    on_confirm=Callback::new(move |command| {
+                        open.set(None);
+                        store.submit(id, command);
+                    })
+                />
+            }
+            .into_any()
+        }
+        Open::Reactivate(client) => {
+            let id = client.id;
+            view! {
+                <ReactivateDialog
+                    client_name=client.name.clone()
+                    business_count=client.businesses.len()
+                    on_cancel=close
+                    on_confirm=Callback::new(move |()| {
+                        open.set(None);
+                        store.submit(id, Command::ReactivateClient);
+                    })
+                />
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The modal dialog pattern: `role="dialog"` with `aria-modal`, focus moved
+//! in on open, trapped while open, Escape to close, and focus handed back to
+//! whatever opened it.
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+const FOCUSABLE: &str =
+    "button:not([disabled]), input:not([disabled]), textarea:not([disabled]), a[href]";
+
+/// A modal dialog titled by the element with id `title_id` inside it.
+#[component]
+pub fn Dialog(title_id: &'static str, on_close: Callback<()>, children: Children) -> impl IntoView {
+    let dialog: NodeRef<html::Div> = NodeRef::new();
+    // Cleanup closures must be Send; the app is single-threaded in the
+    // browser, so wrapping the element is sound.
+    let opener = send_wrapper::SendWrapper::new(active_element());
+    on_cleanup(move || {
+        let opener = opener.take();
+        if let Some(opener) = opener.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = opener.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(first) = focusable(&dialog).into_iter().next() {
+            let _ = first.focus();
+        }
+    });
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| match event.key().as_str() {
+        "Escape" => {
+            event.prevent_default();
+            on_close.run(());
+        }
+        "Tab" => trap_focus(&dialog, &event),
+        _ => {}
+    };
+    view! {
+        <div class="backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=title_id
+                node_ref=dialog
+                on:keydown=on_keydown
+            >
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+fn active_element() -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.active_element())
+}
+
+fn focusable(dialog: &NodeRef<html::Div>) -> Vec<web_sys::HtmlElement> {
+    let Some(dialog) = dialog.get_untracked() else {
+        return Vec::new();
+    };
+    let Ok(list) = dialog.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|index| list.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to
+/// the last, so focus never leaves the dialog.
+fn trap_focus(dialog: &NodeRef<html::Div>, event: &leptos::ev::KeyboardEvent) {
+    let controls = focusable(dialog);
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        event.prevent_default();
+        return;
+    };
+    let active = active_element();
+    let at = |element: &web_sys::HtmlElement| active.as_ref() == Some(element.unchecked_ref());
+    let inside = controls.iter().any(at);
+    if event.shift_key() && (at(first) || !inside) {
+        event.prevent_default();
+        let _ = last.focus();
+    } else if !event.shift_key() && (at(last) || !inside) {
+        event.prevent_default();
+        let _ = first.focus();
+    }
+}
+
+/// Focuses the first control of the open dialog.
+pub fn focus_first_control() {
+    let first = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector(&format!("[role=dialog] :is({FOCUSABLE})"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(first) = first {
+        let _ = first.focus();
+    }
+}
