@@ -4,7 +4,9 @@
 use crate::domain::{Actor, FileName, IdempotencyKey, now, parse_reason};
 use crate::error::AppError;
 use crate::extract::{JsonBody, PathId, PathIds};
-use crate::store::{Change, ChangeOutcome, ClientStore, ListQuery, NewDocument, Sort};
+use crate::store::{
+    Change, ClientStore, Idempotency, ListQuery, NewDocument, Outcome, Sort, StoredAnswer,
+};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -136,10 +138,11 @@ pub async fn documents(
     Ok(Json(Items { items }).into_response())
 }
 
-/// `POST /api/businesses/{id}/documents`.
+/// `POST /api/businesses/{id}/documents` (R5).
 pub async fn add_document(
     State(store): State<Store>,
     PathId(id): PathId,
+    uri: Uri,
     headers: HeaderMap,
     body: JsonBody<AddDocumentRequest>,
 ) -> Result<Response, AppError> {
@@ -148,9 +151,10 @@ pub async fn add_document(
         file_name: FileName::parse(&body.value.file_name)?.into_string(),
         added_by: actor(&headers)?,
         at: now(),
+        idempotency: idempotency(&headers, &uri, &body.raw)?,
     };
-    let view = blocking(&store, move |store| store.add_document(document)).await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    let outcome = blocking(&store, move |store| store.add_document(document)).await?;
+    Ok(answer(StatusCode::CREATED, outcome))
 }
 
 /// `POST /api/clients/{id}/deactivate` (R1).
@@ -259,30 +263,42 @@ async fn change(
     headers: &HeaderMap,
     raw_body: &[u8],
 ) -> Result<Response, AppError> {
-    let idempotency = match headers.get("idempotency-key") {
-        None => None,
-        Some(value) => {
-            let key = IdempotencyKey::parse(value.to_str().unwrap_or(""))?;
-            let request = format!("POST {}\n{}", uri.path(), String::from_utf8_lossy(raw_body));
-            Some((key, request))
-        }
-    };
     let change = Change {
         client_id,
         expected_version,
         command,
         actor: actor(headers)?,
         at: now(),
-        idempotency,
+        idempotency: idempotency(headers, uri, raw_body)?,
     };
-    match blocking(store, move |store| store.change(change)).await? {
-        ChangeOutcome::Applied(client) => Ok(Json(client).into_response()),
-        ChangeOutcome::Replayed { status, body } => Ok((
+    let outcome = blocking(store, move |store| store.change(change)).await?;
+    Ok(answer(StatusCode::OK, outcome))
+}
+
+/// The request's `Idempotency-Key`, with the request it came with.
+fn idempotency(
+    headers: &HeaderMap,
+    uri: &Uri,
+    raw_body: &[u8],
+) -> Result<Option<Idempotency>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = IdempotencyKey::parse(value.to_str().unwrap_or(""))?;
+    let request = format!("POST {}\n{}", uri.path(), String::from_utf8_lossy(raw_body));
+    Ok(Some(Idempotency { key, request }))
+}
+
+/// A fresh answer with `status`, or a retry's stored answer as it was.
+fn answer<T: serde::Serialize>(status: StatusCode, outcome: Outcome<T>) -> Response {
+    match outcome {
+        Outcome::Done(value) => (status, Json(value)).into_response(),
+        Outcome::Replayed(StoredAnswer { status, body }) => (
             StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
             [(CONTENT_TYPE, "application/json")],
             body,
         )
-            .into_response()),
+            .into_response(),
     }
 }
 

@@ -53,22 +53,37 @@ pub struct Change {
     pub actor: Actor,
     /// When.
     pub at: Timestamp,
-    /// The request's idempotency key and the request itself, if it had one.
-    pub idempotency: Option<(IdempotencyKey, String)>,
+    /// The request's idempotency key, if it had one.
+    pub idempotency: Option<Idempotency>,
 }
 
-/// What a change came to.
+/// An `Idempotency-Key` and the request it came with, so a retry can be
+/// told apart from a different request that reuses the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// The key.
+    pub key: IdempotencyKey,
+    /// The whole request: method, path and body.
+    pub request: String,
+}
+
+/// An answer stored under an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    /// The first answer's HTTP status.
+    pub status: u16,
+    /// The first answer's JSON body.
+    pub body: String,
+}
+
+/// What a write came to.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ChangeOutcome {
-    /// The change was committed; the client as it is now.
-    Applied(Client),
-    /// The same request was made before with this key: its stored answer.
-    Replayed {
-        /// The first answer's HTTP status.
-        status: u16,
-        /// The first answer's JSON body.
-        body: String,
-    },
+pub enum Outcome<T> {
+    /// The write was committed; what it produced.
+    Done(T),
+    /// The same request was made before with this key: its stored answer,
+    /// and nothing was written this time.
+    Replayed(StoredAnswer),
 }
 
 /// Why the store could not do what was asked.
@@ -104,6 +119,8 @@ pub struct NewDocument {
     pub added_by: Actor,
     /// When.
     pub at: Timestamp,
+    /// The request's idempotency key, if it had one.
+    pub idempotency: Option<Idempotency>,
 }
 
 /// Everything the handlers need from storage.
@@ -119,7 +136,7 @@ pub trait ClientStore: Send + Sync + 'static {
     /// A business's documents, newest first.
     fn documents(&self, business_id: BusinessId) -> Result<Vec<DocumentView>, StoreError>;
     /// Applies a change through `core`'s rules in one transaction.
-    fn change(&self, change: Change) -> Result<ChangeOutcome, StoreError>;
+    fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError>;
     /// Stores a document, with its extraction state decided by `core` (R5).
-    fn add_document(&self, document: NewDocument) -> Result<DocumentView, StoreError>;
+    fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError>;
 }

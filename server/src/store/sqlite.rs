@@ -2,7 +2,10 @@
 //! writer connection (so every change is serialised and its version check is
 //! inside its transaction) and a small pool of readers.
 
-use super::{Change, ChangeOutcome, ClientStore, ListQuery, NewDocument, Sort, StoreError};
+use super::{
+    Change, ClientStore, Idempotency, ListQuery, NewDocument, Outcome, Sort, StoreError,
+    StoredAnswer,
+};
 use crate::domain::format_time;
 use crate::seed;
 use clientele_core::wire::{
@@ -132,25 +135,14 @@ impl ClientStore for SqliteStore {
         })
     }
 
-    fn change(&self, change: Change) -> Result<ChangeOutcome, StoreError> {
+    fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
         self.write(|tx| {
-            if let Some((key, request)) = &change.idempotency {
-                let stored: Option<(String, u16, String)> = tx
-                    .query_row(
-                        "SELECT request, status, body FROM idempotency WHERE key = ?1",
-                        [key.as_str()],
-                        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                    )
-                    .optional()?;
-                if let Some((stored_request, status, body)) = stored {
-                    return if &stored_request == request {
-                        Ok(ChangeOutcome::Replayed { status, body })
-                    } else {
-                        Err(StoreError::IdempotencyKeyReused)
-                    };
-                }
+            if let Some(answer) = stored_answer(tx, change.idempotency.as_ref())? {
+                return Ok(Outcome::Replayed(answer));
             }
             let client = load_client(tx, change.client_id)?;
+            // The version check and every rule are core's; the store only
+            // persists what `execute` decided, inside this one transaction.
             let (next, events) = execute(&client, change.expected_version, &change.command)
                 .map_err(|error| StoreError::Refused {
                     error,
@@ -160,21 +152,16 @@ impl ClientStore for SqliteStore {
             for event in &events {
                 record_activity(tx, &change, event)?;
             }
-            if let Some((key, request)) = &change.idempotency {
-                let body = serde_json::to_string(&next)
-                    .map_err(|error| StoreError::Internal(error.to_string()))?;
-                tx.execute(
-                    "INSERT INTO idempotency (key, request, status, body, created_at)
-                     VALUES (?1, ?2, 200, ?3, ?4)",
-                    params![key.as_str(), request, body, change.at.0],
-                )?;
-            }
-            Ok(ChangeOutcome::Applied(next))
+            remember_answer(tx, change.idempotency.as_ref(), 200, &next, change.at)?;
+            Ok(Outcome::Done(next))
         })
     }
 
-    fn add_document(&self, document: NewDocument) -> Result<DocumentView, StoreError> {
+    fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError> {
         self.write(|tx| {
+            if let Some(answer) = stored_answer(tx, document.idempotency.as_ref())? {
+                return Ok(Outcome::Replayed(answer));
+            }
             let client_id = client_of_business(tx, document.business_id)?;
             let client = load_client(tx, client_id)?;
             let extraction = extraction_for_new_document(&client, document.business_id)
@@ -202,9 +189,67 @@ impl ClientStore for SqliteStore {
                 added_by: document.added_by.as_str().to_owned(),
                 extraction,
             };
-            Ok(DocumentView::new(&stored, format_time(stored.added_at)))
+            let view = DocumentView::new(&stored, format_time(stored.added_at));
+            remember_answer(tx, document.idempotency.as_ref(), 201, &view, document.at)?;
+            Ok(Outcome::Done(view))
         })
     }
+}
+
+/// The answer stored under this request's key, if it is a retry. A key
+/// reused for a different request is refused rather than replayed, since
+/// replaying would answer a question that was not asked.
+fn stored_answer(
+    tx: &Transaction<'_>,
+    idempotency: Option<&Idempotency>,
+) -> Result<Option<StoredAnswer>, StoreError> {
+    let Some(idempotency) = idempotency else {
+        return Ok(None);
+    };
+    let stored: Option<(String, u16, String)> = tx
+        .query_row(
+            "SELECT request, status, body FROM idempotency WHERE key = ?1",
+            [idempotency.key.as_str()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    match stored {
+        None => Ok(None),
+        Some((request, status, body)) if request == idempotency.request => {
+            Ok(Some(StoredAnswer { status, body }))
+        }
+        Some(_) => Err(StoreError::IdempotencyKeyReused),
+    }
+}
+
+/// Stores a successful answer under the request's key, in the same
+/// transaction as the write it answers: either both are committed or
+/// neither. Refusals are not stored; they changed nothing, so a retry is
+/// simply decided again.
+fn remember_answer(
+    tx: &Transaction<'_>,
+    idempotency: Option<&Idempotency>,
+    status: u16,
+    answer: &impl serde::Serialize,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let Some(idempotency) = idempotency else {
+        return Ok(());
+    };
+    let body = serde_json::to_string(answer)
+        .map_err(|error| StoreError::Internal(format!("serialising an answer: {error}")))?;
+    tx.execute(
+        "INSERT INTO idempotency (key, request, status, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            idempotency.key.as_str(),
+            idempotency.request,
+            status,
+            body,
+            at.0
+        ],
+    )?;
+    Ok(())
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {

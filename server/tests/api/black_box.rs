@@ -32,6 +32,25 @@ async fn the_binary_starts_on_port_0_and_serves_the_api() {
 }
 
 #[tokio::test]
+async fn without_a_built_app_pages_say_how_to_build_it_and_the_api_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("nested/dir/db.sqlite"), &[]);
+    let page = reqwest::get(format!("{}/clients", server.url))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 503);
+    assert!(page.text().await.unwrap().contains("trunk build"));
+    let api = reqwest::get(format!("{}/api/clients", server.url))
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 200);
+    assert!(
+        dir.path().join("nested/dir/db.sqlite").exists(),
+        "the database's folder was created"
+    );
+}
+
+#[tokio::test]
 async fn without_the_flag_there_is_no_fault_switch() {
     let dir = tempfile::tempdir().unwrap();
     let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
