@@ -25,7 +25,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use routes::Store;
 pub use seed::PRACTICE_NAME;
@@ -63,7 +64,11 @@ pub struct Config {
     pub seed_clients: usize,
     /// Enables `PUT /api/_test/fault`, for end-to-end tests and benchmarks.
     /// Never turn this on for real use.
-    #[arg(long, env = "CLIENTELE_FAULT_INJECTION")]
+    #[arg(
+        long,
+        env = "CLIENTELE_FAULT_INJECTION",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub fault_injection: bool,
 }
 
@@ -125,7 +130,13 @@ pub fn app(store: Store, options: &AppOptions) -> Result<Router, String> {
         .with_state(store);
     let router = api
         .fallback_service(built_app(&options.dist))
-        .layer(TraceLayer::new_for_http());
+        .layer(
+            // One line per request at INFO, so `make run` shows the traffic
+            // without RUST_LOG; tower-http's defaults are DEBUG.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        );
     Ok(match cors(&options.cors_origins)? {
         Some(layer) => router.layer(layer),
         None => router,
