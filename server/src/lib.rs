@@ -128,15 +128,13 @@ pub fn app(store: Store, options: &AppOptions) -> Result<Router, String> {
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(store);
-    let router = api
-        .fallback_service(built_app(&options.dist))
-        .layer(
-            // One line per request at INFO, so `make run` shows the traffic
-            // without RUST_LOG; tower-http's defaults are DEBUG.
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        );
+    let router = api.fallback_service(built_app(&options.dist)).layer(
+        // One line per request at INFO, so `make run` shows the traffic
+        // without RUST_LOG; tower-http's defaults are DEBUG.
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    );
     Ok(match cors(&options.cors_origins)? {
         Some(layer) => router.layer(layer),
         None => router,

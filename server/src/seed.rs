@@ -98,18 +98,50 @@ impl Rng {
     }
 }
 
-/// The `index`-th client name: a place, a trade and a form of business,
+/// The `index`-th client: every third is a sole trader trading under their
+/// own name ("Priya Shah Photography"), the rest are firms ("Acorn Plumbing
+/// Ltd"). Returns the name and, for a sole trader, the proprietor, who is
+/// then the account's first user.
+fn client_identity(index: usize) -> (String, Option<String>) {
+    if index % 3 == 1 {
+        let (proprietor, trade) = sole_trader(index / 3);
+        (format!("{proprietor} {trade}"), Some(proprietor))
+    } else {
+        // Firms before this index: all indices minus the sole traders.
+        (firm_name(index - (index + 1) / 3), None)
+    }
+}
+
+/// The `index`-th firm name: a place, a trade and a form of business,
 /// walked in an order that never repeats; past the 1,920 combinations a
 /// number keeps names distinct.
-fn client_name(index: usize) -> String {
+fn firm_name(index: usize) -> String {
     let combinations = PLACES.len() * TRADES.len() * FORMS.len();
     // 7 is coprime with the number of combinations, so this is a permutation.
     let spread = (index * 7) % combinations;
     let place = PLACES[spread % PLACES.len()];
     let trade = TRADES[(spread / PLACES.len()) % TRADES.len()];
     let form = FORMS[spread / (PLACES.len() * TRADES.len())];
-    let name = format!("{place} {trade} {form}");
-    match index / combinations {
+    numbered(format!("{place} {trade} {form}"), index / combinations)
+}
+
+/// The `index`-th sole trader's name and trade, never repeating within the
+/// 8,000 combinations, then numbered like firms.
+fn sole_trader(index: usize) -> (String, String) {
+    let combinations = FIRST_NAMES.len() * SURNAMES.len() * TRADES.len();
+    // 7 is coprime with 8,000 too.
+    let spread = (index * 7) % combinations;
+    let first = FIRST_NAMES[spread % FIRST_NAMES.len()];
+    let last = SURNAMES[(spread / FIRST_NAMES.len()) % SURNAMES.len()];
+    let trade = TRADES[spread / (FIRST_NAMES.len() * SURNAMES.len())];
+    (
+        format!("{first} {last}"),
+        numbered(trade.to_owned(), index / combinations),
+    )
+}
+
+fn numbered(name: String, round: usize) -> String {
+    match round {
         0 => name,
         round => format!("{name} {}", round + 1),
     }
@@ -128,7 +160,7 @@ pub fn demo_practice(tx: &Transaction<'_>, client_count: usize) -> Result<(), St
     let mut next_business = 1u64;
     for index in 0..client_count {
         let id = ClientId(index as u64 + 1);
-        let name = client_name(index);
+        let (name, proprietor) = client_identity(index);
         let domain: String = name
             .chars()
             .filter(char::is_ascii_alphanumeric)
@@ -136,13 +168,15 @@ pub fn demo_practice(tx: &Transaction<'_>, client_count: usize) -> Result<(), St
             .to_lowercase();
         let users: Vec<ClientUser> = (0..rng.between(1, 4))
             .map(|n| {
-                let first = rng.pick(FIRST_NAMES);
-                let last = rng.pick(SURNAMES);
+                let person = match (&proprietor, n) {
+                    (Some(proprietor), 0) => proprietor.clone(),
+                    _ => format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(SURNAMES)),
+                };
                 next_user += 1;
                 ClientUser {
                     id: UserId(next_user - 1),
-                    name: format!("{first} {last}"),
-                    email: format!("{}.{}@{domain}.co.uk", first, last).to_lowercase(),
+                    email: format!("{}@{domain}.co.uk", person.replace(' ', ".")).to_lowercase(),
+                    name: person,
                     role: if n == 0 || rng.between(0, 2) == 0 {
                         Role::Admin
                     } else {
@@ -289,12 +323,21 @@ fn insert_documents(
 
 #[cfg(test)]
 mod tests {
-    use super::client_name;
+    use super::client_identity;
     use std::collections::HashSet;
 
     #[test]
-    fn ten_thousand_client_names_are_all_distinct() {
-        let names: HashSet<String> = (0..10_000).map(client_name).collect();
-        assert_eq!(names.len(), 10_000);
+    fn a_hundred_thousand_client_names_are_all_distinct() {
+        let names: HashSet<String> = (0..100_000).map(|i| client_identity(i).0).collect();
+        assert_eq!(names.len(), 100_000);
+    }
+
+    #[test]
+    fn every_third_client_is_a_sole_trader_trading_under_their_own_name() {
+        let (name, proprietor) = client_identity(1);
+        let proprietor = proprietor.expect("a sole trader");
+        assert!(name.starts_with(&proprietor), "{name}");
+        assert_eq!(client_identity(0).1, None);
+        assert_eq!(client_identity(2).1, None);
     }
 }

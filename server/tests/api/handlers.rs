@@ -96,11 +96,13 @@ async fn the_list_sorts_by_name_both_ways_and_by_last_change() {
     assert_eq!(descending, sorted.into_iter().rev().collect::<Vec<_>>());
 
     let client = app.pick("active", 1, 1).await;
-    app.post(
-        &format!("/api/clients/{}/deactivate", id(&client)),
-        json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
-    )
-    .await;
+    let deactivated = app
+        .post(
+            &format!("/api/clients/{}/deactivate", id(&client)),
+            json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK);
     let recent = app
         .get("/api/clients?status=deactivated&sort=updated")
         .await;
@@ -186,11 +188,13 @@ async fn reactivating_a_client_reactivates_even_businesses_deactivated_one_by_on
         .await;
     assert_eq!(answer.status, StatusCode::OK);
     v += 1;
-    app.post(
-        &format!("{path}/deactivate"),
-        json!({ "new_owner_id": owner, "expected_version": v }),
-    )
-    .await;
+    let answer = app
+        .post(
+            &format!("{path}/deactivate"),
+            json!({ "new_owner_id": owner, "expected_version": v }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
     v += 1;
     let answer = app
         .post(
@@ -318,7 +322,12 @@ async fn handing_the_account_to_another_clients_user_is_refused() {
 #[tokio::test]
 async fn a_document_is_queued_only_while_business_and_client_are_active() {
     let app = spawn_app();
-    let client = app.pick("active", 2, 1).await;
+    let client = app
+        .pick_matching("active", |client| {
+            let businesses = client["businesses"].as_array().unwrap();
+            businesses.len() >= 2 && businesses.iter().all(|b| b["status"] == "active")
+        })
+        .await;
     let first = client["businesses"][0]["id"].as_u64().unwrap();
     let second = client["businesses"][1]["id"].as_u64().unwrap();
     let add = |business: u64| {
@@ -336,23 +345,27 @@ async fn a_document_is_queued_only_while_business_and_client_are_active() {
     assert_eq!(queued.body["extraction"], "queued");
     assert_eq!(queued.body["reason"], serde_json::Value::Null);
 
-    app.post(
-        &format!(
-            "/api/clients/{}/businesses/{second}/deactivate",
-            id(&client)
-        ),
-        json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
-    )
-    .await;
+    let deactivated = app
+        .post(
+            &format!(
+                "/api/clients/{}/businesses/{second}/deactivate",
+                id(&client)
+            ),
+            json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK);
     let business_off = add(second).await;
     assert_eq!(business_off.body["extraction"], "not_extracted");
     assert_eq!(business_off.body["reason"], "business_deactivated");
 
-    app.post(
-        &format!("/api/clients/{}/deactivate", id(&client)),
-        json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) + 1 }),
-    )
-    .await;
+    let deactivated = app
+        .post(
+            &format!("/api/clients/{}/deactivate", id(&client)),
+            json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) + 1 }),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK);
     let client_off = add(first).await;
     assert_eq!(client_off.body["extraction"], "not_extracted");
     assert_eq!(client_off.body["reason"], "client_deactivated");
@@ -400,7 +413,8 @@ async fn reusing_a_key_for_a_different_request_is_refused() {
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}/deactivate", id(&client));
     let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
-    app.post_with_key(&path, body, "key-2").await;
+    let first = app.post_with_key(&path, body, "key-2").await;
+    assert_eq!(first.status, StatusCode::OK);
     let other = format!("/api/clients/{}/reactivate", id(&client));
     let answer = app
         .post_with_key(
@@ -419,8 +433,10 @@ async fn the_actor_header_names_who_acted() {
     let client = app.pick("deactivated", 1, 1).await;
     let path = format!("/api/clients/{}/reactivate", id(&client));
     let body = json!({ "expected_version": version(&client) }).to_string();
-    app.post_raw(&path, &body, &[("x-clientele-actor", "Dana Lowe")])
+    let answer = app
+        .post_raw(&path, &body, &[("x-clientele-actor", "Dana Lowe")])
         .await;
+    assert_eq!(answer.status, StatusCode::OK);
     let activity = app
         .get(&format!("/api/clients/{}/activity", id(&client)))
         .await;

@@ -118,18 +118,25 @@ impl TestApp {
     /// The first client (by name) in a tab that has at least `businesses`
     /// businesses and `users` users.
     pub async fn pick(&self, status: &str, businesses: usize, users: usize) -> Value {
+        self.pick_matching(status, |client| {
+            client["businesses"].as_array().unwrap().len() >= businesses
+                && client["users"].as_array().unwrap().len() >= users
+        })
+        .await
+    }
+
+    /// The first client (by name) in a tab for which `wanted` holds.
+    pub async fn pick_matching(&self, status: &str, wanted: impl Fn(&Value) -> bool) -> Value {
         let page = self
             .get(&format!("/api/clients?status={status}&limit=100"))
             .await;
         for item in page.body["items"].as_array().unwrap() {
             let client = self.client(item["id"].as_u64().unwrap()).await;
-            if client["businesses"].as_array().unwrap().len() >= businesses
-                && client["users"].as_array().unwrap().len() >= users
-            {
+            if wanted(&client) {
                 return client;
             }
         }
-        panic!("no {status} client with {businesses}+ businesses and {users}+ users");
+        panic!("the demo data has no such {status} client");
     }
 
     /// Every row of every table, to compare before and after.

@@ -1,8 +1,9 @@
 //! The server's API tests, compiled as one binary: handlers through
-//! `Router::oneshot` (`handlers`, `bad_input`) and the real binary over real
+//! `Router::oneshot` (`handlers`, `bad_input`, `demo_data`) and the real binary over real
 //! sockets (`black_box`). Every test gets a fresh database.
 
 mod bad_input;
 mod black_box;
+mod demo_data;
 mod handlers;
 mod helpers;

@@ -1,0 +1,94 @@
+//! The demo practice seeded into an empty database: deterministic, the size
+//! asked for, and in a state the rules could have produced.
+
+use crate::helpers::*;
+use clientele_core::Status;
+use clientele_server::store::{ClientStore, ListQuery, Sort, SqliteStore};
+use serde_json::Value;
+
+#[tokio::test]
+async fn two_fresh_databases_get_the_same_demo_data() {
+    assert_eq!(spawn_app().snapshot(), spawn_app().snapshot());
+}
+
+#[tokio::test]
+async fn the_seed_is_only_planted_in_an_empty_database() {
+    let app = spawn_app();
+    let before = app.snapshot();
+    SqliteStore::open(&app.db_path, 40).unwrap();
+    assert_eq!(app.snapshot(), before, "reopening seeds nothing more");
+}
+
+#[test]
+fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("big.db"), 400).unwrap();
+    let page = store
+        .list_clients(&ListQuery {
+            status: Status::Deactivated,
+            search: String::new(),
+            sort: Sort::NameAscending,
+            offset: 0,
+            limit: 1,
+        })
+        .unwrap();
+    assert_eq!(page.counts.active + page.counts.deactivated, 400);
+    assert_eq!(page.counts.deactivated, 50);
+}
+
+#[tokio::test]
+async fn every_demo_client_is_in_a_state_the_rules_allow() {
+    let app = spawn_app();
+    let mut extraction_states = std::collections::HashSet::new();
+    let mut businesses_deactivated_one_by_one = 0;
+    for status in ["active", "deactivated"] {
+        let page = app.get(&format!("/api/clients?status={status}")).await;
+        for item in page.body["items"].as_array().unwrap() {
+            let client = app.client(id(item)).await;
+            let users = client["users"].as_array().unwrap();
+            let businesses = client["businesses"].as_array().unwrap();
+            assert!((1..=4).contains(&users.len()), "{client}");
+            assert!((1..=4).contains(&businesses.len()), "{client}");
+            let owner = users.iter().find(|u| u["id"] == client["owner"]);
+            assert_eq!(owner.unwrap()["role"], "admin", "the owner is an admin");
+            for business in businesses {
+                assert!(users.iter().any(|u| u["id"] == business["owner"]));
+                if status == "deactivated" {
+                    assert_eq!(business["status"], "deactivated", "R1 cascaded");
+                } else if business["status"] == "deactivated" {
+                    businesses_deactivated_one_by_one += 1;
+                }
+                let documents = app
+                    .get(&format!("/api/businesses/{}/documents", id(business)))
+                    .await;
+                for document in documents.body["items"].as_array().unwrap() {
+                    check_extraction_follows_r5(&client, business, document);
+                    extraction_states.insert(document["extraction"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+    }
+    assert!(businesses_deactivated_one_by_one >= 2);
+    assert_eq!(extraction_states.len(), 3, "{extraction_states:?}");
+}
+
+/// A document that was not extracted says why, and the why matches the
+/// business and client as they are (the seed has no later changes).
+fn check_extraction_follows_r5(client: &Value, business: &Value, document: &Value) {
+    match document["extraction"].as_str().unwrap() {
+        "not_extracted" => {
+            let expected = if client["status"] == "deactivated" {
+                "client_deactivated"
+            } else {
+                "business_deactivated"
+            };
+            assert_eq!(document["reason"], expected, "{document}");
+            assert_eq!(business["status"], "deactivated");
+        }
+        "queued" => {
+            assert!(document["reason"].is_null(), "{document}");
+            assert_eq!(business["status"], "active", "only active businesses queue");
+        }
+        _ => assert!(document["reason"].is_null(), "{document}"),
+    }
+}
