@@ -264,6 +264,14 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 
 fn migrate(db: &mut Connection) -> Result<(), StoreError> {
     let applied: usize = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if applied > MIGRATIONS.len() {
+        // Running old code on a newer schema could silently misread it.
+        return Err(StoreError::Internal(format!(
+            "the database has schema version {applied}, newer than this server's {}; \
+             upgrade clientele-server",
+            MIGRATIONS.len()
+        )));
+    }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = db.transaction()?;
         tx.execute_batch(migration)?;

@@ -1,5 +1,6 @@
-//! The demo practice seeded into an empty database: deterministic, the size
-//! asked for, and in a state the rules could have produced.
+//! Opening a database: the demo practice is seeded only into an empty one,
+//! deterministically, at the size asked for and in a state the rules could
+//! have produced; a schema newer than the server is refused.
 
 use crate::helpers::*;
 use clientele_core::Status;
@@ -91,4 +92,16 @@ fn check_extraction_follows_r5(client: &Value, business: &Value, document: &Valu
         }
         _ => assert!(document["reason"].is_null(), "{document}"),
     }
+}
+
+#[test]
+fn a_database_from_a_newer_server_is_refused_rather_than_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let error = SqliteStore::open(&path, 40).err().expect("refused");
+    assert!(error.to_string().contains("newer"), "{error}");
 }
