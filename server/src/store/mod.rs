@@ -108,6 +108,17 @@ pub enum StoreError {
     Internal(String),
 }
 
+impl StoreError {
+    /// Says what was being done when the database failed, for the log;
+    /// answers meant for the caller are left as they are.
+    pub fn context(self, what: &str) -> StoreError {
+        match self {
+            StoreError::Internal(detail) => StoreError::Internal(format!("{what}: {detail}")),
+            other => other,
+        }
+    }
+}
+
 /// A new document to store.
 #[derive(Debug, Clone)]
 pub struct NewDocument {

@@ -70,16 +70,18 @@ impl SqliteStore {
         })
     }
 
+    /// Runs `work` on a reader; `what` names it in the log if it fails.
     fn read<T>(
         &self,
+        what: &str,
         work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let pooled = lock(&self.readers).pop();
         let connection = match pooled {
             Some(connection) => connection,
-            None => connect(&self.path)?,
+            None => connect(&self.path).map_err(|error| error.context(what))?,
         };
-        let result = work(&connection);
+        let result = work(&connection).map_err(|error| error.context(what));
         let mut idle = lock(&self.readers);
         if idle.len() < IDLE_READERS {
             idle.push(connection);
@@ -87,21 +89,27 @@ impl SqliteStore {
         result
     }
 
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer and
+    /// commits it; any error rolls it all back. `what` names it in the log.
     fn write<T>(
         &self,
+        what: &str,
         work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut writer = lock(&self.writer);
-        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let run = |writer: &mut Connection| {
+            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        };
+        run(&mut writer).map_err(|error: StoreError| error.context(what))
     }
 }
 
 impl ClientStore for SqliteStore {
     fn practice(&self) -> Result<Practice, StoreError> {
-        self.read(|db| {
+        self.read("reading the practice", |db| {
             Ok(
                 db.query_row("SELECT id, name FROM practice LIMIT 1", [], |row| {
                     Ok(Practice {
@@ -114,29 +122,29 @@ impl ClientStore for SqliteStore {
     }
 
     fn list_clients(&self, query: &ListQuery) -> Result<ClientPage, StoreError> {
-        self.read(|db| list_clients(db, query))
+        self.read("listing clients", |db| list_clients(db, query))
     }
 
     fn client(&self, id: ClientId) -> Result<Client, StoreError> {
-        self.read(|db| load_client(db, id))
+        self.read("loading a client", |db| load_client(db, id))
     }
 
     fn activity(&self, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
-        self.read(|db| {
+        self.read("loading activity", |db| {
             require_client(db, id)?;
             load_activity(db, id)
         })
     }
 
     fn documents(&self, business_id: BusinessId) -> Result<Vec<DocumentView>, StoreError> {
-        self.read(|db| {
+        self.read("listing documents", |db| {
             client_of_business(db, business_id)?;
             load_documents(db, business_id)
         })
     }
 
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
-        self.write(|tx| {
+        self.write("changing a client", |tx| {
             if let Some(answer) = stored_answer(tx, change.idempotency.as_ref())? {
                 return Ok(Outcome::Replayed(answer));
             }
@@ -158,7 +166,7 @@ impl ClientStore for SqliteStore {
     }
 
     fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError> {
-        self.write(|tx| {
+        self.write("adding a document", |tx| {
             if let Some(answer) = stored_answer(tx, document.idempotency.as_ref())? {
                 return Ok(Outcome::Replayed(answer));
             }

@@ -299,6 +299,11 @@ async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
         body,
         json!({ "error": { "code": "internal", "message": "internal error" } })
     );
+    let log = std::fs::read_to_string(db.with_extension("log")).unwrap();
+    assert!(
+        log.contains("changing a client") && log.contains("no such table: activity"),
+        "the detail is logged instead: {log}"
+    );
     assert_eq!(
         client_json(&http, &server.url, 1).await,
         client,

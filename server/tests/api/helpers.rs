@@ -206,7 +206,9 @@ impl RunningServer {
             .arg(db_path)
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // The log goes next to the database, for tests to read and
+            // people to look at when a test fails.
+            .stderr(std::fs::File::create(db_path.with_extension("log")).unwrap())
             .spawn()
             .unwrap();
         let mut line = String::new();
