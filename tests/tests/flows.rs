@@ -260,7 +260,7 @@ async fn when_two_people_change_one_client_one_wins_and_the_other_sees_a_conflic
     .await?;
 
     act::choose_owner_and_confirm(&mut harness, &second, &client.users[1].name).await?;
-    check::alert_says(&second, "already deactivated").await?;
+    check::alert_says(&second, "changed by someone else").await?;
     harness.screenshot(&second, "conflict").await?;
     act::choose_tab(&mut harness, &second, "Deactivated clients").await?;
     check::listed_under(&second, "Deactivated clients", &client.name).await?;
