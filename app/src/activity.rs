@@ -12,7 +12,11 @@ pub fn ActivityPanel(client_id: ClientId, #[prop(into)] version: Signal<u64>) ->
     let entries = LocalResource::new(move || {
         version.track();
         let api = store.api();
-        async move { api.activity(client_id).await.map_err(|error| error.message()) }
+        async move {
+            api.activity(client_id)
+                .await
+                .map_err(|error| error.message())
+        }
     });
     view! {
         <section class="panel" aria-labelledby="activity-title">

@@ -125,9 +125,7 @@ impl HttpApi {
     }
 }
 
-async fn read<T: DeserializeOwned>(
-    sent: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiError> {
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
     let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
     if response.ok() {
         // A body cut off mid-way is a dropped connection, not a bad answer.

@@ -6,6 +6,7 @@ use crate::activity::ActivityPanel;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
 use crate::menu::ManageMenu;
+use crate::reactivate_dialog::ReactivateDialog;
 use crate::store::Store;
 use crate::tabs::{TabSpec, Tabs};
 use clientele_core::{Business, BusinessId, Client, ClientId, Command, Status, Target};
@@ -26,7 +27,11 @@ pub fn Businesses() -> impl IntoView {
     });
     let loaded = LocalResource::new(move || async move {
         match id.get() {
-            Some(id) => store.fetch_client(id).await.map(|_| ()).map_err(|e| e.message()),
+            Some(id) => store
+                .fetch_client(id)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.message()),
             None => Err("There is no such client.".to_owned()),
         }
     });
@@ -70,12 +75,19 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
         let tab = if index == 0 { "active" } else { "deactivated" };
         navigate(
             &format!("/clients/{id}?tab={tab}"),
-            NavigateOptions { scroll: false, ..Default::default() },
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
         );
     });
     let current = Memo::new(move |_| store.clients.with(|clients| clients.get(&id).cloned()));
     let count = move |status: Status| {
-        current.with(|client| client.as_ref().map_or(0, |client| client.count_businesses(status)))
+        current.with(|client| {
+            client
+                .as_ref()
+                .map_or(0, |client| client.count_businesses(status))
+        })
     };
     let tabs = vec![
         TabSpec {
@@ -90,8 +102,12 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
         },
     ];
     let selected = Signal::derive(move || if tab.get() == Status::Active { 0 } else { 1 });
-    let deactivated = move || current.with(|c| c.as_ref().is_some_and(|c| c.status == Status::Deactivated));
+    let deactivated =
+        move || current.with(|c| c.as_ref().is_some_and(|c| c.status == Status::Deactivated));
     let version = Signal::derive(move || current.with(|c| c.as_ref().map_or(0, |c| c.version)));
+    let confirming = RwSignal::new(false);
+    let name = StoredValue::new(client.name.clone());
+    let business_total = move || current.with(|c| c.as_ref().map_or(0, |c| c.businesses.len()));
     view! {
         <header class="screen-header">
             <h1>{client.name.clone()}</h1>
@@ -103,11 +119,32 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
             </Show>
         </header>
         <Show when=deactivated>
-            <p class="banner" role="status">
-                "This client is deactivated. New documents added to it will not be extracted. \
-                 You can still open its businesses and their documents."
-            </p>
+            <div class="banner" role="status">
+                <p>
+                    "This client is deactivated. New documents added to it will not be extracted. \
+                     You can still open its businesses and their documents."
+                </p>
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || store.is_syncing(id)
+                    on:click=move |_| confirming.set(true)
+                >
+                    "Reactivate"
+                </button>
+            </div>
         </Show>
+        {move || confirming.get().then(|| view! {
+            <ReactivateDialog
+                client_name=name.get_value()
+                business_count=business_total()
+                on_cancel=Callback::new(move |()| confirming.set(false))
+                on_confirm=Callback::new(move |()| {
+                    confirming.set(false);
+                    store.submit(id, Command::ReactivateClient);
+                })
+            />
+        })}
         <Tabs label="Businesses" tabs=tabs panel_id="businesses-panel" selected=selected on_select=select />
         <div id="businesses-panel" role="tabpanel" aria-labelledby=move || {
             if selected.get() == 0 { "tab-active-businesses" } else { "tab-deactivated-businesses" }
@@ -127,7 +164,10 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
     let rows = Memo::new(move |_| {
         store.clients.with(|clients| {
             clients.get(&client_id).map_or_else(Vec::new, |client| {
-                client.businesses_with(tab.get()).cloned().collect::<Vec<Business>>()
+                client
+                    .businesses_with(tab.get())
+                    .cloned()
+                    .collect::<Vec<Business>>()
             })
         })
     });

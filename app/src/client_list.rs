@@ -87,7 +87,11 @@ pub fn ClientList() -> impl IntoView {
     let go_tab = go.clone();
     let select_tab = Callback::new(move |index: usize| {
         let mut next = view_state.get_untracked();
-        next.tab = if index == 0 { Status::Active } else { Status::Deactivated };
+        next.tab = if index == 0 {
+            Status::Active
+        } else {
+            Status::Deactivated
+        };
         go_tab(next, false);
     });
     let tabs = vec![
@@ -169,7 +173,11 @@ fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl Into
 fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl IntoView {
     let store = expect_context::<Store>();
     let rows = Memo::new(move |_| {
-        let ListView { tab, search, by_update } = view_state.get();
+        let ListView {
+            tab,
+            search,
+            by_update,
+        } = view_state.get();
         let needle = search.trim().to_lowercase();
         let mut rows: Vec<ClientSummary> = store.rows.with(|rows| {
             rows.iter()

@@ -25,7 +25,9 @@ pub fn DeactivateWizard(
     let chosen = RwSignal::new(None::<UserId>);
     let reason = RwSignal::new(String::new());
     let confirm = move |_| {
-        let Some(new_owner_id) = chosen.get_untracked() else { return };
+        let Some(new_owner_id) = chosen.get_untracked() else {
+            return;
+        };
         on_confirm.run(match target {
             Target::Client => Command::DeactivateClient {
                 new_owner_id,
@@ -121,7 +123,9 @@ fn owner_step(
 ) -> AnyView {
     let question = match target {
         Target::Client => "Select the user who will become the account owner and admin user.",
-        Target::Business(_) => "Select the user who will become the owner and admin user of the business.",
+        Target::Business(_) => {
+            "Select the user who will become the owner and admin user of the business."
+        }
     };
     let choices = eligible_owners(client, target)
         .into_iter()
@@ -129,7 +133,9 @@ fn owner_step(
             let id = user.id;
             let current = match target {
                 Target::Client => client.owner == id,
-                Target::Business(business) => client.business(business).is_some_and(|b| b.owner == id),
+                Target::Business(business) => {
+                    client.business(business).is_some_and(|b| b.owner == id)
+                }
             };
             view! {
                 <label class="owner-choice">

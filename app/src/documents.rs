@@ -13,7 +13,11 @@ pub fn DocumentsPanel(business: BusinessId, on_close: Callback<()>) -> impl Into
     let store = expect_context::<Store>();
     let documents = LocalResource::new(move || {
         let api = store.api();
-        async move { api.documents(business).await.map_err(|error| error.message()) }
+        async move {
+            api.documents(business)
+                .await
+                .map_err(|error| error.message())
+        }
     });
     view! {
         <Dialog title_id="documents-title" on_close=on_close>

@@ -2,8 +2,8 @@
 //! user action. `api` is the only module that talks HTTP, `store` holds the
 //! optimistic state, and every rule comes from `clientele-core`.
 
-pub mod api;
 mod activity;
+pub mod api;
 mod businesses;
 mod client_list;
 mod deactivate_wizard;

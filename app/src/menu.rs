@@ -75,7 +75,9 @@ pub fn ManageMenu(
                                     tabindex="-1"
                                     class="menu-item"
                                     on:click=move |_| {
-                                        close(false);
+                                        // Focus goes back to "Manage" first, so a dialog the
+                                        // action opens returns focus there when it closes.
+                                        close(true);
                                         action.run(());
                                     }
                                 >

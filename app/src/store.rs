@@ -157,8 +157,12 @@ impl Store {
                 .push("A change to this client is still syncing. Try again in a moment.");
             return;
         }
-        let Some(before) = self.clients.with_untracked(|clients| clients.get(&id).cloned()) else {
-            self.toasts.push("This client is still loading. Try again in a moment.");
+        let Some(before) = self
+            .clients
+            .with_untracked(|clients| clients.get(&id).cloned())
+        else {
+            self.toasts
+                .push("This client is still loading. Try again in a moment.");
             return;
         };
         let next = match execute(&before, before.version, &command) {

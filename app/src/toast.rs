@@ -27,7 +27,8 @@ impl Toasts {
 
     /// Hides one message.
     pub fn dismiss(&self, id: u64) {
-        self.0.update(|toasts| toasts.retain(|(shown, _)| *shown != id));
+        self.0
+            .update(|toasts| toasts.retain(|(shown, _)| *shown != id));
     }
 }
 
