@@ -2,7 +2,9 @@
 //! request gets the same JSON error body as every other failure and a
 //! message that names the field, instead of axum's plain-text rejections.
 
+use crate::domain::{Actor, IdempotencyKey};
 use crate::error::AppError;
+use crate::store::Idempotency;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -45,6 +47,50 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let value = parse_json(&raw)?;
         Ok(JsonBody { value, raw })
     }
+}
+
+/// A write: its JSON body, who sent it and its idempotency key, taken
+/// from the request in one place so every write endpoint treats them alike.
+pub struct Write<T> {
+    /// The parsed body.
+    pub value: T,
+    /// Who is acting (`X-Clientele-Actor`, or the default).
+    pub actor: Actor,
+    /// The `Idempotency-Key`, with the request it came with.
+    pub idempotency: Option<Idempotency>,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Write<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let actor = actor(request.headers())?;
+        let key = request
+            .headers()
+            .get("idempotency-key")
+            .map(|value| IdempotencyKey::parse(value.to_str().unwrap_or("")))
+            .transpose()?;
+        let path = request.uri().path().to_owned();
+        let body = JsonBody::<T>::from_request(request, state).await?;
+        let idempotency = key.map(|key| Idempotency {
+            key,
+            request: format!("POST {path}\n{}", String::from_utf8_lossy(&body.raw)),
+        });
+        Ok(Write {
+            value: body.value,
+            actor,
+            idempotency,
+        })
+    }
+}
+
+fn actor(headers: &axum::http::HeaderMap) -> Result<Actor, AppError> {
+    let header = headers
+        .get("x-clientele-actor")
+        .map(|value| value.to_str().map_err(|_| ()))
+        .transpose()
+        .map_err(|()| AppError::BadRequest("header X-Clientele-Actor must be text".into()))?;
+    Ok(Actor::parse(header)?)
 }
 
 /// Parses JSON, naming the field that is missing, unknown or of the wrong

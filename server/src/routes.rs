@@ -1,17 +1,15 @@
 //! The HTTP handlers. They only orchestrate: parse the request, read the
 //! clock, call the store (which calls `core`'s rules) and shape the answer.
 
-use crate::domain::{Actor, FileName, IdempotencyKey, now, parse_reason};
+use crate::domain::{FileName, now, parse_reason};
 use crate::error::AppError;
-use crate::extract::{JsonBody, PathId, PathIds};
-use crate::store::{
-    Change, ClientStore, Idempotency, ListQuery, NewDocument, Outcome, Sort, StoredAnswer,
-};
+use crate::extract::{PathId, PathIds, Write};
+use crate::store::{Change, ClientStore, ListQuery, NewDocument, Outcome, Sort, StoredAnswer};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use clientele_core::wire::{
     AddDocumentRequest, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, Items,
@@ -142,16 +140,14 @@ pub async fn documents(
 pub async fn add_document(
     State(store): State<Store>,
     PathId(id): PathId,
-    uri: Uri,
-    headers: HeaderMap,
-    body: JsonBody<AddDocumentRequest>,
+    write: Write<AddDocumentRequest>,
 ) -> Result<Response, AppError> {
     let document = NewDocument {
         business_id: BusinessId(id),
-        file_name: FileName::parse(&body.value.file_name)?.into_string(),
-        added_by: actor(&headers)?,
+        file_name: FileName::parse(&write.value.file_name)?.into_string(),
+        added_by: write.actor,
         at: now(),
-        idempotency: idempotency(&headers, &uri, &body.raw)?,
+        idempotency: write.idempotency,
     };
     let outcome = blocking(&store, move |store| store.add_document(document)).await?;
     Ok(answer(StatusCode::CREATED, outcome))
@@ -161,45 +157,29 @@ pub async fn add_document(
 pub async fn deactivate_client(
     State(store): State<Store>,
     PathId(id): PathId,
-    uri: Uri,
-    headers: HeaderMap,
-    body: JsonBody<DeactivateClientRequest>,
+    write: Write<DeactivateClientRequest>,
 ) -> Result<Response, AppError> {
     let command = Command::DeactivateClient {
-        new_owner_id: body.value.new_owner_id,
-        reason: parse_reason(body.value.reason.clone())?,
+        new_owner_id: write.value.new_owner_id,
+        reason: parse_reason(write.value.reason.clone())?,
     };
-    let expected = body.value.expected_version;
-    change(
-        &store,
-        ClientId(id),
-        expected,
-        command,
-        &uri,
-        &headers,
-        &body.raw,
-    )
-    .await
+    let expected = write.value.expected_version;
+    change(&store, ClientId(id), expected, command, write).await
 }
 
 /// `POST /api/clients/{id}/reactivate` (R2).
 pub async fn reactivate_client(
     State(store): State<Store>,
     PathId(id): PathId,
-    uri: Uri,
-    headers: HeaderMap,
-    body: JsonBody<ReactivateRequest>,
+    write: Write<ReactivateRequest>,
 ) -> Result<Response, AppError> {
-    let expected = body.value.expected_version;
-    let command = Command::ReactivateClient;
+    let expected = write.value.expected_version;
     change(
         &store,
         ClientId(id),
         expected,
-        command,
-        &uri,
-        &headers,
-        &body.raw,
+        Command::ReactivateClient,
+        write,
     )
     .await
 }
@@ -208,85 +188,47 @@ pub async fn reactivate_client(
 pub async fn deactivate_business(
     State(store): State<Store>,
     PathIds(id, business_id): PathIds,
-    uri: Uri,
-    headers: HeaderMap,
-    body: JsonBody<DeactivateBusinessRequest>,
+    write: Write<DeactivateBusinessRequest>,
 ) -> Result<Response, AppError> {
     let command = Command::DeactivateBusiness {
         business_id: BusinessId(business_id),
-        new_owner_id: body.value.new_owner_id,
+        new_owner_id: write.value.new_owner_id,
     };
-    let expected = body.value.expected_version;
-    change(
-        &store,
-        ClientId(id),
-        expected,
-        command,
-        &uri,
-        &headers,
-        &body.raw,
-    )
-    .await
+    let expected = write.value.expected_version;
+    change(&store, ClientId(id), expected, command, write).await
 }
 
 /// `POST /api/clients/{id}/businesses/{business_id}/reactivate` (R4).
 pub async fn reactivate_business(
     State(store): State<Store>,
     PathIds(id, business_id): PathIds,
-    uri: Uri,
-    headers: HeaderMap,
-    body: JsonBody<ReactivateRequest>,
+    write: Write<ReactivateRequest>,
 ) -> Result<Response, AppError> {
     let command = Command::ReactivateBusiness {
         business_id: BusinessId(business_id),
     };
-    let expected = body.value.expected_version;
-    change(
-        &store,
-        ClientId(id),
-        expected,
-        command,
-        &uri,
-        &headers,
-        &body.raw,
-    )
-    .await
+    let expected = write.value.expected_version;
+    change(&store, ClientId(id), expected, command, write).await
 }
 
 /// What every change endpoint does once its command is parsed.
-async fn change(
+async fn change<T>(
     store: &Store,
     client_id: ClientId,
     expected_version: u64,
     command: Command,
-    uri: &Uri,
-    headers: &HeaderMap,
-    raw_body: &[u8],
+    write: Write<T>,
 ) -> Result<Response, AppError> {
     let change = Change {
         client_id,
         expected_version,
         command,
-        actor: actor(headers)?,
+        actor: write.actor,
         at: now(),
-        idempotency: idempotency(headers, uri, raw_body)?,
+        idempotency: write.idempotency,
     };
     let outcome = blocking(store, move |store| store.change(change)).await?;
     Ok(answer(StatusCode::OK, outcome))
-}
-
-/// The request's `Idempotency-Key`, with the request it came with.
-fn idempotency(
-    headers: &HeaderMap,
-    uri: &Uri,
-    raw_body: &[u8],
-) -> Result<Option<Idempotency>, AppError> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = IdempotencyKey::parse(value.to_str().unwrap_or(""))?;
-    let request = format!("POST {}\n{}", uri.path(), String::from_utf8_lossy(raw_body));
-    Ok(Some(Idempotency { key, request }))
 }
 
 /// A fresh answer with `status`, or a retry's stored answer as it was.
@@ -300,15 +242,6 @@ fn answer<T: serde::Serialize>(status: StatusCode, outcome: Outcome<T>) -> Respo
         )
             .into_response(),
     }
-}
-
-fn actor(headers: &HeaderMap) -> Result<Actor, AppError> {
-    let header = headers
-        .get("x-clientele-actor")
-        .map(|value| value.to_str().map_err(|_| ()))
-        .transpose()
-        .map_err(|()| AppError::BadRequest("header X-Clientele-Actor must be text".into()))?;
-    Ok(Actor::parse(header)?)
 }
 
 /// `GET /api/openapi.json`: the API described as OpenAPI 3.1.
