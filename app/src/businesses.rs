@@ -8,6 +8,7 @@ use crate::documents::DocumentsPanel;
 use crate::menu::ManageMenu;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::store::Store;
+use crate::table::TableHead;
 use crate::tabs::{TabSpec, Tabs};
 use clientele_core::{Business, BusinessId, Client, ClientId, Command, Status, Target};
 use leptos::prelude::*;
@@ -191,14 +192,7 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
             }
         >
             <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Business"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Documents"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
+                <TableHead columns=&["Business", "Owner", "Documents"] />
                 <tbody>
                     <For each=move || rows.get() key=|b| (b.id, b.status, b.owner) let:business>
                         <BusinessRow

@@ -7,6 +7,7 @@ use crate::deactivate_wizard::DeactivateWizard;
 use crate::menu::ManageMenu;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::store::{ListState, Store};
+use crate::table::TableHead;
 use crate::tabs::{TabSpec, Tabs};
 use crate::toast::Toasts;
 use clientele_core::wire::ClientSummary;
@@ -219,15 +220,7 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                 }
             >
                 <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Client"</th>
-                            <th scope="col">"Businesses"</th>
-                            <th scope="col">"Account owner"</th>
-                            <th scope="col">"Last change"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=&["Client", "Businesses", "Account owner", "Last change"] />
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
                         <For

@@ -12,6 +12,7 @@ mod documents;
 mod menu;
 mod reactivate_dialog;
 pub mod store;
+mod table;
 mod tabs;
 pub mod toast;
 
