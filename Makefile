@@ -46,7 +46,8 @@ test-wasm:
 
 test-e2e: dist
 	cargo build -p clientele-server
-	CLIENTELE_SERVER_BIN=$(SERVER_BIN) CLIENTELE_DIST=$(CURDIR)/dist cargo test -p clientele-e2e
+	# Two at a time: each test runs its own server, driver and Chromium.
+	CLIENTELE_SERVER_BIN=$(SERVER_BIN) CLIENTELE_DIST=$(CURDIR)/dist cargo test -p clientele-e2e -- --test-threads=2
 
 bench: setup
 	@bash bench/run.sh
