@@ -568,3 +568,42 @@ async fn tab_stays_inside_the_dialog() {
         "Tab from the last control wraps to the first"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_long_list_renders_only_the_rows_in_view_and_follows_the_scroll() {
+    let mut clients = BTreeMap::new();
+    for n in 1..=500u64 {
+        let mut client = demo()[&ClientId(2)].clone();
+        client.id = ClientId(n);
+        client.name = format!("Client {n:04}");
+        clients.insert(client.id, client);
+    }
+    let _app = mount_with(
+        "/clients",
+        FakeServer {
+            clients: Mutex::new(clients),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(tab_text("Active clients"), "Active clients (500)");
+    let shown = row_names();
+    assert!(
+        shown.len() < 100,
+        "only a window of rows is in the DOM, not {}",
+        shown.len()
+    );
+    assert_eq!(shown[0], "Client 0001");
+
+    let scroller = expect(".table-scroll", "");
+    // The stylesheet is not loaded here; give the list its scrolling box.
+    scroller.set_attribute("style", "display: block; max-height: 400px; overflow: auto").unwrap();
+    scroller.set_scroll_top(400 * 49);
+    scroller
+        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    settle().await;
+    let shown = row_names();
+    assert!(shown.contains(&"Client 0401".to_owned()), "{shown:?}");
+    assert!(!shown.contains(&"Client 0001".to_owned()));
+}
