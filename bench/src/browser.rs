@@ -1,0 +1,156 @@
+//! Timings taken inside headless Chromium. Each measurement runs as a script
+//! in the page and reads `performance.now()` there, so WebDriver's own
+//! round trips are not counted; "paint" is the next animation frame after
+//! the DOM changed.
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Opens a browser that returns from navigation at once, so the page's own
+/// clock can time its start-up.
+pub async fn open(driver_url: &str) -> Client {
+    let capabilities = json!({
+        "pageLoadStrategy": "none",
+        "goog:chromeOptions": {
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--window-size=1280,900", "--enable-precise-memory-info",
+            ],
+        }
+    });
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    let browser = ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(driver_url)
+        .await
+        .expect("a Chromium session");
+    browser
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(0)),
+        ))
+        .await
+        .expect("timeouts");
+    browser
+}
+
+/// Runs an async script (its last argument is the callback), retrying while
+/// the page it started in is being replaced by a navigation.
+async fn run(browser: &Client, script: &str, args: Vec<Value>) -> Value {
+    for _ in 0..200 {
+        match browser.execute_async(script, args.clone()).await {
+            Ok(value) => return value,
+            Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+    panic!("the page never ran the measuring script")
+}
+
+const HELPERS: &str = r#"
+const done = arguments[arguments.length - 1];
+const waitFor = (test) => new Promise((resolve) => {
+  const poll = () => { const value = test(); value ? resolve(value) : requestAnimationFrame(poll); };
+  poll();
+});
+const names = () => [...document.querySelectorAll("tbody tr td a")].map((a) => a.textContent);
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+"#;
+
+/// Milliseconds from navigation start to the first client row being painted.
+pub async fn first_row_ms(browser: &Client, url: &str) -> f64 {
+    browser.goto(url).await.expect("navigation");
+    let script = format!(
+        "{HELPERS}
+        (async () => {{
+          if (location.href !== arguments[0]) throw new Error('still on the old page');
+          await waitFor(() => document.querySelector('tbody tr td a'));
+          done(await frame());
+        }})().catch(() => done(null));"
+    );
+    loop {
+        if let Some(ms) = run(browser, &script, vec![json!(url)]).await.as_f64() {
+            return ms;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Milliseconds from clicking "Deactivated clients" to its rows painted.
+pub async fn tab_switch_ms(browser: &Client) -> f64 {
+    let script = format!(
+        "{HELPERS}
+        (async () => {{
+          const tab = [...document.querySelectorAll('[role=tab]')]
+            .find((t) => t.textContent.trim().startsWith('Deactivated clients'));
+          const before = names()[0];
+          const started = performance.now();
+          tab.click();
+          await waitFor(() => tab.getAttribute('aria-selected') === 'true' && names()[0] !== before);
+          done((await frame()) - started);
+        }})();"
+    );
+    run(browser, &script, vec![])
+        .await
+        .as_f64()
+        .expect("a tab switch time")
+}
+
+/// Milliseconds from clicking "Confirm" in the wizard to the client's row
+/// gone from the Active tab, painted.
+pub async fn click_to_paint_ms(browser: &Client, client_name: &str) -> f64 {
+    let script = format!(
+        "{HELPERS}
+        const name = arguments[0];
+        (async () => {{
+          const row = await waitFor(() => [...document.querySelectorAll('tbody tr')]
+            .find((tr) => tr.querySelector('td a')?.textContent === name));
+          row.querySelector('button[aria-haspopup=menu]').click();
+          (await waitFor(() => [...document.querySelectorAll('[role=menuitem]')]
+            .find((b) => b.textContent.trim() === 'Deactivate client'))).click();
+          (await waitFor(() => [...document.querySelectorAll('[role=dialog] button')]
+            .find((b) => b.textContent.trim() === 'Next'))).click();
+          (await waitFor(() => document.querySelector('[role=dialog] input[type=radio]'))).click();
+          const confirm = await waitFor(() => [...document.querySelectorAll('[role=dialog] button')]
+            .find((b) => b.textContent.trim() === 'Confirm' && !b.disabled));
+          const started = performance.now();
+          confirm.click();
+          await waitFor(() => !names().includes(name));
+          done((await frame()) - started);
+        }})();"
+    );
+    run(browser, &script, vec![json!(client_name)])
+        .await
+        .as_f64()
+        .expect("a click-to-paint time")
+}
+
+/// Bytes of JS heap in use, and of the app's wasm linear memory if the page
+/// exposes it.
+pub async fn memory_bytes(browser: &Client) -> (f64, Option<f64>) {
+    let value = browser
+        .execute(
+            "return [performance.memory.usedJSHeapSize,
+                     window.__clienteleWasm ? window.__clienteleWasm.memory.buffer.byteLength : null];",
+            vec![],
+        )
+        .await
+        .expect("memory figures");
+    (value[0].as_f64().unwrap_or(f64::NAN), value[1].as_f64())
+}
+
+/// Catches trunk's start event, which carries the wasm exports, before it
+/// fires (the page is still loading its wasm when this runs).
+pub async fn watch_wasm(browser: &Client) {
+    let _ = browser
+        .execute(
+            "addEventListener('TrunkApplicationStarted', (e) => { window.__clienteleWasm = e.detail.wasm; });",
+            vec![],
+        )
+        .await;
+}

@@ -1,0 +1,324 @@
+//! `make bench`: what users feel, measured side by side on this machine and
+//! written to `bench/results.json` (see `bench/README.md` for each figure).
+//! `bench/run.sh` builds everything first and measures the bundle; this
+//! program does the rest: start-up, large lists against a plain-JS baseline,
+//! click-to-paint under a slow server, memory, and backend throughput
+//! against json-server.
+
+mod browser;
+mod load;
+mod servers;
+
+use clientele_core::Client;
+use clientele_core::wire::ClientPage;
+use load::Workload;
+use serde_json::{Map, Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long each load cell runs.
+const LOAD_TIME: Duration = Duration::from_secs(3);
+
+struct Args {
+    server: PathBuf,
+    dist: PathBuf,
+    baseline: PathBuf,
+    json_server: PathBuf,
+    bundle: PathBuf,
+    out: PathBuf,
+}
+
+impl Args {
+    fn parse() -> Args {
+        let mut values = std::collections::HashMap::new();
+        let mut args = std::env::args().skip(1);
+        while let (Some(flag), Some(value)) = (args.next(), args.next()) {
+            values.insert(
+                flag.trim_start_matches("--").to_owned(),
+                PathBuf::from(value),
+            );
+        }
+        let take = |name: &str| {
+            values.get(name).cloned().unwrap_or_else(|| {
+                panic!("usage: clientele-bench --{name} PATH (see bench/run.sh)")
+            })
+        };
+        Args {
+            server: take("server"),
+            dist: take("dist"),
+            baseline: take("baseline"),
+            json_server: take("json-server"),
+            bundle: take("bundle"),
+            out: take("out"),
+        }
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let mut figures = Map::new();
+    let bundle: Map<String, Value> = serde_json::from_str(
+        &std::fs::read_to_string(&args.bundle).expect("bench/run.sh writes the bundle figures"),
+    )
+    .expect("bundle figures as JSON");
+    figures.extend(bundle);
+
+    let driver = servers::chromedriver();
+    let browser = browser::open(&driver.url).await;
+    measure_startup(&args, &browser, &mut figures).await;
+    measure_lists(&args, &browser, &mut figures).await;
+    measure_click_to_paint(&args, &browser, &mut figures).await;
+    let _ = browser.close().await;
+    drop(driver);
+    measure_backend(&args, &mut figures).await;
+
+    let results = Value::Object(figures);
+    std::fs::write(
+        &args.out,
+        serde_json::to_string_pretty(&results).expect("JSON") + "\n",
+    )
+    .expect("writing the results");
+    println!("\n{:<58} {:>14}", "figure", "value");
+    for (key, value) in results.as_object().expect("an object") {
+        let shown = value
+            .as_f64()
+            .map(|n| format!("{n:.2}"))
+            .unwrap_or_else(|| value.to_string());
+        println!("{key:<58} {shown:>14}");
+    }
+}
+
+async fn measure_startup(
+    args: &Args,
+    browser: &fantoccini::Client,
+    figures: &mut Map<String, Value>,
+) {
+    let server = servers::clientele(&args.server, &args.dist, 40);
+    let url = format!("{}/clients", server.url);
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        times.push(browser::first_row_ms(browser, &url).await);
+    }
+    figures.insert("startup.first_row_ms_median".into(), json!(median(times)));
+}
+
+async fn measure_lists(
+    args: &Args,
+    browser: &fantoccini::Client,
+    figures: &mut Map<String, Value>,
+) {
+    for clients in [1_000, 10_000] {
+        let mut shown = Vec::new();
+        for (name, dist) in [("app", &args.dist), ("baseline", &args.baseline)] {
+            let server = servers::clientele(&args.server, dist, clients);
+            let url = format!("{}/clients", server.url);
+            let (mut show, mut switch) = (Vec::new(), Vec::new());
+            for _ in 0..3 {
+                show.push(browser::first_row_ms(browser, &url).await);
+                switch.push(browser::tab_switch_ms(browser).await);
+            }
+            let (show, switch) = (median(show), median(switch));
+            figures.insert(
+                format!("render.list_{clients}_{name}_first_row_ms"),
+                json!(show),
+            );
+            figures.insert(
+                format!("render.tab_switch_{clients}_{name}_ms"),
+                json!(switch),
+            );
+            shown.push((show, switch));
+            if name == "app" && clients == 10_000 {
+                browser.goto(&url).await.expect("navigation");
+                browser::watch_wasm(browser).await;
+                browser::first_row_ms(browser, &url).await;
+                let (heap, wasm) = browser::memory_bytes(browser).await;
+                figures.insert("memory.js_heap_bytes_10000".into(), json!(heap));
+                figures.insert("memory.wasm_memory_bytes_10000".into(), json!(wasm));
+                figures.insert(
+                    "memory.total_bytes_10000".into(),
+                    json!(wasm.map(|wasm| wasm + heap)),
+                );
+            }
+        }
+        figures.insert(
+            format!("render.list_{clients}_vs_baseline"),
+            json!(shown[0].0 / shown[1].0),
+        );
+        figures.insert(
+            format!("render.tab_switch_{clients}_vs_baseline"),
+            json!(shown[0].1 / shown[1].1),
+        );
+    }
+}
+
+async fn measure_click_to_paint(
+    args: &Args,
+    browser: &fantoccini::Client,
+    figures: &mut Map<String, Value>,
+) {
+    let server = servers::clientele(&args.server, &args.dist, 40);
+    let http = reqwest::Client::new();
+    let page: ClientPage = http
+        .get(format!(
+            "{}/api/clients?status=active&limit=100",
+            server.url
+        ))
+        .send()
+        .await
+        .expect("the client list")
+        .json()
+        .await
+        .expect("a client page");
+    let mut names = page.items.into_iter().map(|item| item.name);
+    let url = format!("{}/clients", server.url);
+    for delay in [0u64, 200, 2_000] {
+        http.put(format!("{}/api/_test/fault", server.url))
+            .json(&json!({ "mode": "delay", "delay_ms": delay }))
+            .send()
+            .await
+            .expect("the fault switch");
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let name = names.next().expect("enough active clients");
+            browser::first_row_ms(browser, &url).await;
+            times.push(browser::click_to_paint_ms(browser, &name).await);
+        }
+        figures.insert(
+            format!("optimistic.click_to_paint_ms_median_at_{delay}ms_delay"),
+            json!(median(times)),
+        );
+    }
+}
+
+async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
+    let ours = servers::clientele(&args.server, &args.dist, 1_000);
+    let http = reqwest::Client::new();
+    let mut all = Vec::new();
+    for status in ["active", "deactivated"] {
+        let page: ClientPage = http
+            .get(format!(
+                "{}/api/clients?status={status}&limit=10000",
+                ours.url
+            ))
+            .send()
+            .await
+            .expect("the list")
+            .json()
+            .await
+            .expect("a page");
+        all.extend(page.items);
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("db.json");
+    std::fs::write(&db, json!({ "clients": all }).to_string()).expect("db.json");
+    let theirs = servers::json_server(&args.json_server, &db);
+    let writers: Vec<u64> = all
+        .iter()
+        .filter(|client| client.status == clientele_core::Status::Active)
+        .take(64)
+        .map(|client| client.id.0)
+        .collect();
+
+    let (mut read_ratios, mut write_ratios) = (Vec::new(), Vec::new());
+    for connections in [1usize, 8, 64] {
+        let read_ours = load::run(
+            Workload::Read(format!("{}/api/clients?status=active&limit=1000", ours.url)),
+            connections,
+            LOAD_TIME,
+        )
+        .await;
+        let read_theirs = load::run(
+            Workload::Read(format!("{}/clients?status=active&_limit=1000", theirs.url)),
+            connections,
+            LOAD_TIME,
+        )
+        .await;
+        let owned = writable_clients(&http, &ours.url, &writers).await;
+        let write_ours = load::run(
+            Workload::ClienteleWrites(ours.url.clone(), owned),
+            connections,
+            LOAD_TIME,
+        )
+        .await;
+        let write_theirs = load::run(
+            Workload::JsonServerWrites(theirs.url.clone(), writers.clone()),
+            connections,
+            LOAD_TIME,
+        )
+        .await;
+        for (name, result) in [
+            ("read_clientele", read_ours),
+            ("read_json_server", read_theirs),
+            ("write_clientele", write_ours),
+            ("write_json_server", write_theirs),
+        ] {
+            figures.insert(
+                format!("backend.{name}_rps_c{connections}"),
+                json!(result.per_second),
+            );
+            figures.insert(
+                format!("backend.{name}_p99_ms_c{connections}"),
+                json!(result.p99_ms),
+            );
+            figures.insert(
+                format!("backend.{name}_failures_c{connections}"),
+                json!(result.failures),
+            );
+        }
+        read_ratios.push(read_ours.per_second / read_theirs.per_second);
+        write_ratios.push(write_ours.per_second / write_theirs.per_second);
+        figures.insert(
+            format!("backend.read_ratio_c{connections}"),
+            json!(read_ratios.last()),
+        );
+        figures.insert(
+            format!("backend.write_ratio_c{connections}"),
+            json!(write_ratios.last()),
+        );
+    }
+    // The headline ratios are the worst over the connection counts.
+    let worst = |ratios: &[f64]| ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    figures.insert(
+        "backend.read_ratio_vs_json_server".into(),
+        json!(worst(&read_ratios)),
+    );
+    figures.insert(
+        "backend.write_ratio_vs_json_server".into(),
+        json!(worst(&write_ratios)),
+    );
+}
+
+/// Each writer's client made active again, with its owner and version, so
+/// every write run starts with a deactivation at the right version.
+async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Vec<(u64, u64, u64)> {
+    let mut owned = Vec::new();
+    for id in ids {
+        let mut client: Client = http
+            .get(format!("{base}/api/clients/{id}"))
+            .send()
+            .await
+            .expect("a client")
+            .json()
+            .await
+            .expect("a client as JSON");
+        if client.status == clientele_core::Status::Deactivated {
+            client = http
+                .post(format!("{base}/api/clients/{id}/reactivate"))
+                .json(&json!({ "expected_version": client.version }))
+                .send()
+                .await
+                .expect("a reactivation")
+                .json()
+                .await
+                .expect("the reactivated client");
+        }
+        owned.push((client.id.0, client.owner.0, client.version));
+    }
+    owned
+}

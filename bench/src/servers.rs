@@ -1,0 +1,111 @@
+//! The servers a benchmark measures, started on loopback and stopped (by
+//! process id) when dropped: Clientele's own, and json-server for comparison.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server process.
+pub struct Running {
+    /// Its base URL.
+    pub url: String,
+    child: Child,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `clientele-server` with a fresh database of `clients` clients, serving
+/// `dist`, with the fault switch on.
+pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut child = Command::new(binary)
+        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .arg("--seed-clients")
+        .arg(clients.to_string())
+        .arg("--db")
+        .arg(dir.path().join("bench.db"))
+        .arg("--dist")
+        .arg(dist)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the server's first line");
+    let url = line
+        .trim()
+        .strip_prefix("Clientele listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Running {
+        url,
+        child,
+        _dir: Some(dir),
+    }
+}
+
+/// json-server 0.17 serving `db.json` on a free port.
+pub fn json_server(binary: &Path, db: &Path) -> Running {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(binary)
+        .args([
+            "--quiet",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .arg(db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "json-server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Running {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+        _dir: None,
+    }
+}
+
+/// chromedriver on a free port.
+pub fn chromedriver() -> Running {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Running {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+        _dir: None,
+    }
+}
