@@ -597,7 +597,9 @@ async fn a_long_list_renders_only_the_rows_in_view_and_follows_the_scroll() {
 
     let scroller = expect(".table-scroll", "");
     // The stylesheet is not loaded here; give the list its scrolling box.
-    scroller.set_attribute("style", "display: block; max-height: 400px; overflow: auto").unwrap();
+    scroller
+        .set_attribute("style", "display: block; max-height: 400px; overflow: auto")
+        .unwrap();
     scroller.set_scroll_top(400 * 49);
     scroller
         .dispatch_event(&web_sys::Event::new("scroll").unwrap())
