@@ -54,9 +54,16 @@ async fn run(browser: &Client, script: &str, args: Vec<Value>) -> Value {
 
 const HELPERS: &str = r#"
 const done = arguments[arguments.length - 1];
+// Resolves as soon as a DOM change makes `test` true (checked on every
+// mutation, not once a frame), so the paint after it is the next frame.
 const waitFor = (test) => new Promise((resolve) => {
-  const poll = () => { const value = test(); value ? resolve(value) : requestAnimationFrame(poll); };
-  poll();
+  const value = test();
+  if (value) return resolve(value);
+  const observer = new MutationObserver(() => {
+    const value = test();
+    if (value) { observer.disconnect(); resolve(value); }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 });
 const names = () => [...document.querySelectorAll("tbody tr td a")].map((a) => a.textContent);
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
@@ -136,21 +143,10 @@ pub async fn memory_bytes(browser: &Client) -> (f64, Option<f64>) {
     let value = browser
         .execute(
             "return [performance.memory.usedJSHeapSize,
-                     window.__clienteleWasm ? window.__clienteleWasm.memory.buffer.byteLength : null];",
+                     window.clienteleWasmMemory ? window.clienteleWasmMemory.buffer.byteLength : null];",
             vec![],
         )
         .await
         .expect("memory figures");
     (value[0].as_f64().unwrap_or(f64::NAN), value[1].as_f64())
-}
-
-/// Catches trunk's start event, which carries the wasm exports, before it
-/// fires (the page is still loading its wasm when this runs).
-pub async fn watch_wasm(browser: &Client) {
-    let _ = browser
-        .execute(
-            "addEventListener('TrunkApplicationStarted', (e) => { window.__clienteleWasm = e.detail.wasm; });",
-            vec![],
-        )
-        .await;
 }

@@ -134,8 +134,6 @@ async fn measure_lists(
             );
             shown.push((show, switch));
             if name == "app" && clients == 10_000 {
-                browser.goto(&url).await.expect("navigation");
-                browser::watch_wasm(browser).await;
                 browser::first_row_ms(browser, &url).await;
                 let (heap, wasm) = browser::memory_bytes(browser).await;
                 figures.insert("memory.js_heap_bytes_10000".into(), json!(heap));
