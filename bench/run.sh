@@ -20,8 +20,9 @@ if ! command -v brotli >/dev/null; then
 fi
 (cd bench && npm ci --no-audit --no-fund --silent)
 
-# 1. Bundle: the release build as shipped, then opt-level z, s and 3 with
-#    panic=abort (lto and codegen-units=1 are in the release profile).
+# 1. Bundle: the build as shipped (the wasm-release profile that index.html
+#    names), then the same profile at opt-level z, s and 3 with panic=abort,
+#    and z with unwinding (lto and codegen-units=1 come from the release profile).
 measure() { # name dist-folder
   python3 - "$1" "$2" >>"$work/bundle.lines" <<'PY'
 import glob, gzip, subprocess, sys
@@ -34,13 +35,14 @@ print(f"{name} {raw} {gz} {br}")
 PY
 }
 echo "bench: building the app as shipped"
-trunk build --release --dist "$work/dist-shipped" >/dev/null
+trunk build --release --dist "$work/dist-shipped" >/dev/null 2>&1
 measure shipped "$work/dist-shipped"
-for level in z s 3; do
-  echo "bench: building the app at opt-level $level with panic=abort"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level CARGO_PROFILE_RELEASE_PANIC=abort \
-    trunk build --release --dist "$work/dist-o$level" >/dev/null
-  measure "o$level" "$work/dist-o$level"
+for variant in z-abort s-abort 3-abort z-unwind; do
+  level=${variant%-*} panic=${variant#*-}
+  echo "bench: building the app at opt-level $level with panic=$panic"
+  CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=$level CARGO_PROFILE_WASM_RELEASE_PANIC=$panic \
+    trunk build --release --dist "$work/dist-o$variant" >/dev/null 2>&1
+  measure "o$variant" "$work/dist-o$variant"
 done
 python3 - "$work/bundle.lines" "$work/bundle.json" <<'PY'
 import json, sys
@@ -72,7 +74,8 @@ python3 - "$work/figures.json" "$root/bench/results.json" <<'PY'
 import json, subprocess, sys
 figures = json.load(open(sys.argv[1]))
 commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!bench/results.json"],
+                       capture_output=True, text=True).stdout.strip()
 figures["meta.commit_measured"] = commit + ("+uncommitted" if dirty else "")
 figures["meta.machine"] = "2 cores, 24 GiB, headless Chromium, loopback only"
 json.dump(dict(sorted(figures.items())), open(sys.argv[2], "w"), indent=1)
