@@ -5,10 +5,9 @@
 use crate::activity::ActivityPanel;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
-use crate::menu::ManageMenu;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::store::Store;
-use crate::table::TableHead;
+use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
 use clientele_core::{Business, BusinessId, Client, ClientId, Command, Status, Target};
 use leptos::prelude::*;
@@ -238,26 +237,17 @@ fn BusinessRow(
     let store = expect_context::<Store>();
     let business_id = business.id;
     let syncing = Signal::derive(move || store.is_syncing(client_id));
-    let action = match business.status {
-        Status::Active => view! {
-            <ManageMenu
-                subject=business.name.clone()
-                items=vec![("Deactivate business", Callback::new(move |()| wizard.set(Some(business_id))))]
-                disabled=syncing
-            />
-        }
-        .into_any(),
-        Status::Deactivated => view! {
-            <button
-                type="button"
-                class="button secondary"
-                disabled=move || syncing.get()
-                on:click=move |_| store.submit(client_id, Command::ReactivateBusiness { business_id })
-            >
-                "Reactivate"
-            </button>
-        }
-        .into_any(),
+    let action = view! {
+        <RowAction
+            status=business.status
+            subject=business.name.clone()
+            deactivate_label="Deactivate business"
+            on_deactivate=Callback::new(move |()| wizard.set(Some(business_id)))
+            on_reactivate=Callback::new(move |()| {
+                store.submit(client_id, Command::ReactivateBusiness { business_id })
+            })
+            disabled=syncing
+        />
     };
     view! {
         <tr class:syncing=move || syncing.get()>

@@ -4,10 +4,9 @@
 //! reloads and back/forward show the same screen.
 
 use crate::deactivate_wizard::DeactivateWizard;
-use crate::menu::ManageMenu;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::store::{ListState, Store};
-use crate::table::TableHead;
+use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
 use crate::toast::Toasts;
 use clientele_core::wire::ClientSummary;
@@ -256,26 +255,15 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
             }
         });
     };
-    let action = match row.status {
-        Status::Active => view! {
-            <ManageMenu
-                subject=row.name.clone()
-                items=vec![("Deactivate client", Callback::new(move |()| open_with(Open::Deactivate)))]
-                disabled=syncing
-            />
-        }
-        .into_any(),
-        Status::Deactivated => view! {
-            <button
-                type="button"
-                class="button secondary"
-                disabled=move || syncing.get()
-                on:click=move |_| open_with(Open::Reactivate)
-            >
-                "Reactivate"
-            </button>
-        }
-        .into_any(),
+    let action = view! {
+        <RowAction
+            status=row.status
+            subject=row.name.clone()
+            deactivate_label="Deactivate client"
+            on_deactivate=Callback::new(move |()| open_with(Open::Deactivate))
+            on_reactivate=Callback::new(move |()| open_with(Open::Reactivate))
+            disabled=syncing
+        />
     };
     view! {
         <tr class:syncing=move || syncing.get()>

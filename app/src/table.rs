@@ -1,6 +1,9 @@
-//! The header row every list table shares: the named columns, then an
-//! actions column whose heading only screen readers hear.
+//! Pieces every list table shares: the header row (the named columns, then
+//! an actions column whose heading only screen readers hear) and the row's
+//! action.
 
+use crate::menu::ManageMenu;
+use clientele_core::Status;
 use leptos::prelude::*;
 
 /// `<thead>` with these column headings and a final "Actions" column.
@@ -13,5 +16,39 @@ pub fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
             </tr>
         </thead>
+    }
+}
+
+/// The last cell of a row: "Manage" with its one deactivation item while the
+/// row is active, "Reactivate" once it is deactivated.
+#[component]
+pub fn RowAction(
+    status: Status,
+    /// What the row is, for the menu's accessible name.
+    subject: String,
+    /// The menu item, such as "Deactivate client".
+    deactivate_label: &'static str,
+    on_deactivate: Callback<()>,
+    on_reactivate: Callback<()>,
+    /// True while a change to the row is syncing.
+    #[prop(into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    match status {
+        Status::Active => view! {
+            <ManageMenu subject=subject items=vec![(deactivate_label, on_deactivate)] disabled=disabled />
+        }
+        .into_any(),
+        Status::Deactivated => view! {
+            <button
+                type="button"
+                class="button secondary"
+                disabled=move || disabled.get()
+                on:click=move |_| on_reactivate.run(())
+            >
+                "Reactivate"
+            </button>
+        }
+        .into_any(),
     }
 }
