@@ -91,14 +91,11 @@ impl Store {
     /// How many clients each tab holds.
     pub fn counts(&self) -> StatusCounts {
         self.rows.with(|rows| {
-            rows.iter().fold(StatusCounts::default(), |counts, row| {
-                let mut counts = counts;
-                match row.status {
-                    Status::Active => counts.active += 1,
-                    Status::Deactivated => counts.deactivated += 1,
-                }
-                counts
-            })
+            let mut counts = StatusCounts::default();
+            for row in rows {
+                *counts.get_mut(row.status) += 1;
+            }
+            counts
         })
     }
 

@@ -85,13 +85,14 @@ impl StatusCounts {
     pub fn moved(self, from: Status, to: Status) -> StatusCounts {
         let mut counts = self;
         if from != to {
-            *counts.slot(from) = counts.get(from).saturating_sub(1);
-            *counts.slot(to) += 1;
+            *counts.get_mut(from) = counts.get(from).saturating_sub(1);
+            *counts.get_mut(to) += 1;
         }
         counts
     }
 
-    fn slot(&mut self, status: Status) -> &mut u64 {
+    /// The count for one tab, to change.
+    pub fn get_mut(&mut self, status: Status) -> &mut u64 {
         match status {
             Status::Active => &mut self.active,
             Status::Deactivated => &mut self.deactivated,

@@ -358,10 +358,7 @@ fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreE
     })?;
     for row in rows {
         let (status, count) = row?;
-        match parse_status(&status)? {
-            Status::Active => counts.active = count,
-            Status::Deactivated => counts.deactivated = count,
-        }
+        *counts.get_mut(parse_status(&status)?) = count;
     }
     Ok(ClientPage {
         items,
