@@ -40,3 +40,7 @@ id_type!(
     /// Identifies a document (a receipt or invoice) sent in for extraction.
     DocumentId
 );
+id_type!(
+    /// Identifies a member of a practice's staff.
+    StaffId
+);

@@ -12,17 +12,20 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod identity;
 mod ids;
 mod implications;
 mod model;
+pub mod permissions;
 mod rules;
 pub mod wire;
 
 pub use error::{ErrorKind, RuleError};
-pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, UserId};
+pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
 pub use implications::{Implications, Target, eligible_owners, implications};
 pub use model::{
     Business, Client, ClientUser, Document, Extraction, NotExtractedReason, Practice, Role, Status,
     Timestamp,
 };
+pub use permissions::{Action, Denied, Principal, StaffRole, allows};
 pub use rules::{Command, Event, apply, decide, execute, extraction_for_new_document};

@@ -2,8 +2,9 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
-use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
-use crate::model::{Client, Document, NotExtractedReason, Status};
+use crate::ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
+use crate::model::{Client, Document, NotExtractedReason, Practice, Role, Status};
+use crate::permissions::{Principal, StaffRole};
 use crate::rules::Event;
 use serde::{Deserialize, Serialize};
 
@@ -183,8 +184,11 @@ pub struct ActivityEntry {
     pub id: u64,
     /// When (RFC 3339).
     pub at: String,
-    /// Who made the change.
+    /// Who made the change: their name.
     pub actor: String,
+    /// The id of the staff member who made the change; `null` for entries
+    /// from before people signed in.
+    pub actor_id: Option<u64>,
     /// What was done.
     pub action: ActivityAction,
     /// `action` in words.
@@ -308,4 +312,125 @@ pub struct ErrorBody {
     /// The client as it is now, on a conflict, so the app can reconcile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<Client>,
+}
+
+/// Body of `POST /api/session`: signing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    /// The email the person signs in with.
+    pub email: String,
+    /// Their password.
+    pub password: String,
+}
+
+/// Whether a signed-in person works for the practice or uses a client's
+/// account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserKind {
+    /// A member of the practice's staff.
+    Staff,
+    /// A user of one client's account.
+    Client,
+}
+
+/// A signed-in person's role: `practice_admin` or `staff` for the
+/// practice's staff, `admin` or `standard` for a client account's users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionRole {
+    /// Staff who may do everything.
+    PracticeAdmin,
+    /// Staff who read and add documents.
+    Staff,
+    /// An admin of a client's account.
+    Admin,
+    /// A standard user of a client's account.
+    Standard,
+}
+
+impl From<StaffRole> for SessionRole {
+    fn from(role: StaffRole) -> SessionRole {
+        match role {
+            StaffRole::PracticeAdmin => SessionRole::PracticeAdmin,
+            StaffRole::Staff => SessionRole::Staff,
+        }
+    }
+}
+
+impl From<Role> for SessionRole {
+    fn from(role: Role) -> SessionRole {
+        match role {
+            Role::Admin => SessionRole::Admin,
+            Role::Standard => SessionRole::Standard,
+        }
+    }
+}
+
+/// A client account named by id and name, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRef {
+    /// The client's id.
+    pub id: ClientId,
+    /// The client's name.
+    pub name: String,
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Their id: a staff id for staff, a user id for client users.
+    pub id: u64,
+    /// Their name.
+    pub name: String,
+    /// The email they sign in with.
+    pub email: String,
+    /// Staff or client user.
+    pub kind: UserKind,
+    /// What they may do.
+    pub role: SessionRole,
+    /// Their practice: the one they work for, or the one that manages (or
+    /// managed) their client account.
+    pub practice: Practice,
+    /// For a client user, their account; `null` for staff.
+    pub client: Option<ClientRef>,
+}
+
+impl SessionUser {
+    /// Who this is, for [`crate::permissions::allows`]. `None` only for a
+    /// malformed answer (a client user without an account, or roles mixed
+    /// up), which may do nothing.
+    pub fn principal(&self) -> Option<Principal> {
+        let practice: PracticeId = self.practice.id;
+        match (self.kind, self.role, &self.client) {
+            (UserKind::Staff, SessionRole::PracticeAdmin, None) => Some(Principal::Staff {
+                id: StaffId(self.id),
+                practice,
+                role: StaffRole::PracticeAdmin,
+            }),
+            (UserKind::Staff, SessionRole::Staff, None) => Some(Principal::Staff {
+                id: StaffId(self.id),
+                practice,
+                role: StaffRole::Staff,
+            }),
+            (UserKind::Client, SessionRole::Admin | SessionRole::Standard, Some(client)) => {
+                Some(Principal::ClientUser {
+                    id: UserId(self.id),
+                    practice,
+                    client: client.id,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The answer of `POST /api/session` and `GET /api/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Who is signed in.
+    pub user: SessionUser,
+    /// Send this as `X-CSRF-Token` with every change.
+    pub csrf_token: String,
 }

@@ -4,7 +4,9 @@
 //! wire shapes (`wire`).
 
 mod fixtures;
+mod identity;
 mod implications;
+mod permissions;
 mod properties;
 mod rules;
 mod wire;

@@ -61,3 +61,49 @@ fn statuses_parse_only_their_wire_names() {
     assert_eq!(Status::parse("Active"), None);
     assert_eq!(Status::Deactivated.as_str(), "deactivated");
 }
+
+#[test]
+fn a_signed_in_user_is_the_principal_their_kind_and_role_say() {
+    use clientele_core::wire::{ClientRef, SessionRole, SessionUser, UserKind};
+    use clientele_core::{ClientId, Practice, PracticeId, Principal, StaffId, StaffRole, UserId};
+    let practice = Practice {
+        id: PracticeId(2),
+        name: "Northgate Accounts".into(),
+    };
+    let mut user = SessionUser {
+        id: 5,
+        name: "Ada".into(),
+        email: "admin@northgate.example".into(),
+        kind: UserKind::Staff,
+        role: SessionRole::PracticeAdmin,
+        practice,
+        client: None,
+    };
+    assert_eq!(
+        user.principal(),
+        Some(Principal::Staff {
+            id: StaffId(5),
+            practice: PracticeId(2),
+            role: StaffRole::PracticeAdmin
+        })
+    );
+    user.kind = UserKind::Client;
+    assert_eq!(user.principal(), None, "a client user needs an account");
+    user.role = SessionRole::Standard;
+    user.client = Some(ClientRef {
+        id: ClientId(9),
+        name: "Acme".into(),
+    });
+    assert_eq!(
+        user.principal(),
+        Some(Principal::ClientUser {
+            id: UserId(5),
+            practice: PracticeId(2),
+            client: ClientId(9)
+        })
+    );
+    let json = serde_json::to_value(&user).unwrap();
+    assert_eq!(json["kind"], "client");
+    assert_eq!(json["role"], "standard");
+    assert_eq!(json["practice"]["name"], "Northgate Accounts");
+}

@@ -1,0 +1,182 @@
+//! Who may do what. Every request is made by a [`Principal`]; [`allows`]
+//! decides, once, whether it may take an [`Action`]. The server enforces the
+//! answer and the app uses the same function to decide what to show.
+//!
+//! Which practice a resource belongs to is not decided here: the store only
+//! ever finds a practice's own clients, so another practice's ids answer
+//! "not found" exactly like ids that do not exist.
+
+use crate::ids::{ClientId, PracticeId, StaffId, UserId};
+use crate::rules::Command;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a member of a practice's staff may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Runs the practice's Clientele: everything staff may do, plus
+    /// deactivating and reactivating clients and businesses.
+    PracticeAdmin,
+    /// Reads every client of the practice and adds documents.
+    Staff,
+}
+
+impl StaffRole {
+    /// The wire name: `practice_admin` or `staff`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::PracticeAdmin => "practice_admin",
+            StaffRole::Staff => "staff",
+        }
+    }
+
+    /// Parses the wire name; anything else is `None`.
+    pub fn parse(text: &str) -> Option<StaffRole> {
+        match text {
+            "practice_admin" => Some(StaffRole::PracticeAdmin),
+            "staff" => Some(StaffRole::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// Who is asking: a signed-in person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Principal {
+    /// A member of a practice's staff.
+    Staff {
+        /// The staff member.
+        id: StaffId,
+        /// Their practice.
+        practice: PracticeId,
+        /// What they may do there.
+        role: StaffRole,
+    },
+    /// A user of one client's account.
+    ClientUser {
+        /// The user.
+        id: UserId,
+        /// The practice that manages (or managed) the account.
+        practice: PracticeId,
+        /// The account.
+        client: ClientId,
+    },
+}
+
+impl Principal {
+    /// The practice whose data this person may see.
+    pub fn practice(&self) -> PracticeId {
+        match self {
+            Principal::Staff { practice, .. } | Principal::ClientUser { practice, .. } => *practice,
+        }
+    }
+}
+
+/// Something a person may ask to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read the practice's clients: the list, a client, its businesses,
+    /// activity and documents, and the practice itself.
+    ReadClients,
+    /// Add a document to one of the practice's businesses.
+    AddDocument,
+    /// R1.
+    DeactivateClient,
+    /// R2.
+    ReactivateClient,
+    /// R3.
+    DeactivateBusiness,
+    /// R4.
+    ReactivateBusiness,
+}
+
+impl Action {
+    /// Every action, for tables of tests.
+    pub const ALL: [Action; 6] = [
+        Action::ReadClients,
+        Action::AddDocument,
+        Action::DeactivateClient,
+        Action::ReactivateClient,
+        Action::DeactivateBusiness,
+        Action::ReactivateBusiness,
+    ];
+
+    /// The action a change command takes.
+    pub fn of(command: &Command) -> Action {
+        match command {
+            Command::DeactivateClient { .. } => Action::DeactivateClient,
+            Command::ReactivateClient => Action::ReactivateClient,
+            Command::DeactivateBusiness { .. } => Action::DeactivateBusiness,
+            Command::ReactivateBusiness { .. } => Action::ReactivateBusiness,
+        }
+    }
+
+    /// Whether this is one of the four activation changes.
+    pub fn is_activation_change(self) -> bool {
+        matches!(
+            self,
+            Action::DeactivateClient
+                | Action::ReactivateClient
+                | Action::DeactivateBusiness
+                | Action::ReactivateBusiness
+        )
+    }
+}
+
+/// Why a principal may not take an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// Only a practice admin may deactivate or reactivate.
+    PracticeAdminOnly,
+    /// The practice's routes are for its staff; client users have their own.
+    PracticeStaffOnly,
+}
+
+impl Denied {
+    /// The stable machine code: always `forbidden`.
+    pub fn code(self) -> &'static str {
+        "forbidden"
+    }
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Denied::PracticeAdminOnly => {
+                "Only a practice admin can deactivate or reactivate clients and businesses."
+            }
+            Denied::PracticeStaffOnly => {
+                "This is for the practice's staff. Client users see their own account instead."
+            }
+        })
+    }
+}
+
+impl std::error::Error for Denied {}
+
+/// Whether `principal` may take `action`.
+pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
+    match principal {
+        Principal::ClientUser { .. } => Err(Denied::PracticeStaffOnly),
+        Principal::Staff { role, .. } => match (role, action) {
+            (StaffRole::PracticeAdmin, _) => Ok(()),
+            (StaffRole::Staff, Action::ReadClients | Action::AddDocument) => Ok(()),
+            (StaffRole::Staff, _) => Err(Denied::PracticeAdminOnly),
+        },
+    }
+}
+
+/// The one line the app shows to someone who may read but not change
+/// clients: who can act. `None` when they can act themselves.
+pub fn who_can_change(principal: &Principal) -> Option<&'static str> {
+    match allows(principal, Action::DeactivateClient) {
+        Ok(()) => None,
+        Err(_) => Some(
+            "You can view clients and add documents. Only a practice admin can deactivate \
+             or reactivate clients and businesses.",
+        ),
+    }
+}
