@@ -11,34 +11,6 @@ use time::format_description::well_known::Rfc3339;
 #[error("{0}")]
 pub struct InvalidInput(pub String);
 
-/// Who made a change, as recorded in the activity log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor(String);
-
-impl Actor {
-    /// Used when a request does not say who is acting.
-    pub const DEFAULT: &'static str = "Practice staff";
-
-    /// Parses the `X-Clientele-Actor` header: 1 to 100 printable characters.
-    pub fn parse(header: Option<&str>) -> Result<Actor, InvalidInput> {
-        let Some(raw) = header else {
-            return Ok(Actor(Actor::DEFAULT.to_owned()));
-        };
-        let name = raw.trim();
-        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            return Err(InvalidInput(
-                "header X-Clientele-Actor must be 1 to 100 printable characters".into(),
-            ));
-        }
-        Ok(Actor(name.to_owned()))
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 /// The `Idempotency-Key` header of a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyKey(String);
@@ -111,13 +83,6 @@ pub fn parse_reason(raw: Option<String>) -> Result<Option<String>, InvalidInput>
     Ok((!reason.is_empty()).then(|| reason.to_owned()))
 }
 
-/// The current time, read once per request by the handlers; `core` and the
-/// store take time as a value.
-pub fn now() -> Timestamp {
-    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
-    Timestamp((nanos / 1_000_000) as i64)
-}
-
 /// A timestamp as RFC 3339 in UTC, with whole seconds.
 pub fn format_time(at: Timestamp) -> String {
     OffsetDateTime::from_unix_timestamp(at.0.div_euclid(1000))
@@ -144,12 +109,6 @@ mod tests {
         assert_eq!(parse_reason(Some("  ".into())).unwrap(), None);
         assert_eq!(parse_reason(None).unwrap(), None);
         assert!(parse_reason(Some("x".repeat(501))).is_err());
-    }
-
-    #[test]
-    fn the_actor_defaults_to_practice_staff() {
-        assert_eq!(Actor::parse(None).unwrap().as_str(), "Practice staff");
-        assert!(Actor::parse(Some("")).is_err());
     }
 
     #[test]

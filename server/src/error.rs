@@ -8,8 +8,9 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use clientele_core::identity::Throttled;
 use clientele_core::wire::{ErrorBody, ErrorDetail};
-use clientele_core::{Client, ErrorKind, RuleError};
+use clientele_core::{Client, Denied, ErrorKind, RuleError};
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +39,27 @@ pub enum AppError {
         /// The client as it is now.
         current: Option<Box<Client>>,
     },
+    /// No live session: sign in first.
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    /// The email or the password is wrong; which one is not said.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
+    /// Too many failed sign-ins for this email lately.
+    #[error("{0}")]
+    TooManyAttempts(Throttled),
+    /// The signed-in person may not do this (`core`'s permissions).
+    #[error("{0}")]
+    Forbidden(Denied),
+    /// A change without the session's CSRF token.
+    #[error(
+        "This change did not carry the session's security token (X-CSRF-Token). \
+         Reload the page and try again."
+    )]
+    CsrfFailed,
+    /// Someone already signs in with this email.
+    #[error("Someone already signs in with {0}.")]
+    EmailTaken(String),
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -64,6 +86,7 @@ impl From<StoreError> for AppError {
                 current: Some(current),
             },
             StoreError::IdempotencyKeyReused => AppError::IdempotencyKeyReused,
+            StoreError::EmailTaken(email) => AppError::EmailTaken(email),
             StoreError::Internal(detail) => AppError::Internal(detail),
         }
     }
@@ -90,6 +113,12 @@ impl AppError {
             AppError::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
             }
+            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            AppError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::Forbidden(denied) => (StatusCode::FORBIDDEN, denied.code()),
+            AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
+            AppError::EmailTaken(_) => (StatusCode::CONFLICT, "email_taken"),
             AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -103,6 +132,10 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let message = self.to_string();
+        let retry_after = match &self {
+            AppError::TooManyAttempts(throttled) => Some(throttled.retry_after_secs),
+            _ => None,
+        };
         // Only a conflict carries the client: it is what the caller must
         // reconcile with. Other refusals leave the caller's view correct.
         let client = match self {
@@ -118,6 +151,12 @@ impl IntoResponse for AppError {
             },
             client,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -2,7 +2,8 @@
 //! request gets the same JSON error body as every other failure and a
 //! message that names the field, instead of axum's plain-text rejections.
 
-use crate::domain::{Actor, IdempotencyKey};
+use crate::auth::Caller;
+use crate::domain::IdempotencyKey;
 use crate::error::AppError;
 use crate::store::Idempotency;
 use axum::body::Bytes;
@@ -11,6 +12,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
 
 /// A JSON body, with the raw bytes kept for idempotency fingerprints.
 pub struct JsonBody<T> {
@@ -49,48 +51,51 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// A write: its JSON body, who sent it and its idempotency key, taken
-/// from the request in one place so every write endpoint treats them alike.
+/// A write's request, read but not yet parsed: its JSON body and its
+/// `Idempotency-Key`, taken in one place so every write endpoint treats them
+/// alike. The handler checks the caller's permission first and then
+/// [`Write::open`]s it, so a refused caller learns nothing about the body.
 pub struct Write<T> {
-    /// The parsed body.
-    pub value: T,
-    /// Who is acting (`X-Clientele-Actor`, or the default).
-    pub actor: Actor,
-    /// The `Idempotency-Key`, with the request it came with.
-    pub idempotency: Option<Idempotency>,
+    body: JsonBody<serde_json::Value>,
+    key: Option<IdempotencyKey>,
+    target: String,
+    _shape: PhantomData<T>,
 }
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Write<T> {
+impl<S: Send + Sync, T> FromRequest<S> for Write<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let actor = actor(request.headers())?;
         let key = request
             .headers()
             .get("idempotency-key")
             .map(|value| IdempotencyKey::parse(value.to_str().unwrap_or("")))
             .transpose()?;
-        let path = request.uri().path().to_owned();
-        let body = JsonBody::<T>::from_request(request, state).await?;
-        let idempotency = key.map(|key| Idempotency {
-            key,
-            request: format!("POST {path}\n{}", String::from_utf8_lossy(&body.raw)),
-        });
+        let target = format!("{} {}", request.method(), request.uri().path());
+        let body = JsonBody::<serde_json::Value>::from_request(request, state).await?;
         Ok(Write {
-            value: body.value,
-            actor,
-            idempotency,
+            body,
+            key,
+            target,
+            _shape: PhantomData,
         })
     }
 }
 
-fn actor(headers: &axum::http::HeaderMap) -> Result<Actor, AppError> {
-    let header = headers
-        .get("x-clientele-actor")
-        .map(|value| value.to_str().map_err(|_| ()))
-        .transpose()
-        .map_err(|()| AppError::BadRequest("header X-Clientele-Actor must be text".into()))?;
-    Ok(Actor::parse(header)?)
+impl<T: DeserializeOwned> Write<T> {
+    /// The parsed body, and the idempotency key scoped to `caller`. The
+    /// request is fingerprinted by its parsed JSON, so a retry whose body
+    /// was re-serialised (other whitespace or key order) is the same request.
+    pub fn open(self, caller: &Caller) -> Result<(T, Option<Idempotency>), AppError> {
+        let value: T = parse_json(&self.body.raw)?;
+        let idempotency = self.key.map(|key| Idempotency {
+            owner: caller.idempotency_owner(),
+            key,
+            // serde_json's maps are sorted, so this is canonical.
+            request: format!("{}\n{}", self.target, self.body.value),
+        });
+        Ok((value, idempotency))
+    }
 }
 
 /// Parses JSON, naming the field that is missing, unknown or of the wrong

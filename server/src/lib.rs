@@ -2,16 +2,23 @@
 //! on every client's state, and the host of the built app.
 //!
 //! [`app`] builds the router (tests drive it with `oneshot`); [`run`] opens
-//! the database, binds the address and serves until stopped. Every change
-//! goes through `clientele-core`'s rules inside one storage transaction.
+//! the database, binds the address and serves until stopped. Every request
+//! but signing in, health and the OpenAPI document needs a session
+//! ([`auth`]); every change goes through `clientele-core`'s permissions and
+//! rules inside one storage transaction.
 #![deny(missing_docs)]
 
+pub mod admin;
+pub mod auth;
+pub mod clock;
+pub mod demo;
 mod domain;
 mod error;
 mod extract;
 mod faults;
+mod headers;
 mod routes;
-mod seed;
+mod state;
 pub mod store;
 
 use axum::Router;
@@ -19,7 +26,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post, put};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,25 +35,61 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use routes::Store;
-pub use seed::PRACTICE_NAME;
+pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
+pub use headers::CONTENT_SECURITY_POLICY_VALUE;
+pub use state::{AppState, Store};
 
 /// The largest request body the API takes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// How the server is started; every flag has an environment variable.
+/// The command line: serve (the default), or a one-off command.
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "clientele-server",
     version,
     about = "Clientele: Solo client management for bookkeeping practices"
 )]
+pub struct Cli {
+    /// How to serve.
+    #[command(flatten)]
+    pub config: Config,
+    /// A one-off command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// The one-off commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CliCommand {
+    /// Creates a practice and its first practice admin, then exits. The
+    /// password comes from CLIENTELE_ADMIN_PASSWORD, or is asked for on a
+    /// terminal.
+    CreateAdmin {
+        /// The practice's name.
+        #[arg(long)]
+        practice: String,
+        /// The admin's email, which they sign in with.
+        #[arg(long)]
+        email: String,
+        /// The admin's name (default: the part of the email before "@").
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+/// How the server is started; every flag has an environment variable.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "CLIENTELE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// The SQLite database file, created on first start.
-    #[arg(long, env = "CLIENTELE_DB", default_value = "./data/clientele.db")]
+    #[arg(
+        long,
+        env = "CLIENTELE_DB",
+        default_value = "./data/clientele.db",
+        global = true
+    )]
     pub db: PathBuf,
     /// The built app (`trunk build --release` writes it).
     #[arg(long, env = "CLIENTELE_DIST", default_value = "./dist")]
@@ -59,9 +102,25 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
-    /// How many clients the demo practice has when seeding an empty database.
+    /// Seeds an empty database with two demo practices whose accounts all
+    /// have the password "clientele-demo". Never for real use.
+    #[arg(
+        long,
+        env = "CLIENTELE_DEMO",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub demo: bool,
+    /// How many clients the first demo practice has (with --demo).
     #[arg(long, env = "CLIENTELE_SEED_CLIENTS", default_value_t = 40)]
     pub seed_clients: usize,
+    /// Marks the session cookie `Secure`, so browsers send it over HTTPS
+    /// only. Turn it on whenever Clientele is reached through TLS.
+    #[arg(
+        long,
+        env = "CLIENTELE_SECURE_COOKIES",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub secure_cookies: bool,
     /// Enables `PUT /api/_test/fault`, for end-to-end tests and benchmarks.
     /// Never turn this on for real use.
     #[arg(
@@ -83,34 +142,41 @@ pub struct AppOptions {
     pub fault_injection: bool,
 }
 
-/// The whole router: the API, the fault switch if enabled, and the app.
-pub fn app(store: Store, options: &AppOptions) -> Result<Router, String> {
+/// The whole router: the API, the fault switch if enabled, and the app,
+/// with the security headers on every answer.
+pub fn app(state: AppState, options: &AppOptions) -> Result<Router, String> {
     let mut changes = Router::new()
         .route(
             "/api/clients/{id}/deactivate",
-            post(routes::deactivate_client),
+            post(routes::clients::deactivate_client),
         )
         .route(
             "/api/clients/{id}/reactivate",
-            post(routes::reactivate_client),
+            post(routes::clients::reactivate_client),
         )
         .route(
             "/api/clients/{id}/businesses/{business_id}/deactivate",
-            post(routes::deactivate_business),
+            post(routes::clients::deactivate_business),
         )
         .route(
             "/api/clients/{id}/businesses/{business_id}/reactivate",
-            post(routes::reactivate_business),
+            post(routes::clients::reactivate_business),
         );
     let mut api = Router::new()
         .route("/api/health", get(routes::health))
-        .route("/api/practice", get(routes::practice))
-        .route("/api/clients", get(routes::list_clients))
-        .route("/api/clients/{id}", get(routes::client))
-        .route("/api/clients/{id}/activity", get(routes::activity))
+        .route(
+            "/api/session",
+            post(routes::session::sign_in)
+                .get(routes::session::current)
+                .delete(routes::session::sign_out),
+        )
+        .route("/api/practice", get(routes::clients::practice))
+        .route("/api/clients", get(routes::clients::list_clients))
+        .route("/api/clients/{id}", get(routes::clients::client))
+        .route("/api/clients/{id}/activity", get(routes::clients::activity))
         .route(
             "/api/businesses/{id}/documents",
-            get(routes::documents).post(routes::add_document),
+            get(routes::clients::documents).post(routes::clients::add_document),
         )
         .route("/api/openapi.json", get(routes::openapi));
     if options.fault_injection {
@@ -127,7 +193,7 @@ pub fn app(store: Store, options: &AppOptions) -> Result<Router, String> {
         .route("/api/{*rest}", any(routes::api_not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(store);
+        .with_state(state);
     let router = api.fallback_service(built_app(&options.dist)).layer(
         // One line per request at INFO, so `make run` shows the traffic
         // without RUST_LOG; tower-http's defaults are DEBUG.
@@ -135,10 +201,11 @@ pub fn app(store: Store, options: &AppOptions) -> Result<Router, String> {
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     );
-    Ok(match cors(&options.cors_origins)? {
+    let router = match cors(&options.cors_origins)? {
         Some(layer) => router.layer(layer),
         None => router,
-    })
+    };
+    Ok(headers::with_security_headers(router))
 }
 
 /// The built app, with `index.html` for every app route so deep links and
@@ -174,30 +241,86 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
     Ok(Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST, Method::PUT])
+            // The app on another origin signs in with the session cookie.
+            .allow_credentials(true)
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
             .allow_headers([
                 axum::http::header::CONTENT_TYPE,
                 HeaderName::from_static("idempotency-key"),
-                HeaderName::from_static("x-clientele-actor"),
-            ]),
+                HeaderName::from_static(auth::CSRF_HEADER),
+            ])
+            .expose_headers([axum::http::header::RETRY_AFTER]),
     ))
 }
 
-/// Opens the database, binds, prints `Clientele listening on http://…` (the
-/// real port, when asked for port 0) and serves until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> Result<(), String> {
-    let db = config.db.clone();
-    let seed_clients = config.seed_clients;
-    let store = tokio::task::spawn_blocking(move || store::SqliteStore::open(&db, seed_clients))
+/// Opens (and migrates) the database at `path`.
+async fn open_store(path: &std::path::Path) -> Result<Arc<store::SqliteStore>, String> {
+    let db = path.to_owned();
+    let store = tokio::task::spawn_blocking(move || store::SqliteStore::open(&db))
         .await
         .map_err(|error| format!("opening the database failed: {error}"))?
-        .map_err(|error| format!("cannot open database {}: {error}", config.db.display()))?;
+        .map_err(|error| format!("cannot open database {}: {error}", path.display()))?;
+    Ok(Arc::new(store))
+}
+
+/// Runs a one-off command, or serves.
+pub async fn main(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Some(CliCommand::CreateAdmin {
+            practice,
+            email,
+            name,
+        }) => {
+            let store = open_store(&cli.config.db).await?;
+            let admin = admin::NewAdmin {
+                practice,
+                email,
+                name,
+            };
+            let done =
+                tokio::task::spawn_blocking(move || admin::create_admin(store.as_ref(), admin))
+                    .await
+                    .map_err(|error| format!("create-admin failed: {error}"))??;
+            println!("{done}");
+            Ok(())
+        }
+        None => run(cli.config).await,
+    }
+}
+
+/// Opens the database (seeding the demo practices first with `--demo`),
+/// binds, prints `Clientele listening on http://…` (the real port, when
+/// asked for port 0) and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), String> {
+    let store = open_store(&config.db).await?;
+    if config.demo {
+        let seeding = Arc::clone(&store);
+        let clients = config.seed_clients;
+        let seeded =
+            tokio::task::spawn_blocking(move || demo::seed_if_empty(seeding.as_ref(), clients))
+                .await
+                .map_err(|error| format!("seeding the demo data failed: {error}"))?
+                .map_err(|error| format!("seeding the demo data failed: {error}"))?;
+        if seeded {
+            tracing::info!("seeded the demo practices into an empty database");
+        }
+        tracing::warn!(
+            "demo mode: sign in as admin@harperlowe.example (or any demo account) with the \
+             password \"{}\"",
+            demo::DEMO_PASSWORD
+        );
+    }
     let options = AppOptions {
         dist: config.dist.clone(),
         cors_origins: config.cors_origins.clone(),
         fault_injection: config.fault_injection,
     };
-    let router = app(Arc::new(store), &options)?;
+    let state = AppState {
+        store,
+        clock: Arc::new(clock::SystemClock),
+        secure_cookies: config.secure_cookies,
+    };
+    let router = app(state, &options)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", config.addr))?;
@@ -208,6 +331,15 @@ pub async fn run(config: Config) -> Result<(), String> {
         use std::io::Write;
         let mut stdout = std::io::stdout();
         let _ = writeln!(stdout, "Clientele listening on http://{address}");
+        if config.demo {
+            let _ = writeln!(
+                stdout,
+                "Demo mode: sign in as admin@harperlowe.example, staff@harperlowe.example, \
+                 admin@northgate.example or staff@northgate.example (or any client user) \
+                 with the password {}",
+                demo::DEMO_PASSWORD
+            );
+        }
         let _ = stdout.flush();
     }
     if config.fault_injection {

@@ -16,8 +16,8 @@ async fn main() {
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .init();
-    let config = clientele_server::Config::parse();
-    if let Err(error) = clientele_server::run(config).await {
+    let cli = clientele_server::Cli::parse();
+    if let Err(error) = clientele_server::main(cli).await {
         eprintln!("clientele-server: {error}");
         std::process::exit(1);
     }

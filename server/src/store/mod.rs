@@ -1,16 +1,37 @@
-//! Storage, behind a small capability trait so handlers never see SQL and a
-//! PostgreSQL store could follow without touching them. The SQLite
-//! implementation lives in [`sqlite`].
+//! Storage, behind small capability traits so handlers never see SQL and a
+//! PostgreSQL store could follow without touching them: [`ClientStore`] for
+//! the practice's clients, [`AccountStore`] for sign-in and sessions, and
+//! [`Provisioning`] for creating practices, staff and clients from outside
+//! (the demo seed, `create-admin`). The SQLite implementation lives in
+//! [`sqlite`].
+//!
+//! Every client read and change is scoped to one practice: another
+//! practice's ids are simply not found.
 
 pub mod sqlite;
 
-use crate::domain::{Actor, IdempotencyKey};
-use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView};
+use crate::domain::IdempotencyKey;
+use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, SessionUser};
 use clientele_core::{
-    BusinessId, Client, ClientId, Command, Practice, RuleError, Status, Timestamp,
+    BusinessId, Client, ClientId, Command, DocumentId, Extraction, Practice, PracticeId, Principal,
+    Role, RuleError, StaffId, StaffRole, Status, Timestamp, UserId,
 };
 
 pub use sqlite::SqliteStore;
+
+/// Everything the server needs from storage, as one object.
+pub trait Storage: ClientStore + AccountStore + Provisioning {}
+
+impl<T: ClientStore + AccountStore + Provisioning> Storage for T {}
+
+/// Who made a change, as the activity log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The staff member's id.
+    pub id: StaffId,
+    /// Their name.
+    pub name: String,
+}
 
 /// How the client list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +64,8 @@ pub struct ListQuery {
 /// A change to one client, with what the store needs to record it.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The practice the client must belong to.
+    pub practice: PracticeId,
     /// The client to change.
     pub client_id: ClientId,
     /// The version the change was made against.
@@ -61,6 +84,8 @@ pub struct Change {
 /// told apart from a different request that reuses the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Idempotency {
+    /// Who sent it: keys are scoped to their sender.
+    pub owner: String,
     /// The key.
     pub key: IdempotencyKey,
     /// The whole request: method, path and body.
@@ -103,6 +128,9 @@ pub enum StoreError {
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was used for a different request")]
     IdempotencyKeyReused,
+    /// Someone already signs in with this email.
+    #[error("the email {0} is already in use")]
+    EmailTaken(String),
     /// The database failed; the details are for the log only.
     #[error("storage failed: {0}")]
     Internal(String),
@@ -122,6 +150,8 @@ impl StoreError {
 /// A new document to store.
 #[derive(Debug, Clone)]
 pub struct NewDocument {
+    /// The practice the business must belong to.
+    pub practice: PracticeId,
     /// The business it is sent to.
     pub business_id: BusinessId,
     /// The file's name.
@@ -134,20 +164,210 @@ pub struct NewDocument {
     pub idempotency: Option<Idempotency>,
 }
 
-/// Everything the handlers need from storage.
+/// The practice's clients: every method is scoped to one practice.
 pub trait ClientStore: Send + Sync + 'static {
-    /// The practice whose clients these are.
-    fn practice(&self) -> Result<Practice, StoreError>;
-    /// A page of the client list.
-    fn list_clients(&self, query: &ListQuery) -> Result<ClientPage, StoreError>;
+    /// The practice.
+    fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError>;
+    /// A page of the practice's client list.
+    fn list_clients(
+        &self,
+        practice: PracticeId,
+        query: &ListQuery,
+    ) -> Result<ClientPage, StoreError>;
     /// One client, whole.
-    fn client(&self, id: ClientId) -> Result<Client, StoreError>;
+    fn client(&self, practice: PracticeId, id: ClientId) -> Result<Client, StoreError>;
     /// A client's activity, newest first.
-    fn activity(&self, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError>;
+    fn activity(
+        &self,
+        practice: PracticeId,
+        id: ClientId,
+    ) -> Result<Vec<ActivityEntry>, StoreError>;
     /// A business's documents, newest first.
-    fn documents(&self, business_id: BusinessId) -> Result<Vec<DocumentView>, StoreError>;
+    fn documents(
+        &self,
+        practice: PracticeId,
+        business_id: BusinessId,
+    ) -> Result<Vec<DocumentView>, StoreError>;
     /// Applies a change through `core`'s rules in one transaction.
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError>;
     /// Stores a document, with its extraction state decided by `core` (R5).
     fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError>;
+}
+
+/// Who a login belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A member of a practice's staff.
+    Staff(StaffId),
+    /// A user of a client's account.
+    ClientUser(UserId),
+}
+
+/// A login as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The argon2id hash in PHC format.
+    pub password_hash: String,
+    /// Whose login it is.
+    pub subject: Subject,
+}
+
+/// The SHA-256 of a session id: all the store ever sees of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionKey(pub [u8; 32]);
+
+/// A session to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    /// Its key.
+    pub key: SessionKey,
+    /// The token changes must carry.
+    pub csrf_token: String,
+    /// Who signed in.
+    pub subject: Subject,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A session as stored, with who it belongs to as they are now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The person, as the API shows them.
+    pub user: SessionUser,
+    /// The person, as the permission rules see them.
+    pub principal: Principal,
+    /// The token changes must carry.
+    pub csrf_token: String,
+    /// When they signed in.
+    pub created_at: Timestamp,
+    /// When the session was last used.
+    pub last_seen_at: Timestamp,
+}
+
+/// Sign-in and sessions.
+pub trait AccountStore: Send + Sync + 'static {
+    /// The login for a normalised email, if there is one.
+    fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
+    /// When sign-in failed for a normalised email, since `since`.
+    fn sign_in_failures(&self, email: &str, since: Timestamp)
+    -> Result<Vec<Timestamp>, StoreError>;
+    /// Records a failed sign-in; failures older than `forget_before` go.
+    fn record_sign_in_failure(
+        &self,
+        email: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Forgets the failures of an email, after a successful sign-in.
+    fn clear_sign_in_failures(&self, email: &str) -> Result<(), StoreError>;
+    /// Starts a session, ending `replacing` (the caller's previous session,
+    /// if any) in the same transaction.
+    fn start_session(
+        &self,
+        session: NewSession,
+        replacing: Option<SessionKey>,
+    ) -> Result<(), StoreError>;
+    /// The session with this key, if it exists (live or not).
+    fn session(&self, key: SessionKey) -> Result<Option<SessionRecord>, StoreError>;
+    /// Records that a session was used at `at`.
+    fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError>;
+    /// Ends a session; its cookie is worthless from then on.
+    fn end_session(&self, key: SessionKey) -> Result<(), StoreError>;
+}
+
+/// A member of staff to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaff {
+    /// Their practice.
+    pub practice: PracticeId,
+    /// Their name.
+    pub name: String,
+    /// Their email, normalised.
+    pub email: String,
+    /// What they may do.
+    pub role: StaffRole,
+    /// Their password's argon2id hash.
+    pub password_hash: String,
+}
+
+/// A user of a new client's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Their name.
+    pub name: String,
+    /// Their email, normalised.
+    pub email: String,
+    /// Their role in the account.
+    pub role: Role,
+    /// Their password's hash, if they can sign in yet.
+    pub password_hash: Option<String>,
+}
+
+/// A business of a new client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBusiness {
+    /// Its name.
+    pub name: String,
+    /// Active or deactivated.
+    pub status: Status,
+    /// Its owner: an index into the client's `users`.
+    pub owner: usize,
+}
+
+/// A client to create, with its users and businesses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    /// Its practice.
+    pub practice: PracticeId,
+    /// Its name.
+    pub name: String,
+    /// Active or deactivated.
+    pub status: Status,
+    /// The account owner: an index into `users`.
+    pub owner: usize,
+    /// Its users; at least one.
+    pub users: Vec<NewUser>,
+    /// Its businesses.
+    pub businesses: Vec<NewBusiness>,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+/// A document as it is to be stored, extraction state and all (for seeding
+/// and imports; uploads go through [`ClientStore::add_document`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// The business.
+    pub business: BusinessId,
+    /// The file's name.
+    pub file_name: String,
+    /// When it was added.
+    pub added_at: Timestamp,
+    /// Who added it.
+    pub added_by: String,
+    /// Its extraction state.
+    pub extraction: Extraction,
+}
+
+/// Writes made in one transaction by [`Provisioning::provision`].
+pub trait Provision {
+    /// Creates a practice.
+    fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError>;
+    /// Creates a member of staff who can sign in.
+    fn add_staff(&mut self, staff: NewStaff) -> Result<StaffId, StoreError>;
+    /// Creates a client with its users and businesses, at version 1.
+    fn add_client(&mut self, client: NewClient) -> Result<Client, StoreError>;
+    /// Stores a document as given.
+    fn add_document(&mut self, document: DocumentRecord) -> Result<DocumentId, StoreError>;
+}
+
+/// Creating practices, staff and clients from outside the HTTP API.
+pub trait Provisioning: Send + Sync + 'static {
+    /// Whether there is no practice at all.
+    fn is_empty(&self) -> Result<bool, StoreError>;
+    /// Runs `work` in one transaction: all of it is stored, or none.
+    fn provision(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Provision) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
 }

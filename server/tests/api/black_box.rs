@@ -40,7 +40,11 @@ async fn without_a_built_app_pages_say_how_to_build_it_and_the_api_still_works()
         .unwrap();
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("trunk build"));
-    let api = reqwest::get(format!("{}/api/clients", server.url))
+    let api = server
+        .client_as(ADMIN)
+        .await
+        .get(format!("{}/api/clients", server.url))
+        .send()
         .await
         .unwrap();
     assert_eq!(api.status(), 200);
@@ -67,7 +71,7 @@ async fn without_the_flag_there_is_no_fault_switch() {
 async fn of_fifty_racing_deactivations_exactly_one_wins() {
     let dir = tempfile::tempdir().unwrap();
     let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
-    let http = reqwest::Client::new();
+    let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     let url = Arc::new(format!("{}/api/clients/1/deactivate", server.url));
     let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
@@ -161,7 +165,8 @@ async fn every_acknowledged_change_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite");
     let mut server = RunningServer::start(&db, &[]);
-    let http = reqwest::Client::new();
+    // Sessions are stored in the database, so this one outlives the kill.
+    let http = server.client_as(ADMIN).await;
     let writer = tokio::spawn(write_until_the_server_dies(
         http.clone(),
         server.url.clone(),
@@ -220,7 +225,7 @@ async fn set_fault(http: &reqwest::Client, url: &str, fault: Value) {
 async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
-    let http = reqwest::Client::new();
+    let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(&http, &server.url, json!({ "mode": "drop" })).await;
     let sent = http
@@ -236,7 +241,7 @@ async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
 async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
     let dir = tempfile::tempdir().unwrap();
     let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
-    let http = reqwest::Client::new();
+    let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(&http, &server.url, json!({ "mode": "drop_after_commit" })).await;
     let send = || {
@@ -257,7 +262,7 @@ async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
 async fn a_delayed_change_still_succeeds() {
     let dir = tempfile::tempdir().unwrap();
     let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
-    let http = reqwest::Client::new();
+    let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(
         &http,
@@ -285,7 +290,7 @@ async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
         .unwrap()
         .execute_batch("DROP TABLE activity;")
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     let answer = http
         .post(format!("{}/api/clients/1/deactivate", server.url))

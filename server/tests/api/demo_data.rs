@@ -3,35 +3,44 @@
 //! have produced; a schema newer than the server is refused.
 
 use crate::helpers::*;
-use clientele_core::Status;
+use clientele_core::{PracticeId, Status};
 use clientele_server::store::{ClientStore, ListQuery, Sort, SqliteStore};
 use serde_json::Value;
 
 #[tokio::test]
 async fn two_fresh_databases_get_the_same_demo_data() {
-    assert_eq!(spawn_app().snapshot(), spawn_app().snapshot());
+    assert_eq!(
+        spawn_app().await.data_snapshot(),
+        spawn_app().await.data_snapshot()
+    );
 }
 
 #[tokio::test]
 async fn the_seed_is_only_planted_in_an_empty_database() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let before = app.snapshot();
-    SqliteStore::open(&app.db_path, 40).unwrap();
+    let store = SqliteStore::open(&app.db_path).unwrap();
+    let seeded = clientele_server::demo::seed_if_empty(&store, 40).unwrap();
+    assert!(!seeded);
     assert_eq!(app.snapshot(), before, "reopening seeds nothing more");
 }
 
 #[test]
 fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("big.db"), 400).unwrap();
+    let store = SqliteStore::open(&dir.path().join("big.db")).unwrap();
+    clientele_server::demo::seed_if_empty(&store, 400).unwrap();
     let page = store
-        .list_clients(&ListQuery {
-            status: Status::Deactivated,
-            search: String::new(),
-            sort: Sort::NameAscending,
-            offset: 0,
-            limit: 1,
-        })
+        .list_clients(
+            PracticeId(1),
+            &ListQuery {
+                status: Status::Deactivated,
+                search: String::new(),
+                sort: Sort::NameAscending,
+                offset: 0,
+                limit: 1,
+            },
+        )
         .unwrap();
     assert_eq!(page.counts.active + page.counts.deactivated, 400);
     assert_eq!(page.counts.deactivated, 50);
@@ -39,7 +48,7 @@ fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
 
 #[tokio::test]
 async fn every_demo_client_is_in_a_state_the_rules_allow() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let mut extraction_states = std::collections::HashSet::new();
     let mut businesses_deactivated_one_by_one = 0;
     for status in ["active", "deactivated"] {
@@ -102,6 +111,6 @@ fn a_database_from_a_newer_server_is_refused_rather_than_misread() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let error = SqliteStore::open(&path, 40).err().expect("refused");
+    let error = SqliteStore::open(&path).err().expect("refused");
     assert!(error.to_string().contains("newer"), "{error}");
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn health_says_ok() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let answer = app.get("/api/health").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.body, json!({ "status": "ok" }));
@@ -17,13 +17,13 @@ async fn health_says_ok() {
 
 #[tokio::test]
 async fn the_practice_is_named() {
-    let answer = spawn_app().get("/api/practice").await;
+    let answer = spawn_app().await.get("/api/practice").await;
     assert_eq!(answer.body["name"], clientele_server::PRACTICE_NAME);
 }
 
 #[tokio::test]
 async fn the_demo_practice_has_35_active_and_5_deactivated_clients() {
-    let answer = spawn_app().get("/api/clients").await;
+    let answer = spawn_app().await.get("/api/clients").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
         answer.body["counts"],
@@ -46,7 +46,7 @@ async fn the_demo_practice_has_35_active_and_5_deactivated_clients() {
 
 #[tokio::test]
 async fn the_list_is_filtered_by_status_and_name_and_paged() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let deactivated = app.get("/api/clients?status=deactivated").await;
     let items = deactivated.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 5);
@@ -73,13 +73,13 @@ async fn the_list_is_filtered_by_status_and_name_and_paged() {
 
 #[tokio::test]
 async fn a_search_for_a_percent_sign_matches_it_literally() {
-    let answer = spawn_app().get("/api/clients?q=%25").await;
+    let answer = spawn_app().await.get("/api/clients?q=%25").await;
     assert_eq!(answer.body["total"], 0);
 }
 
 #[tokio::test]
 async fn the_list_sorts_by_name_both_ways_and_by_last_change() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let names = |answer: &Answer| -> Vec<String> {
         answer.body["items"]
             .as_array()
@@ -111,7 +111,7 @@ async fn the_list_sorts_by_name_both_ways_and_by_last_change() {
 
 #[tokio::test]
 async fn a_client_has_its_users_and_businesses() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.client(1).await;
     for field in [
         "id",
@@ -129,14 +129,14 @@ async fn a_client_has_its_users_and_businesses() {
 
 #[tokio::test]
 async fn an_unknown_client_is_not_found() {
-    let answer = spawn_app().get("/api/clients/999999").await;
+    let answer = spawn_app().await.get("/api/clients/999999").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.code(), "not_found");
 }
 
 #[tokio::test]
 async fn deactivating_a_client_deactivates_every_business_and_hands_over_the_account() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 2, 2).await;
     let new_owner = user_id(&client, 1);
     let answer = app
@@ -169,12 +169,13 @@ async fn deactivating_a_client_deactivates_every_business_and_hands_over_the_acc
     assert_eq!(entry["action"], "client_deactivated");
     assert_eq!(entry["new_owner"]["id"], new_owner);
     assert_eq!(entry["reason"], "Moved practice");
-    assert_eq!(entry["actor"], "Practice staff");
+    assert_eq!(entry["actor"], "Dana Lowe", "the signed-in admin");
+    assert!(entry["actor_id"].as_u64().is_some());
 }
 
 #[tokio::test]
 async fn reactivating_a_client_reactivates_even_businesses_deactivated_one_by_one() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 2, 1).await;
     let path = format!("/api/clients/{}", id(&client));
     let business = client["businesses"][0]["id"].as_u64().unwrap();
@@ -231,7 +232,7 @@ async fn reactivating_a_client_reactivates_even_businesses_deactivated_one_by_on
 
 #[tokio::test]
 async fn deactivating_a_business_changes_only_that_business() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 2, 2).await;
     let business = client["businesses"][0]["id"].as_u64().unwrap();
     let answer = app
@@ -252,7 +253,7 @@ async fn deactivating_a_business_changes_only_that_business() {
 
 #[tokio::test]
 async fn reactivating_a_business_of_a_deactivated_client_says_to_reactivate_the_client_first() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("deactivated", 1, 1).await;
     let business = client["businesses"][0]["id"].as_u64().unwrap();
     let answer = app
@@ -276,7 +277,7 @@ async fn reactivating_a_business_of_a_deactivated_client_says_to_reactivate_the_
 
 #[tokio::test]
 async fn a_stale_version_is_a_conflict_that_carries_the_current_client() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let answer = app
         .post(
@@ -291,7 +292,7 @@ async fn a_stale_version_is_a_conflict_that_carries_the_current_client() {
 
 #[tokio::test]
 async fn deactivating_twice_is_a_conflict() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("deactivated", 1, 1).await;
     let answer = app
         .post(
@@ -305,7 +306,7 @@ async fn deactivating_twice_is_a_conflict() {
 
 #[tokio::test]
 async fn handing_the_account_to_another_clients_user_is_refused() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let stranger = user_id(&app.client(id(&client) + 1).await, 0);
     let answer = app
@@ -321,7 +322,7 @@ async fn handing_the_account_to_another_clients_user_is_refused() {
 
 #[tokio::test]
 async fn a_document_is_queued_only_while_business_and_client_are_active() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app
         .pick_matching("active", |client| {
             let businesses = client["businesses"].as_array().unwrap();
@@ -388,7 +389,7 @@ async fn a_document_is_queued_only_while_business_and_client_are_active() {
 
 #[tokio::test]
 async fn a_retried_change_with_the_same_key_is_answered_again_and_applied_once() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}/deactivate", id(&client));
     let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
@@ -409,7 +410,7 @@ async fn a_retried_change_with_the_same_key_is_answered_again_and_applied_once()
 
 #[tokio::test]
 async fn reusing_a_key_for_a_different_request_is_refused() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}/deactivate", id(&client));
     let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
@@ -428,24 +429,27 @@ async fn reusing_a_key_for_a_different_request_is_refused() {
 }
 
 #[tokio::test]
-async fn the_actor_header_names_who_acted() {
-    let app = spawn_app();
+async fn the_actor_is_the_signed_in_person_whatever_a_header_claims() {
+    let app = spawn_app().await;
     let client = app.pick("deactivated", 1, 1).await;
     let path = format!("/api/clients/{}/reactivate", id(&client));
     let body = json!({ "expected_version": version(&client) }).to_string();
     let answer = app
-        .post_raw(&path, &body, &[("x-clientele-actor", "Dana Lowe")])
+        .post_raw(&path, &body, &[("x-clientele-actor", "Mallory")])
         .await;
     assert_eq!(answer.status, StatusCode::OK);
     let activity = app
         .get(&format!("/api/clients/{}/activity", id(&client)))
         .await;
-    assert_eq!(activity.body["items"][0]["actor"], "Dana Lowe");
+    let session = app.get("/api/session").await;
+    let entry = &activity.body["items"][0];
+    assert_eq!(entry["actor"], "Dana Lowe");
+    assert_eq!(entry["actor_id"], session.body["user"]["id"]);
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_routes_served() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let answer = app.get("/api/openapi.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     let paths = answer.body["paths"].as_object().unwrap();
@@ -490,7 +494,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
 
 #[tokio::test]
 async fn a_retried_upload_with_the_same_key_stores_one_document() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let business = client["businesses"][0]["id"].as_u64().unwrap();
     let path = format!("/api/businesses/{business}/documents");
@@ -507,7 +511,7 @@ async fn a_retried_upload_with_the_same_key_stores_one_document() {
 
 #[tokio::test]
 async fn a_refused_change_is_not_remembered_so_its_retry_is_decided_again() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}/deactivate", id(&client));
     let stale =
@@ -520,13 +524,13 @@ async fn a_refused_change_is_not_remembered_so_its_retry_is_decided_again() {
 
 #[tokio::test]
 async fn a_browser_on_a_configured_origin_may_send_changes() {
-    let app = spawn_app_with(&["https://clientele.example"]);
+    let app = spawn_app_with(&["https://clientele.example"]).await;
     let preflight = Request::options("/api/clients/1/deactivate")
         .header("origin", "https://clientele.example")
         .header("access-control-request-method", "POST")
         .header(
             "access-control-request-headers",
-            "content-type,idempotency-key,x-clientele-actor",
+            "content-type,idempotency-key,x-csrf-token",
         )
         .body(Body::empty())
         .unwrap();
@@ -540,14 +544,18 @@ async fn a_browser_on_a_configured_origin_may_send_changes() {
         .to_str()
         .unwrap()
         .to_lowercase();
-    for header in ["content-type", "idempotency-key", "x-clientele-actor"] {
+    for header in ["content-type", "idempotency-key", "x-csrf-token"] {
         assert!(allowed.contains(header), "{header} is allowed: {allowed}");
     }
+    assert_eq!(
+        answer.headers["access-control-allow-credentials"], "true",
+        "the app on another origin sends its session cookie"
+    );
 }
 
 #[tokio::test]
 async fn without_configured_origins_there_are_no_cors_headers() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let request = Request::get("/api/health")
         .header("origin", "https://clientele.example")
         .body(Body::empty())
@@ -558,7 +566,7 @@ async fn without_configured_origins_there_are_no_cors_headers() {
 
 #[tokio::test]
 async fn app_routes_get_the_app_and_unknown_api_paths_get_json() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let page = app.get("/clients/3?tab=deactivated").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -574,7 +582,7 @@ async fn app_routes_get_the_app_and_unknown_api_paths_get_json() {
 
 #[tokio::test]
 async fn configured_origins_may_call_the_api_and_others_may_not() {
-    let app = spawn_app_with(&["https://clientele.example"]);
+    let app = spawn_app_with(&["https://clientele.example"]).await;
     let request = |origin: &str| {
         Request::get("/api/health")
             .header("origin", origin)
@@ -592,7 +600,7 @@ async fn configured_origins_may_call_the_api_and_others_may_not() {
 
 #[tokio::test]
 async fn an_injected_error_answers_500_and_changes_nothing() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let request = Request::put("/api/_test/fault")
         .header("content-type", "application/json")

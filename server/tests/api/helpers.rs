@@ -1,12 +1,17 @@
 //! Fixtures: a fresh app per test, either as a router driven with `oneshot`
 //! or as the real binary on port 0, plus a snapshot of every table to prove
 //! that a refused request changed nothing.
+//!
+//! A [`TestApp`] is signed in as the first demo practice's admin unless a
+//! test says otherwise; its requests carry the session cookie and, for
+//! changes, the CSRF token, as the app's would.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use clientele_server::clock::ManualClock;
 use clientele_server::store::SqliteStore;
-use clientele_server::{AppOptions, app};
+use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -15,10 +20,28 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// A router over a fresh demo database (40 clients) with the fault switch on.
+/// The demo accounts tests sign in as.
+pub const ADMIN: &str = "admin@harperlowe.example";
+pub const STAFF: &str = "staff@harperlowe.example";
+pub const OTHER_ADMIN: &str = "admin@northgate.example";
+
+/// The demo's fixed start, 2026-12-01T00:00:00Z: the manual clock starts here.
+pub const START: i64 = 1_796_083_200_000;
+
+/// Who a request is sent as: a session cookie and its CSRF token.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+/// A router over a fresh demo database (40 + 12 clients) with the fault
+/// switch on and a clock that moves only when told, signed in as [`ADMIN`].
 pub struct TestApp {
     pub router: Router,
     pub db_path: PathBuf,
+    pub clock: Arc<ManualClock>,
+    pub session: Session,
     _dir: tempfile::TempDir,
 }
 
@@ -39,11 +62,11 @@ impl Answer {
     }
 }
 
-pub fn spawn_app() -> TestApp {
-    spawn_app_with(&[])
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
 }
 
-pub fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
+pub async fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("clientele.db");
     let dist = dir.path().join("dist");
@@ -53,21 +76,85 @@ pub fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
         "<!doctype html><title>Clientele</title>",
     )
     .unwrap();
-    let store = SqliteStore::open(&db_path, 40).unwrap();
+    let store = SqliteStore::open(&db_path).unwrap();
+    clientele_server::demo::seed_if_empty(&store, 40).unwrap();
     let options = AppOptions {
         dist,
         cors_origins: cors_origins.iter().map(|o| o.to_string()).collect(),
         fault_injection: true,
     };
-    TestApp {
-        router: app(Arc::new(store), &options).unwrap(),
+    let clock = Arc::new(ManualClock::at(clientele_core::Timestamp(START)));
+    let state = AppState {
+        store: Arc::new(store),
+        clock: clock.clone(),
+        secure_cookies: false,
+    };
+    let mut app = TestApp {
+        router: app(state, &options).unwrap(),
         db_path,
+        clock,
+        session: Session::default(),
         _dir: dir,
-    }
+    };
+    app.session = app.sign_in_as(ADMIN).await;
+    app
 }
 
 impl TestApp {
+    /// Signs in with a demo account, answering its session.
+    pub async fn sign_in_as(&self, email: &str) -> Session {
+        let answer = self.sign_in(email, DEMO_PASSWORD).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "signing in as {email}: {:?}",
+            answer.body
+        );
+        session_of(&answer)
+    }
+
+    /// `POST /api/session`, without any session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
+        let body = serde_json::json!({ "email": email, "password": password }).to_string();
+        self.send_as(
+            &Session::default(),
+            Request::post("/api/session")
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Sends as this app's signed-in session.
     pub async fn send(&self, request: Request<Body>) -> Answer {
+        let session = self.session.clone();
+        self.send_as(&session, request).await
+    }
+
+    /// Sends with `session`'s cookie and, for a change, its CSRF token,
+    /// unless the request already has them.
+    pub async fn send_as(&self, session: &Session, mut request: Request<Body>) -> Answer {
+        let headers = request.headers_mut();
+        if let Some(cookie) = &session.cookie
+            && !headers.contains_key("cookie")
+        {
+            headers.insert("cookie", cookie.parse().unwrap());
+        }
+        let is_change = !matches!(request.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        if let Some(csrf) = &session.csrf
+            && is_change
+            && !request.headers().contains_key("x-csrf-token")
+        {
+            request
+                .headers_mut()
+                .insert("x-csrf-token", csrf.parse().unwrap());
+        }
+        self.send_raw(request).await
+    }
+
+    /// Sends exactly the request given.
+    pub async fn send_raw(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -143,6 +230,16 @@ impl TestApp {
     pub fn snapshot(&self) -> String {
         database_snapshot(&self.db_path)
     }
+
+    /// The snapshot without what is random by design: sessions, and the
+    /// salted password hashes.
+    pub fn data_snapshot(&self) -> String {
+        self.snapshot()
+            .lines()
+            .filter(|line| !line.starts_with("sessions:") && !line.starts_with("credentials:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 pub fn database_snapshot(path: &std::path::Path) -> String {
@@ -150,12 +247,16 @@ pub fn database_snapshot(path: &std::path::Path) -> String {
     let mut out = String::new();
     for table in [
         "practice",
+        "staff",
+        "credentials",
         "clients",
         "users",
         "businesses",
         "documents",
         "activity",
         "idempotency",
+        "sessions",
+        "sign_in_failures",
     ] {
         let mut statement = db
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
@@ -177,6 +278,21 @@ pub fn database_snapshot(path: &std::path::Path) -> String {
         }
     }
     out
+}
+
+/// The session a sign-in answer gives: its cookie and CSRF token.
+pub fn session_of(answer: &Answer) -> Session {
+    let set_cookie = answer
+        .headers
+        .get("set-cookie")
+        .expect("a sign-in sets a cookie")
+        .to_str()
+        .unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    Session {
+        cookie: Some(cookie),
+        csrf: answer.body["csrf_token"].as_str().map(str::to_owned),
+    }
 }
 
 /// Helpers to read ids from JSON.
@@ -201,7 +317,7 @@ pub struct RunningServer {
 impl RunningServer {
     pub fn start(db_path: &std::path::Path, extra: &[&str]) -> RunningServer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clientele-server"))
-            .args(["--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
+            .args(["--addr", "127.0.0.1:0", "--dist", "/nonexistent", "--demo"])
             .arg("--db")
             .arg(db_path)
             .args(extra)
@@ -219,6 +335,37 @@ impl RunningServer {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
         RunningServer { url, child }
+    }
+
+    /// An HTTP client signed in as a demo account, sending its CSRF token
+    /// with every request.
+    pub async fn client_as(&self, email: &str) -> reqwest::Client {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let signing_in = reqwest::Client::builder()
+            .cookie_provider(Arc::clone(&jar))
+            .build()
+            .unwrap();
+        let session: Value = signing_in
+            .post(format!("{}/api/session", self.url))
+            .json(&serde_json::json!({ "email": email, "password": DEMO_PASSWORD }))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-csrf-token",
+            session["csrf_token"].as_str().unwrap().parse().unwrap(),
+        );
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .build()
+            .unwrap()
     }
 
     /// Sends SIGKILL: no shutdown code runs.

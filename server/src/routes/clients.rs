@@ -1,61 +1,57 @@
-//! The HTTP handlers. They only orchestrate: parse the request, read the
-//! clock, call the store (which calls `core`'s rules) and shape the answer.
+//! The practice's clients: the list, a client, its activity and documents,
+//! and the four activation changes. Every handler first asks `core` whether
+//! the caller may act ([`Caller::may`]); the store then sees only the
+//! caller's practice.
 
-use crate::domain::{FileName, now, parse_reason};
+use super::answer;
+use crate::auth::Caller;
+use crate::domain::{FileName, parse_reason};
 use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
-use crate::store::{Change, ClientStore, ListQuery, NewDocument, Outcome, Sort, StoredAnswer};
+use crate::state::AppState;
+use crate::store::{Change, ListQuery, NewDocument, Sort};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use clientele_core::wire::{
     AddDocumentRequest, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, Items,
     ReactivateRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, Practice, Status};
+use clientele_core::{Action, BusinessId, Client, ClientId, Command, Practice, Status};
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use std::sync::Arc;
-
-/// The store, shared by every handler.
-pub type Store = Arc<dyn ClientStore>;
 
 /// The most rows one page of the client list may ask for.
 pub const MAX_PAGE: u64 = 10_000;
 
-/// Runs blocking storage work off the async threads.
-async fn blocking<T: Send + 'static>(
-    store: &Store,
-    work: impl FnOnce(&dyn ClientStore) -> Result<T, crate::store::StoreError> + Send + 'static,
-) -> Result<T, AppError> {
-    let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || work(store.as_ref()))
-        .await
-        .map_err(|error| AppError::Internal(format!("storage task failed: {error}")))?
-        .map_err(AppError::from)
-}
-
-/// `GET /api/health`.
-pub async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
-}
-
 /// `GET /api/practice`.
-pub async fn practice(State(store): State<Store>) -> Result<Json<Practice>, AppError> {
-    blocking(&store, |store| store.practice()).await.map(Json)
+pub async fn practice(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Practice>, AppError> {
+    caller.may(Action::ReadClients)?;
+    let practice = caller.practice();
+    state
+        .blocking(move |store| store.practice(practice))
+        .await
+        .map(Json)
 }
 
 /// `GET /api/clients`.
 pub async fn list_clients(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<ClientPage>, AppError> {
+    caller.may(Action::ReadClients)?;
     let Query(params) =
         query.map_err(|_| AppError::BadRequest("the query string is malformed".into()))?;
     let query = parse_list_query(&params)?;
-    blocking(&store, move |store| store.list_clients(&query))
+    let practice = caller.practice();
+    state
+        .blocking(move |store| store.list_clients(practice, &query))
         .await
         .map(Json)
 }
@@ -110,154 +106,166 @@ fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppEr
 
 /// `GET /api/clients/{id}`.
 pub async fn client(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
 ) -> Result<Json<Client>, AppError> {
-    blocking(&store, move |store| store.client(ClientId(id)))
+    caller.may(Action::ReadClients)?;
+    let practice = caller.practice();
+    state
+        .blocking(move |store| store.client(practice, ClientId(id)))
         .await
         .map(Json)
 }
 
 /// `GET /api/clients/{id}/activity`.
 pub async fn activity(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let items = blocking(&store, move |store| store.activity(ClientId(id))).await?;
+    caller.may(Action::ReadClients)?;
+    let practice = caller.practice();
+    let items = state
+        .blocking(move |store| store.activity(practice, ClientId(id)))
+        .await?;
     Ok(Json(Items { items }).into_response())
 }
 
 /// `GET /api/businesses/{id}/documents`.
 pub async fn documents(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    let items = blocking(&store, move |store| store.documents(BusinessId(id))).await?;
+    caller.may(Action::ReadClients)?;
+    let practice = caller.practice();
+    let items = state
+        .blocking(move |store| store.documents(practice, BusinessId(id)))
+        .await?;
     Ok(Json(Items { items }).into_response())
 }
 
 /// `POST /api/businesses/{id}/documents` (R5).
 pub async fn add_document(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
     write: Write<AddDocumentRequest>,
 ) -> Result<Response, AppError> {
+    caller.may(Action::AddDocument)?;
+    let (request, idempotency) = write.open(&caller)?;
     let document = NewDocument {
+        practice: caller.practice(),
         business_id: BusinessId(id),
-        file_name: FileName::parse(&write.value.file_name)?.into_string(),
-        added_by: write.actor,
-        at: now(),
-        idempotency: write.idempotency,
+        file_name: FileName::parse(&request.file_name)?.into_string(),
+        added_by: caller.actor()?,
+        at: state.clock.now(),
+        idempotency,
     };
-    let outcome = blocking(&store, move |store| store.add_document(document)).await?;
+    let outcome = state
+        .blocking(move |store| store.add_document(document))
+        .await?;
     Ok(answer(StatusCode::CREATED, outcome))
 }
 
 /// `POST /api/clients/{id}/deactivate` (R1).
 pub async fn deactivate_client(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
     write: Write<DeactivateClientRequest>,
 ) -> Result<Response, AppError> {
-    let command = Command::DeactivateClient {
-        new_owner_id: write.value.new_owner_id,
-        reason: parse_reason(write.value.reason.clone())?,
-    };
-    let expected = write.value.expected_version;
-    change(&store, ClientId(id), expected, command, write).await
+    let action = Action::DeactivateClient;
+    change(state, caller, action, ClientId(id), write, |request| {
+        Ok((
+            request.expected_version,
+            Command::DeactivateClient {
+                new_owner_id: request.new_owner_id,
+                reason: parse_reason(request.reason)?,
+            },
+        ))
+    })
+    .await
 }
 
 /// `POST /api/clients/{id}/reactivate` (R2).
 pub async fn reactivate_client(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathId(id): PathId,
     write: Write<ReactivateRequest>,
 ) -> Result<Response, AppError> {
-    let expected = write.value.expected_version;
-    change(
-        &store,
-        ClientId(id),
-        expected,
-        Command::ReactivateClient,
-        write,
-    )
+    let action = Action::ReactivateClient;
+    change(state, caller, action, ClientId(id), write, |request| {
+        Ok((request.expected_version, Command::ReactivateClient))
+    })
     .await
 }
 
 /// `POST /api/clients/{id}/businesses/{business_id}/deactivate` (R3).
 pub async fn deactivate_business(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathIds(id, business_id): PathIds,
     write: Write<DeactivateBusinessRequest>,
 ) -> Result<Response, AppError> {
-    let command = Command::DeactivateBusiness {
-        business_id: BusinessId(business_id),
-        new_owner_id: write.value.new_owner_id,
-    };
-    let expected = write.value.expected_version;
-    change(&store, ClientId(id), expected, command, write).await
+    let action = Action::DeactivateBusiness;
+    change(state, caller, action, ClientId(id), write, move |request| {
+        Ok((
+            request.expected_version,
+            Command::DeactivateBusiness {
+                business_id: BusinessId(business_id),
+                new_owner_id: request.new_owner_id,
+            },
+        ))
+    })
+    .await
 }
 
 /// `POST /api/clients/{id}/businesses/{business_id}/reactivate` (R4).
 pub async fn reactivate_business(
-    State(store): State<Store>,
+    State(state): State<AppState>,
+    caller: Caller,
     PathIds(id, business_id): PathIds,
     write: Write<ReactivateRequest>,
 ) -> Result<Response, AppError> {
-    let command = Command::ReactivateBusiness {
-        business_id: BusinessId(business_id),
-    };
-    let expected = write.value.expected_version;
-    change(&store, ClientId(id), expected, command, write).await
+    let action = Action::ReactivateBusiness;
+    change(state, caller, action, ClientId(id), write, move |request| {
+        Ok((
+            request.expected_version,
+            Command::ReactivateBusiness {
+                business_id: BusinessId(business_id),
+            },
+        ))
+    })
+    .await
 }
 
-/// What every change endpoint does once its command is parsed.
-async fn change<T>(
-    store: &Store,
+/// What every change endpoint does: check the caller may take the action
+/// (before reading the body), parse the body into a versioned command, and
+/// apply it in one store transaction.
+async fn change<T: DeserializeOwned>(
+    state: AppState,
+    caller: Caller,
+    action: Action,
     client_id: ClientId,
-    expected_version: u64,
-    command: Command,
     write: Write<T>,
+    command: impl FnOnce(T) -> Result<(u64, Command), AppError>,
 ) -> Result<Response, AppError> {
+    caller.may(action)?;
+    let (request, idempotency) = write.open(&caller)?;
+    let (expected_version, command) = command(request)?;
+    debug_assert_eq!(Action::of(&command), action);
     let change = Change {
+        practice: caller.practice(),
         client_id,
         expected_version,
         command,
-        actor: write.actor,
-        at: now(),
-        idempotency: write.idempotency,
+        actor: caller.actor()?,
+        at: state.clock.now(),
+        idempotency,
     };
-    let outcome = blocking(store, move |store| store.change(change)).await?;
+    let outcome = state.blocking(move |store| store.change(change)).await?;
     Ok(answer(StatusCode::OK, outcome))
-}
-
-/// A fresh answer with `status`, or a retry's stored answer as it was.
-fn answer<T: serde::Serialize>(status: StatusCode, outcome: Outcome<T>) -> Response {
-    match outcome {
-        Outcome::Done(value) => (status, Json(value)).into_response(),
-        Outcome::Replayed(StoredAnswer { status, body }) => (
-            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-            [(CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response(),
-    }
-}
-
-/// `GET /api/openapi.json`: the API described as OpenAPI 3.1.
-pub async fn openapi() -> impl IntoResponse {
-    (
-        [(CONTENT_TYPE, "application/json")],
-        include_str!("../openapi.json"),
-    )
-}
-
-/// Any other `/api/…` path.
-pub async fn api_not_found(uri: Uri) -> AppError {
-    AppError::NotFound(format!("no API at {}", uri.path()))
-}
-
-/// A known API path with the wrong method.
-pub async fn method_not_allowed() -> AppError {
-    AppError::MethodNotAllowed("this method is not allowed here".into())
 }

@@ -1,144 +1,60 @@
-//! The SQLite store: one file in WAL mode, migrations applied at start, one
-//! writer connection (so every change is serialised and its version check is
-//! inside its transaction) and a small pool of readers.
+//! The practice's clients in SQLite: the list, a client whole, its
+//! activity and documents, and changes through `core`'s rules. Every query
+//! names the practice, so another practice's ids are not found.
 
 use super::{
+    SqliteStore, parse_extraction, parse_role, parse_status, reason_str, role_str, to_sql_id,
+};
+use crate::domain::format_time;
+use crate::store::{
     Change, ClientStore, Idempotency, ListQuery, NewDocument, Outcome, Sort, StoreError,
     StoredAnswer,
 };
-use crate::domain::format_time;
-use crate::seed;
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, DocumentView,
     StatusCounts, UserRef,
 };
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, Document, DocumentId, Event, Extraction,
-    NotExtractedReason, Practice, PracticeId, Role, Status, Timestamp, UserId, execute,
-    extraction_for_new_document,
+    Business, BusinessId, Client, ClientId, ClientUser, Document, DocumentId, Event, Practice,
+    PracticeId, Timestamp, UserId, execute, extraction_for_new_document,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-
-/// Migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_initial.sql")];
-
-/// Readers kept open between requests.
-const IDLE_READERS: usize = 8;
-
-/// Clientele's data in one SQLite file.
-pub struct SqliteStore {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> StoreError {
-        StoreError::Internal(error.to_string())
-    }
-}
-
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`, migrates it, and
-    /// seeds a demo practice of `demo_clients` clients if it is empty.
-    pub fn open(path: &Path, demo_clients: usize) -> Result<SqliteStore, StoreError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|error| {
-                StoreError::Internal(format!("cannot create {}: {error}", parent.display()))
-            })?;
-        }
-        let mut writer = connect(path)?;
-        // WAL lets readers work while a change commits; it is a property of
-        // the file, so set it once here.
-        writer.pragma_update(None, "journal_mode", "WAL")?;
-        migrate(&mut writer)?;
-        let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let empty: bool =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM practice)", [], |row| {
-                row.get(0)
-            })?;
-        if empty {
-            seed::demo_practice(&tx, demo_clients)?;
-        }
-        tx.commit()?;
-        Ok(SqliteStore {
-            path: path.to_owned(),
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-        })
-    }
-
-    /// Runs `work` on a reader; `what` names it in the log if it fails.
-    fn read<T>(
-        &self,
-        what: &str,
-        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let pooled = lock(&self.readers).pop();
-        let connection = match pooled {
-            Some(connection) => connection,
-            None => connect(&self.path).map_err(|error| error.context(what))?,
-        };
-        let result = work(&connection).map_err(|error| error.context(what));
-        let mut idle = lock(&self.readers);
-        if idle.len() < IDLE_READERS {
-            idle.push(connection);
-        }
-        result
-    }
-
-    /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer and
-    /// commits it; any error rolls it all back. `what` names it in the log.
-    fn write<T>(
-        &self,
-        what: &str,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut writer = lock(&self.writer);
-        let run = |writer: &mut Connection| {
-            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = work(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        };
-        run(&mut writer).map_err(|error: StoreError| error.context(what))
-    }
-}
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 impl ClientStore for SqliteStore {
-    fn practice(&self) -> Result<Practice, StoreError> {
-        self.read("reading the practice", |db| {
-            Ok(
-                db.query_row("SELECT id, name FROM practice LIMIT 1", [], |row| {
-                    Ok(Practice {
-                        id: PracticeId(row.get(0)?),
-                        name: row.get(1)?,
-                    })
-                })?,
-            )
-        })
+    fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError> {
+        self.read("reading the practice", |db| load_practice(db, practice))
     }
 
-    fn list_clients(&self, query: &ListQuery) -> Result<ClientPage, StoreError> {
-        self.read("listing clients", |db| list_clients(db, query))
+    fn list_clients(
+        &self,
+        practice: PracticeId,
+        query: &ListQuery,
+    ) -> Result<ClientPage, StoreError> {
+        self.read("listing clients", |db| list_clients(db, practice, query))
     }
 
-    fn client(&self, id: ClientId) -> Result<Client, StoreError> {
-        self.read("loading a client", |db| load_client(db, id))
+    fn client(&self, practice: PracticeId, id: ClientId) -> Result<Client, StoreError> {
+        self.read("loading a client", |db| load_client(db, practice, id))
     }
 
-    fn activity(&self, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
+    fn activity(
+        &self,
+        practice: PracticeId,
+        id: ClientId,
+    ) -> Result<Vec<ActivityEntry>, StoreError> {
         self.read("loading activity", |db| {
-            require_client(db, id)?;
+            require_client(db, practice, id)?;
             load_activity(db, id)
         })
     }
 
-    fn documents(&self, business_id: BusinessId) -> Result<Vec<DocumentView>, StoreError> {
+    fn documents(
+        &self,
+        practice: PracticeId,
+        business_id: BusinessId,
+    ) -> Result<Vec<DocumentView>, StoreError> {
         self.read("listing documents", |db| {
-            client_of_business(db, business_id)?;
+            client_of_business(db, practice, business_id)?;
             load_documents(db, business_id)
         })
     }
@@ -148,7 +64,7 @@ impl ClientStore for SqliteStore {
             if let Some(answer) = stored_answer(tx, change.idempotency.as_ref())? {
                 return Ok(Outcome::Replayed(answer));
             }
-            let client = load_client(tx, change.client_id)?;
+            let client = load_client(tx, change.practice, change.client_id)?;
             // The version check and every rule are core's; the store only
             // persists what `execute` decided, inside this one transaction.
             let (next, events) = execute(&client, change.expected_version, &change.command)
@@ -170,8 +86,8 @@ impl ClientStore for SqliteStore {
             if let Some(answer) = stored_answer(tx, document.idempotency.as_ref())? {
                 return Ok(Outcome::Replayed(answer));
             }
-            let client_id = client_of_business(tx, document.business_id)?;
-            let client = load_client(tx, client_id)?;
+            let client_id = client_of_business(tx, document.practice, document.business_id)?;
+            let client = load_client(tx, document.practice, client_id)?;
             let extraction = extraction_for_new_document(&client, document.business_id)
                 .map_err(|error| StoreError::Refused {
                     error,
@@ -184,7 +100,7 @@ impl ClientStore for SqliteStore {
                     document.business_id.0,
                     document.file_name,
                     document.at.0,
-                    document.added_by.as_str(),
+                    document.added_by.name,
                     extraction.as_str(),
                     extraction.reason().map(reason_str),
                 ],
@@ -194,7 +110,7 @@ impl ClientStore for SqliteStore {
                 business: document.business_id,
                 file_name: document.file_name,
                 added_at: document.at,
-                added_by: document.added_by.as_str().to_owned(),
+                added_by: document.added_by.name,
                 extraction,
             };
             let view = DocumentView::new(&stored, format_time(stored.added_at));
@@ -202,6 +118,21 @@ impl ClientStore for SqliteStore {
             Ok(Outcome::Done(view))
         })
     }
+}
+
+pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Practice, StoreError> {
+    db.query_row(
+        "SELECT id, name FROM practice WHERE id = ?1",
+        [to_sql_id(practice.0)?],
+        |row| {
+            Ok(Practice {
+                id: PracticeId(row.get(0)?),
+                name: row.get(1)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound)
 }
 
 /// The answer stored under this request's key, if it is a retry. A key
@@ -216,8 +147,8 @@ fn stored_answer(
     };
     let stored: Option<(String, u16, String)> = tx
         .query_row(
-            "SELECT request, status, body FROM idempotency WHERE key = ?1",
-            [idempotency.key.as_str()],
+            "SELECT request, status, body FROM idempotency WHERE owner = ?1 AND key = ?2",
+            [idempotency.owner.as_str(), idempotency.key.as_str()],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?;
@@ -247,9 +178,10 @@ fn remember_answer(
     let body = serde_json::to_string(answer)
         .map_err(|error| StoreError::Internal(format!("serialising an answer: {error}")))?;
     tx.execute(
-        "INSERT INTO idempotency (key, request, status, body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO idempotency (owner, key, request, status, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
+            idempotency.owner,
             idempotency.key.as_str(),
             idempotency.request,
             status,
@@ -260,48 +192,11 @@ fn remember_answer(
     Ok(())
 }
 
-fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let connection = Connection::open(path)?;
-    // FULL: a change answered with 200 is on disk, even if the process is
-    // killed or the machine loses power right after.
-    connection.pragma_update(None, "synchronous", "FULL")?;
-    connection.pragma_update(None, "foreign_keys", "ON")?;
-    connection.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(connection)
-}
-
-fn migrate(db: &mut Connection) -> Result<(), StoreError> {
-    let applied: usize = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if applied > MIGRATIONS.len() {
-        // Running old code on a newer schema could silently misread it.
-        return Err(StoreError::Internal(format!(
-            "the database has schema version {applied}, newer than this server's {}; \
-             upgrade clientele-server",
-            MIGRATIONS.len()
-        )));
-    }
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let tx = db.transaction()?;
-        tx.execute_batch(migration)?;
-        tx.pragma_update(None, "user_version", index + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
-/// A poisoned lock only means another request panicked while holding it;
-/// SQLite rolled its transaction back, so the connection is still sound.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn to_sql_id(id: u64) -> Result<i64, StoreError> {
-    i64::try_from(id).map_err(|_| StoreError::NotFound)
-}
-
-fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreError> {
+fn list_clients(
+    db: &Connection,
+    practice: PracticeId,
+    query: &ListQuery,
+) -> Result<ClientPage, StoreError> {
     let pattern = like_pattern(&query.search);
     let order = match query.sort {
         Sort::NameAscending => "c.name COLLATE NOCASE ASC, c.id ASC",
@@ -313,7 +208,7 @@ fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreE
         "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
                 (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id)
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.status = ?1 AND c.name LIKE ?2 ESCAPE '\\'
+         WHERE c.practice_id = ?5 AND c.status = ?1 AND c.name LIKE ?2 ESCAPE '\\'
          ORDER BY {order} LIMIT ?3 OFFSET ?4"
     );
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
@@ -321,7 +216,13 @@ fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreE
     let mut statement = db.prepare_cached(&sql)?;
     let items = statement
         .query_map(
-            params![query.status.as_str(), pattern, limit, offset],
+            params![
+                query.status.as_str(),
+                pattern,
+                limit,
+                offset,
+                to_sql_id(practice.0)?
+            ],
             |row| {
                 Ok((
                     row.get::<_, u64>(0)?,
@@ -351,9 +252,10 @@ fn list_clients(db: &Connection, query: &ListQuery) -> Result<ClientPage, StoreE
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut counts = StatusCounts::default();
     let mut statement = db.prepare_cached(
-        "SELECT status, COUNT(*) FROM clients WHERE name LIKE ?1 ESCAPE '\\' GROUP BY status",
+        "SELECT status, COUNT(*) FROM clients
+         WHERE practice_id = ?2 AND name LIKE ?1 ESCAPE '\\' GROUP BY status",
     )?;
-    let rows = statement.query_map([&pattern], |row| {
+    let rows = statement.query_map(params![pattern, to_sql_id(practice.0)?], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
     })?;
     for row in rows {
@@ -377,10 +279,10 @@ fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn require_client(db: &Connection, id: ClientId) -> Result<(), StoreError> {
+fn require_client(db: &Connection, practice: PracticeId, id: ClientId) -> Result<(), StoreError> {
     let exists: bool = db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1)",
-        [to_sql_id(id.0)?],
+        "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1 AND practice_id = ?2)",
+        [to_sql_id(id.0)?, to_sql_id(practice.0)?],
         |row| row.get(0),
     )?;
     if exists {
@@ -390,22 +292,31 @@ fn require_client(db: &Connection, id: ClientId) -> Result<(), StoreError> {
     }
 }
 
-fn client_of_business(db: &Connection, id: BusinessId) -> Result<ClientId, StoreError> {
+fn client_of_business(
+    db: &Connection,
+    practice: PracticeId,
+    id: BusinessId,
+) -> Result<ClientId, StoreError> {
     db.query_row(
-        "SELECT client_id FROM businesses WHERE id = ?1",
-        [to_sql_id(id.0)?],
+        "SELECT b.client_id FROM businesses b JOIN clients c ON c.id = b.client_id
+         WHERE b.id = ?1 AND c.practice_id = ?2",
+        [to_sql_id(id.0)?, to_sql_id(practice.0)?],
         |row| Ok(ClientId(row.get(0)?)),
     )
     .optional()?
     .ok_or(StoreError::NotFound)
 }
 
-fn load_client(db: &Connection, id: ClientId) -> Result<Client, StoreError> {
+pub(super) fn load_client(
+    db: &Connection,
+    practice: PracticeId,
+    id: ClientId,
+) -> Result<Client, StoreError> {
     let sql_id = to_sql_id(id.0)?;
     let (name, status, owner, version): (String, String, u64, u64) = db
         .query_row(
-            "SELECT name, status, owner_id, version FROM clients WHERE id = ?1",
-            [sql_id],
+            "SELECT name, status, owner_id, version FROM clients WHERE id = ?1 AND practice_id = ?2",
+            [sql_id, to_sql_id(practice.0)?],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?
@@ -504,24 +415,26 @@ fn record_activity(tx: &Transaction<'_>, change: &Change, event: &Event) -> Resu
         Event::BusinessReactivated { business_id } => (Some(business_id.0), None, None),
     };
     tx.prepare_cached(
-        "INSERT INTO activity (client_id, at, actor, action, business_id, new_owner_id, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id, new_owner_id, reason)
+         VALUES (?1, ?2, ?3, ?8, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         change.client_id.0,
         change.at.0,
-        change.actor.as_str(),
+        change.actor.name,
         ActivityAction::of(event).as_str(),
         business,
         new_owner,
-        reason
+        reason,
+        change.actor.id.0
     ])?;
     Ok(())
 }
 
 fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
     let mut statement = db.prepare_cached(
-        "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name, a.reason
+        "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name, a.reason,
+                a.actor_id
          FROM activity a
          LEFT JOIN businesses b ON b.id = a.business_id
          LEFT JOIN users u ON u.id = a.new_owner_id
@@ -538,17 +451,29 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
             row.get::<_, Option<u64>>(6)?,
             row.get::<_, Option<String>>(7)?,
             row.get::<_, Option<String>>(8)?,
+            row.get::<_, Option<u64>>(9)?,
         ))
     })?;
     rows.map(|row| {
-        let (id, at, actor, action, business_id, business_name, owner_id, owner_name, reason) =
-            row?;
+        let (
+            id,
+            at,
+            actor,
+            action,
+            business_id,
+            business_name,
+            owner_id,
+            owner_name,
+            reason,
+            actor_id,
+        ) = row?;
         let action = ActivityAction::parse(&action)
             .ok_or_else(|| StoreError::Internal(format!("unknown activity action {action:?}")))?;
         Ok(ActivityEntry {
             id,
             at: format_time(Timestamp(at)),
             actor,
+            actor_id,
             action,
             summary: action.summary().to_owned(),
             business: business_id
@@ -598,46 +523,4 @@ fn load_documents(
         Ok(DocumentView::new(&document, format_time(document.added_at)))
     })
     .collect()
-}
-
-pub(crate) fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Standard => "standard",
-    }
-}
-
-pub(crate) fn reason_str(reason: NotExtractedReason) -> &'static str {
-    match reason {
-        NotExtractedReason::ClientDeactivated => "client_deactivated",
-        NotExtractedReason::BusinessDeactivated => "business_deactivated",
-    }
-}
-
-fn parse_status(text: &str) -> Result<Status, StoreError> {
-    Status::parse(text).ok_or_else(|| StoreError::Internal(format!("unknown status {text:?}")))
-}
-
-fn parse_role(text: &str) -> Result<Role, StoreError> {
-    match text {
-        "admin" => Ok(Role::Admin),
-        "standard" => Ok(Role::Standard),
-        _ => Err(StoreError::Internal(format!("unknown role {text:?}"))),
-    }
-}
-
-fn parse_extraction(text: &str, reason: Option<&str>) -> Result<Extraction, StoreError> {
-    match (text, reason) {
-        ("queued", None) => Ok(Extraction::Queued),
-        ("extracted", None) => Ok(Extraction::Extracted),
-        ("not_extracted", Some("client_deactivated")) => Ok(Extraction::NotExtracted(
-            NotExtractedReason::ClientDeactivated,
-        )),
-        ("not_extracted", Some("business_deactivated")) => Ok(Extraction::NotExtracted(
-            NotExtractedReason::BusinessDeactivated,
-        )),
-        _ => Err(StoreError::Internal(format!(
-            "unknown extraction {text:?} with reason {reason:?}"
-        ))),
-    }
 }

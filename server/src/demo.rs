@@ -1,0 +1,389 @@
+//! The demo data, seeded by `--demo` into an empty database only: two
+//! practices, "Harper & Lowe Bookkeeping" (`--seed-clients`, 40 by default)
+//! and "Northgate Accounts" (12 clients), each with a practice admin and a
+//! member of staff, and every client user able to sign in. Every demo
+//! account's password is [`DEMO_PASSWORD`].
+//!
+//! It is deterministic (a fixed PRNG seed and fixed times), so every fresh
+//! start and every test sees the same clients. It writes through the
+//! storage traits, from outside them, the way an import would: storage knows
+//! nothing of demo data.
+
+use crate::auth::password;
+use crate::store::{
+    DocumentRecord, NewBusiness, NewClient, NewStaff, NewUser, Provision, Provisioning, StoreError,
+};
+use clientele_core::{
+    Client, Extraction, PracticeId, Role, StaffRole, Status, Timestamp, extraction_for_new_document,
+};
+use std::collections::HashSet;
+
+/// The first demo practice's name.
+pub const PRACTICE_NAME: &str = "Harper & Lowe Bookkeeping";
+/// The second demo practice's name.
+pub const SECOND_PRACTICE_NAME: &str = "Northgate Accounts";
+/// How many clients the second practice has.
+pub const SECOND_PRACTICE_CLIENTS: usize = 12;
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "clientele-demo";
+
+/// Each practice's staff: (name, email, role).
+const STAFF: [[(&str, &str, StaffRole); 2]; 2] = [
+    [
+        (
+            "Dana Lowe",
+            "admin@harperlowe.example",
+            StaffRole::PracticeAdmin,
+        ),
+        ("Sam Harper", "staff@harperlowe.example", StaffRole::Staff),
+    ],
+    [
+        (
+            "Nadia Okoro",
+            "admin@northgate.example",
+            StaffRole::PracticeAdmin,
+        ),
+        ("Theo Grant", "staff@northgate.example", StaffRole::Staff),
+    ],
+];
+
+/// Seed times start here: 2026-09-01T09:00:00Z, in milliseconds.
+const START_MS: i64 = 1_788_253_200_000;
+const HOUR_MS: i64 = 3_600_000;
+
+const PLACES: &[&str] = &[
+    "Acorn",
+    "Bramble",
+    "Copper Kettle",
+    "Dovetail",
+    "Elmwood",
+    "Fenwick",
+    "Greenway",
+    "Harbour",
+    "Ivybridge",
+    "Juniper",
+    "Kestrel",
+    "Larchfield",
+    "Meadowbank",
+    "Northgate",
+    "Oakridge",
+    "Pennine",
+    "Quayside",
+    "Riverside",
+    "Saltire",
+    "Thistle",
+    "Upland",
+    "Valley",
+    "Willowbrook",
+    "Yewtree",
+];
+const TRADES: &[&str] = &[
+    "Plumbing",
+    "Bakery",
+    "Joinery",
+    "Design Studio",
+    "Florists",
+    "Electrical",
+    "Catering",
+    "Consulting",
+    "Landscapes",
+    "Motors",
+    "Dental Care",
+    "Photography",
+    "Tailoring",
+    "Cleaning",
+    "Roofing",
+    "Cycles",
+    "Coffee House",
+    "Physio",
+    "Print Works",
+    "Pet Grooming",
+];
+const FORMS: &[&str] = &["Ltd", "& Co", "LLP", "Services"];
+const FIRST_NAMES: &[&str] = &[
+    "Priya", "Ben", "Aisha", "Tom", "Chloe", "Rhys", "Fatima", "Oliver", "Siobhan", "Kwame",
+    "Megan", "Arjun", "Isla", "Callum", "Zara", "Dylan", "Hannah", "Mateusz", "Grace", "Owen",
+];
+const SURNAMES: &[&str] = &[
+    "Shah", "Carter", "Okafor", "Hughes", "Patel", "Murphy", "Evans", "Nowak", "Campbell", "Ahmed",
+    "Taylor", "Brennan", "Clarke", "Mensah", "Lloyd", "Fraser", "Singh", "Walsh", "Morgan", "Reid",
+];
+const DOCUMENT_KINDS: &[&str] = &["receipt", "invoice", "bill", "statement", "expense"];
+
+/// SplitMix64: tiny, fast and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+/// The `index`-th client: every third is a sole trader trading under their
+/// own name ("Priya Shah Photography"), the rest are firms ("Acorn Plumbing
+/// Ltd"). Returns the name and, for a sole trader, the proprietor, who is
+/// then the account's first user.
+fn client_identity(index: usize) -> (String, Option<String>) {
+    if index % 3 == 1 {
+        let (proprietor, trade) = sole_trader(index / 3);
+        (format!("{proprietor} {trade}"), Some(proprietor))
+    } else {
+        // Firms before this index: all indices minus the sole traders.
+        (firm_name(index - (index + 1) / 3), None)
+    }
+}
+
+/// The `index`-th firm name: a place, a trade and a form of business,
+/// walked in an order that never repeats; past the 1,920 combinations a
+/// number keeps names distinct.
+fn firm_name(index: usize) -> String {
+    let combinations = PLACES.len() * TRADES.len() * FORMS.len();
+    // 7 is coprime with the number of combinations, so this is a permutation.
+    let spread = (index * 7) % combinations;
+    let place = PLACES[spread % PLACES.len()];
+    let trade = TRADES[(spread / PLACES.len()) % TRADES.len()];
+    let form = FORMS[spread / (PLACES.len() * TRADES.len())];
+    numbered(format!("{place} {trade} {form}"), index / combinations)
+}
+
+/// The `index`-th sole trader's name and trade, never repeating within the
+/// 8,000 combinations, then numbered like firms.
+fn sole_trader(index: usize) -> (String, String) {
+    let combinations = FIRST_NAMES.len() * SURNAMES.len() * TRADES.len();
+    // 7 is coprime with 8,000 too.
+    let spread = (index * 7) % combinations;
+    let first = FIRST_NAMES[spread % FIRST_NAMES.len()];
+    let last = SURNAMES[(spread / FIRST_NAMES.len()) % SURNAMES.len()];
+    let trade = TRADES[spread / (FIRST_NAMES.len() * SURNAMES.len())];
+    (
+        format!("{first} {last}"),
+        numbered(trade.to_owned(), index / combinations),
+    )
+}
+
+fn numbered(name: String, round: usize) -> String {
+    match round {
+        0 => name,
+        round => format!("{name} {}", round + 1),
+    }
+}
+
+/// Seeds the demo practices if the store is empty, with `client_count`
+/// clients in the first. Answers whether it seeded anything.
+pub fn seed_if_empty(store: &dyn Provisioning, client_count: usize) -> Result<bool, StoreError> {
+    if !store.is_empty()? {
+        return Ok(false);
+    }
+    // One hash for every demo account: they share a published password, so
+    // separate salts would protect nothing, and hashing is slow on purpose.
+    let password_hash = password::hash(DEMO_PASSWORD).map_err(StoreError::Internal)?;
+    store.provision(&mut |tx| {
+        let mut seeder = Seeder {
+            tx,
+            rng: Rng(0x00C1_1E17_E1E5),
+            emails: HashSet::new(),
+            password_hash: password_hash.clone(),
+        };
+        let practices = [
+            (PRACTICE_NAME, 0, client_count),
+            (
+                SECOND_PRACTICE_NAME,
+                client_count,
+                client_count + SECOND_PRACTICE_CLIENTS,
+            ),
+        ];
+        for ((name, first, end), staff) in practices.into_iter().zip(STAFF) {
+            let practice = seeder.tx.add_practice(name)?.id;
+            for (name, email, role) in staff {
+                seeder.emails.insert(email.to_owned());
+                seeder.tx.add_staff(NewStaff {
+                    practice,
+                    name: name.to_owned(),
+                    email: email.to_owned(),
+                    role,
+                    password_hash: seeder.password_hash.clone(),
+                })?;
+            }
+            for index in first..end {
+                seeder.client(practice, index, index - first)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(true)
+}
+
+/// The state of one seeding run.
+struct Seeder<'a> {
+    tx: &'a mut dyn Provision,
+    rng: Rng,
+    emails: HashSet<String>,
+    password_hash: String,
+}
+
+impl Seeder<'_> {
+    /// The `index`-th demo client, the `position`-th of its practice: about
+    /// one in eight starts deactivated, and some businesses of active
+    /// clients are deactivated one by one.
+    fn client(
+        &mut self,
+        practice: PracticeId,
+        index: usize,
+        position: usize,
+    ) -> Result<(), StoreError> {
+        let (name, proprietor) = client_identity(index);
+        let domain: String = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase();
+        let users: Vec<NewUser> = (0..self.rng.between(1, 4))
+            .map(|n| {
+                let person = match (&proprietor, n) {
+                    (Some(proprietor), 0) => proprietor.clone(),
+                    _ => format!("{} {}", self.rng.pick(FIRST_NAMES), self.rng.pick(SURNAMES)),
+                };
+                let role = if n == 0 || self.rng.between(0, 2) == 0 {
+                    Role::Admin
+                } else {
+                    Role::Standard
+                };
+                NewUser {
+                    email: self.unique_email(&person, &domain),
+                    name: person,
+                    role,
+                    password_hash: Some(self.password_hash.clone()),
+                }
+            })
+            .collect();
+        let deactivated = position % 8 == 3;
+        let business_total = self.rng.between(1, 4);
+        let user_count = users.len();
+        let businesses: Vec<NewBusiness> = (0..business_total)
+            .map(|n| {
+                let one_by_one = !deactivated && business_total > 1 && n == 1 && position % 5 == 1;
+                NewBusiness {
+                    name: business_name(&name, n, &mut self.rng),
+                    status: if deactivated || one_by_one {
+                        Status::Deactivated
+                    } else {
+                        Status::Active
+                    },
+                    owner: (n as usize) % user_count,
+                }
+            })
+            .collect();
+        let client = self.tx.add_client(NewClient {
+            practice,
+            name,
+            status: if deactivated {
+                Status::Deactivated
+            } else {
+                Status::Active
+            },
+            owner: 0,
+            users,
+            businesses,
+            updated_at: Timestamp(START_MS + position as i64 * HOUR_MS),
+        })?;
+        self.documents(&client)
+    }
+
+    /// `first.last@domain.co.uk`, numbered if someone has it already: every
+    /// email names one login.
+    fn unique_email(&mut self, person: &str, domain: &str) -> String {
+        let local = person.replace(' ', ".").to_lowercase();
+        let mut email = format!("{local}@{domain}.co.uk");
+        let mut n = 2;
+        while !self.emails.insert(email.clone()) {
+            email = format!("{local}{n}@{domain}.co.uk");
+            n += 1;
+        }
+        email
+    }
+
+    /// Older documents were extracted; the newest of each business is
+    /// whatever R5 says for the business as it is now (queued, or not
+    /// extracted).
+    fn documents(&mut self, client: &Client) -> Result<(), StoreError> {
+        for business in &client.businesses {
+            let count = self.rng.between(1, 4);
+            for n in 0..count {
+                let newest = n + 1 == count;
+                let extraction = if newest {
+                    extraction_for_new_document(client, business.id)
+                        .map_err(|error| StoreError::Internal(error.to_string()))?
+                } else {
+                    Extraction::Extracted
+                };
+                let added_at = START_MS + (self.rng.between(0, 24 * 60) as i64) * HOUR_MS;
+                let file_name = format!(
+                    "{}-{:04}.pdf",
+                    self.rng.pick(DOCUMENT_KINDS),
+                    self.rng.between(1, 9999)
+                );
+                let added_by = client.users[(n as usize) % client.users.len()].name.clone();
+                self.tx.add_document(DocumentRecord {
+                    business: business.id,
+                    file_name,
+                    added_at: Timestamp(added_at + n as i64),
+                    added_by,
+                    extraction,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn business_name(client_name: &str, n: u64, rng: &mut Rng) -> String {
+    let stem = client_name
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
+        .trim_end_matches(" Ltd")
+        .trim_end_matches(" & Co")
+        .trim_end_matches(" LLP")
+        .trim_end_matches(" Services");
+    match n {
+        0 => stem.to_owned(),
+        _ => {
+            format!(
+                "{stem} {}",
+                rng.pick(&["North", "South", "Online", "Trade", "Events"])
+            ) + &format!(" {}", n + 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_identity;
+    use std::collections::HashSet;
+
+    #[test]
+    fn a_hundred_thousand_client_names_are_all_distinct() {
+        let names: HashSet<String> = (0..100_000).map(|i| client_identity(i).0).collect();
+        assert_eq!(names.len(), 100_000);
+    }
+
+    #[test]
+    fn every_third_client_is_a_sole_trader_trading_under_their_own_name() {
+        let (name, proprietor) = client_identity(1);
+        let proprietor = proprietor.expect("a sole trader");
+        assert!(name.starts_with(&proprietor), "{name}");
+        assert_eq!(client_identity(0).1, None);
+        assert_eq!(client_identity(2).1, None);
+    }
+}

@@ -1,0 +1,114 @@
+//! Signing in and out: `POST`, `GET` and `DELETE /api/session`.
+//!
+//! Sign-in is throttled per email by `core`'s rule, checks the password with
+//! argon2 (against a dummy hash for an unknown email, so the two cannot be
+//! told apart), and always starts a brand-new session, ending any session the
+//! browser came with, so a session id can never be fixed in advance.
+
+use crate::auth::{self, Caller, password, secret};
+use crate::error::AppError;
+use crate::extract::JsonBody;
+use crate::state::AppState;
+use crate::store::{NewSession, Subject};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use clientele_core::Timestamp;
+use clientele_core::identity::{SIGN_IN_WINDOW_MS, normalise_email, sign_in_allowed};
+use clientele_core::wire::{Session, SignInRequest};
+
+/// `POST /api/session`.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: JsonBody<SignInRequest>,
+) -> Result<Response, AppError> {
+    let SignInRequest { email, password } = body.value;
+    let email = normalise_email(&email);
+    let now = state.clock.now();
+    let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
+    let lookup = email.clone();
+    let failures = state
+        .blocking(move |store| store.sign_in_failures(&lookup, window_start))
+        .await?;
+    sign_in_allowed(&failures, now).map_err(AppError::TooManyAttempts)?;
+
+    let lookup = email.clone();
+    let credentials = state
+        .blocking(move |store| store.credentials(&lookup))
+        .await?;
+    let subject = tokio::task::spawn_blocking(move || match credentials {
+        Some(credentials) if password::verify(&password, &credentials.password_hash) => {
+            Some(credentials.subject)
+        }
+        Some(_) => None,
+        None => {
+            password::verify_nothing(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|error| AppError::Internal(format!("checking a password failed: {error}")))?;
+    let Some(subject) = subject else {
+        state
+            .blocking(move |store| store.record_sign_in_failure(&email, now, window_start))
+            .await?;
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let session = start(&state, &headers, subject, now).await?;
+    state
+        .blocking(move |store| store.clear_sign_in_failures(&email))
+        .await?;
+    Ok(session)
+}
+
+/// Starts a new session for `subject`, ending the one the request came
+/// with, and answers with the session and its cookie.
+async fn start(
+    state: &AppState,
+    headers: &HeaderMap,
+    subject: Subject,
+    now: Timestamp,
+) -> Result<Response, AppError> {
+    let session_id = secret::random_token();
+    let key = secret::session_key(&session_id);
+    let replacing = auth::session_cookie(headers).map(|old| secret::session_key(&old));
+    let new = NewSession {
+        key,
+        csrf_token: secret::random_token(),
+        subject,
+        at: now,
+    };
+    let record = state
+        .blocking(move |store| {
+            store.start_session(new, replacing)?;
+            store.session(key)
+        })
+        .await?
+        .ok_or_else(|| AppError::Internal("a new session was not found".into()))?;
+    let body = Session {
+        user: record.user,
+        csrf_token: record.csrf_token,
+    };
+    let cookie = auth::session_set_cookie(&session_id, state.secure_cookies);
+    Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// `GET /api/session`.
+pub async fn current(caller: Caller) -> Json<Session> {
+    Json(Session {
+        user: caller.user,
+        csrf_token: caller.csrf_token,
+    })
+}
+
+/// `DELETE /api/session`.
+pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
+    let key = caller.key;
+    state.blocking(move |store| store.end_session(key)).await?;
+    let cookie = auth::session_clear_cookie(state.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}

@@ -1,0 +1,34 @@
+//! What every handler shares: the store, the clock and how cookies are set.
+
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::store::{Storage, StoreError};
+use std::sync::Arc;
+
+/// The store, shared by every handler.
+pub type Store = Arc<dyn Storage>;
+
+/// The router's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where everything is kept.
+    pub store: Store,
+    /// Where the time comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Whether the session cookie is marked `Secure` (behind TLS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// Runs blocking storage work off the async threads.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || work(store.as_ref()))
+            .await
+            .map_err(|error| AppError::Internal(format!("storage task failed: {error}")))?
+            .map_err(AppError::from)
+    }
+}

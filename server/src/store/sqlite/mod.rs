@@ -1,0 +1,204 @@
+//! The SQLite store: one file in WAL mode, migrations applied at start, one
+//! writer connection (so every change is serialised and its version check is
+//! inside its transaction) and a small pool of readers. Every read runs in
+//! one read transaction, so a read of several statements sees one commit.
+//!
+//! The trait implementations are split by capability: [`clients`],
+//! [`accounts`] and [`provision`].
+
+mod accounts;
+mod clients;
+mod provision;
+
+use super::StoreError;
+use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/001_initial.sql"),
+    include_str!("../../../migrations/002_identity.sql"),
+];
+
+/// Readers kept open between requests.
+const IDLE_READERS: usize = 8;
+
+/// Clientele's data in one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        StoreError::Internal(error.to_string())
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// A new database is empty: seeding is the caller's choice.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                StoreError::Internal(format!("cannot create {}: {error}", parent.display()))
+            })?;
+        }
+        let mut writer = connect(path)?;
+        // WAL lets readers work while a change commits; it is a property of
+        // the file, so set it once here.
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut writer)?;
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `work` in one read transaction on a reader; `what` names it in
+    /// the log if it fails.
+    fn read<T>(
+        &self,
+        what: &str,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = lock(&self.readers).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => connect(&self.path).map_err(|error| error.context(what))?,
+        };
+        let result = (|| {
+            // A deferred transaction takes its snapshot at the first SELECT
+            // and keeps it to the end, so every statement sees one commit.
+            let tx = connection.unchecked_transaction()?;
+            let value = work(&tx)?;
+            tx.finish()?;
+            Ok(value)
+        })()
+        .map_err(|error: StoreError| error.context(what));
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(connection);
+        }
+        result
+    }
+
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer and
+    /// commits it; any error rolls it all back. `what` names it in the log.
+    fn write<T>(
+        &self,
+        what: &str,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut writer = lock(&self.writer);
+        let run = |writer: &mut Connection| {
+            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        };
+        run(&mut writer).map_err(|error: StoreError| error.context(what))
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    // FULL: a change answered with 200 is on disk, even if the process is
+    // killed or the machine loses power right after.
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(connection)
+}
+
+fn migrate(db: &mut Connection) -> Result<(), StoreError> {
+    let applied: usize = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if applied > MIGRATIONS.len() {
+        // Running old code on a newer schema could silently misread it.
+        return Err(StoreError::Internal(format!(
+            "the database has schema version {applied}, newer than this server's {}; \
+             upgrade clientele-server",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = db.transaction()?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A poisoned lock only means another request panicked while holding it;
+/// SQLite rolled its transaction back, so the connection is still sound.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn to_sql_id(id: u64) -> Result<i64, StoreError> {
+    i64::try_from(id).map_err(|_| StoreError::NotFound)
+}
+
+fn role_str(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Standard => "standard",
+    }
+}
+
+fn reason_str(reason: NotExtractedReason) -> &'static str {
+    match reason {
+        NotExtractedReason::ClientDeactivated => "client_deactivated",
+        NotExtractedReason::BusinessDeactivated => "business_deactivated",
+    }
+}
+
+fn parse_status(text: &str) -> Result<Status, StoreError> {
+    Status::parse(text).ok_or_else(|| StoreError::Internal(format!("unknown status {text:?}")))
+}
+
+fn parse_role(text: &str) -> Result<Role, StoreError> {
+    match text {
+        "admin" => Ok(Role::Admin),
+        "standard" => Ok(Role::Standard),
+        _ => Err(StoreError::Internal(format!("unknown role {text:?}"))),
+    }
+}
+
+fn parse_staff_role(text: &str) -> Result<StaffRole, StoreError> {
+    StaffRole::parse(text)
+        .ok_or_else(|| StoreError::Internal(format!("unknown staff role {text:?}")))
+}
+
+fn parse_extraction(text: &str, reason: Option<&str>) -> Result<Extraction, StoreError> {
+    match (text, reason) {
+        ("queued", None) => Ok(Extraction::Queued),
+        ("extracted", None) => Ok(Extraction::Extracted),
+        ("not_extracted", Some("client_deactivated")) => Ok(Extraction::NotExtracted(
+            NotExtractedReason::ClientDeactivated,
+        )),
+        ("not_extracted", Some("business_deactivated")) => Ok(Extraction::NotExtracted(
+            NotExtractedReason::BusinessDeactivated,
+        )),
+        _ => Err(StoreError::Internal(format!(
+            "unknown extraction {text:?} with reason {reason:?}"
+        ))),
+    }
+}
+
+/// Whether a SQLite error is a uniqueness violation.
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
