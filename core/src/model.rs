@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Whether a client or a business is managed by the practice right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     /// Managed by the practice; new documents are extracted.
     Active,
@@ -41,6 +42,7 @@ pub struct Timestamp(pub i64);
 
 /// The bookkeeping practice that manages Solo clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Practice {
     /// The practice's id.
     pub id: PracticeId,
@@ -51,6 +53,7 @@ pub struct Practice {
 /// What a user may do inside a client's account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Manages the account's users and settings.
     Admin,
@@ -60,6 +63,7 @@ pub enum Role {
 
 /// A person with a login to a client's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientUser {
     /// The user's id.
     pub id: UserId,
@@ -73,6 +77,7 @@ pub struct ClientUser {
 
 /// One business inside a client's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Business {
     /// The business's id.
     pub id: BusinessId,
@@ -86,6 +91,7 @@ pub struct Business {
 
 /// A Solo client: one account, its users and its businesses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Client {
     /// The client's id.
     pub id: ClientId,
@@ -131,6 +137,7 @@ impl Client {
 /// Why a document was stored without being extracted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NotExtractedReason {
     /// The client was deactivated when the document was added.
     ClientDeactivated,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user named by id and name, for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRef {
     /// The user's id.
     pub id: UserId,
@@ -19,6 +20,7 @@ pub struct UserRef {
 
 /// A business named by id and name, for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BusinessRef {
     /// The business's id.
     pub id: BusinessId,
@@ -28,6 +30,7 @@ pub struct BusinessRef {
 
 /// One row of the client list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientSummary {
     /// The client's id.
     pub id: ClientId,
@@ -66,6 +69,7 @@ impl ClientSummary {
 
 /// How many clients are in each tab.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCounts {
     /// Clients in the "Active clients" tab.
     pub active: u64,
@@ -103,6 +107,7 @@ impl StatusCounts {
 
 /// A page of the client list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientPage {
     /// The rows on this page.
     pub items: Vec<ClientSummary>,
@@ -114,6 +119,7 @@ pub struct ClientPage {
 
 /// A list answer: `{ "items": [...] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Items<T> {
     /// The items, in the order the endpoint documents.
     pub items: Vec<T>,
@@ -122,6 +128,7 @@ pub struct Items<T> {
 /// What an activity entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActivityAction {
     /// R1 was applied.
     ClientDeactivated,
@@ -179,6 +186,7 @@ impl ActivityAction {
 
 /// One entry of a client's activity log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityEntry {
     /// The entry's id; larger is newer.
     pub id: u64,
@@ -204,6 +212,7 @@ pub struct ActivityEntry {
 /// A document's extraction state on the wire, without its reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ExtractionState {
     /// Waiting to be extracted.
     Queued,
@@ -215,6 +224,7 @@ pub enum ExtractionState {
 
 /// A document as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentView {
     /// The document's id.
     pub id: DocumentId,
@@ -259,19 +269,29 @@ impl DocumentView {
 /// Body of `POST /api/clients/{id}/deactivate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeactivateClientRequest {
     /// Who becomes account owner and admin.
     pub new_owner_id: UserId,
     /// The client version the change is made against.
     pub expected_version: u64,
-    /// Why, for the activity log.
+    /// Why, for the activity log: at most 500 characters, no control
+    /// characters but new lines; blank means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub reason: Option<String>,
 }
 
 /// Body of `POST /api/clients/{id}/businesses/{business_id}/deactivate`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeactivateBusinessRequest {
     /// Who becomes owner and admin of the business.
     pub new_owner_id: UserId,
@@ -282,6 +302,7 @@ pub struct DeactivateBusinessRequest {
 /// Body of both reactivation endpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReactivateRequest {
     /// The client version the change is made against.
     pub expected_version: u64,
@@ -290,13 +311,23 @@ pub struct ReactivateRequest {
 /// Body of `POST /api/businesses/{id}/documents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddDocumentRequest {
-    /// The uploaded file's name.
+    /// The uploaded file's name: 1 to 255 characters, not blank, without
+    /// control characters or path separators.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 255,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f/\\]*[^\s\u0000-\u001f\u007f-\u009f/\\][^\u0000-\u001f\u007f-\u009f/\\]*$"
+        )
+    )]
     pub file_name: String,
 }
 
 /// The machine code and message of an error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable code, such as `owner_not_in_account`.
     pub code: String,
@@ -306,6 +337,7 @@ pub struct ErrorDetail {
 
 /// Every error answer: `{ "error": {...} }`, plus the current client on a 409.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,
@@ -317,6 +349,7 @@ pub struct ErrorBody {
 /// Body of `POST /api/session`: signing in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
     /// The email the person signs in with.
     pub email: String,
@@ -328,6 +361,7 @@ pub struct SignInRequest {
 /// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UserKind {
     /// A member of the practice's staff.
     Staff,
@@ -339,6 +373,7 @@ pub enum UserKind {
 /// practice's staff, `admin` or `standard` for a client account's users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SessionRole {
     /// Staff who may do everything.
     PracticeAdmin,
@@ -370,6 +405,7 @@ impl From<Role> for SessionRole {
 
 /// A client account named by id and name, for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientRef {
     /// The client's id.
     pub id: ClientId,
@@ -379,6 +415,7 @@ pub struct ClientRef {
 
 /// The signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     /// Their id: a staff id for staff, a user id for client users.
     pub id: u64,
@@ -428,6 +465,7 @@ impl SessionUser {
 
 /// The answer of `POST /api/session` and `GET /api/session`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     /// Who is signed in.
     pub user: SessionUser,

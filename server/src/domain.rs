@@ -83,6 +83,18 @@ pub fn parse_reason(raw: Option<String>) -> Result<Option<String>, InvalidInput>
     Ok((!reason.is_empty()).then(|| reason.to_owned()))
 }
 
+/// A whole number written as digits, or as a number with a zero fraction
+/// (`500.0`), which JSON Schema counts as an integer too.
+pub fn parse_whole_number(raw: &str) -> Option<u64> {
+    if let Ok(number) = raw.parse::<u64>() {
+        return Some(number);
+    }
+    let number = raw.parse::<f64>().ok()?;
+    // Beyond 2^53 a float no longer names one whole number.
+    let exact = number.is_finite() && number >= 0.0 && number.fract() == 0.0 && number <= 9e15;
+    exact.then_some(number as u64)
+}
+
 /// A timestamp as RFC 3339 in UTC, with whole seconds.
 pub fn format_time(at: Timestamp) -> String {
     OffsetDateTime::from_unix_timestamp(at.0.div_euclid(1000))
@@ -109,6 +121,18 @@ mod tests {
         assert_eq!(parse_reason(Some("  ".into())).unwrap(), None);
         assert_eq!(parse_reason(None).unwrap(), None);
         assert!(parse_reason(Some("x".repeat(501))).is_err());
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        assert_eq!(parse_whole_number("500"), Some(500));
+        assert_eq!(parse_whole_number("500.0"), Some(500));
+        assert_eq!(parse_whole_number("5e2"), Some(500));
+        assert_eq!(parse_whole_number("500.5"), None);
+        assert_eq!(parse_whole_number("-1"), None);
+        assert_eq!(parse_whole_number("NaN"), None);
+        assert_eq!(parse_whole_number("1e300"), None);
+        assert_eq!(parse_whole_number(""), None);
     }
 
     #[test]

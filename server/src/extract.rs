@@ -3,7 +3,7 @@
 //! message that names the field, instead of axum's plain-text rejections.
 
 use crate::auth::Caller;
-use crate::domain::IdempotencyKey;
+use crate::domain::{IdempotencyKey, parse_whole_number};
 use crate::error::AppError;
 use crate::store::Idempotency;
 use axum::body::Bytes;
@@ -109,8 +109,17 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
             "invalid JSON body: expected an object with named fields".into(),
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(raw);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    // JSON Schema counts 3.0 as an integer; serde does not. Parse to a
+    // value first and write whole floats as integers, so a schema-valid
+    // body is read as meant.
+    let mut value: serde_json::Value = serde_json::from_slice(raw).map_err(|error| {
+        AppError::BadRequest(format!(
+            "invalid JSON body: {}",
+            strip_position(&error.to_string())
+        ))
+    })?;
+    whole_floats_as_integers(&mut value);
+    let value = serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let detail = strip_position(&inner.to_string());
@@ -120,10 +129,30 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
             format!("invalid field {path}: {detail}")
         })
     })?;
-    deserializer
-        .end()
-        .map_err(|_| AppError::BadRequest("invalid JSON body: trailing characters".into()))?;
     Ok(value)
+}
+
+/// Rewrites every float with a zero fraction (within the range where floats
+/// are exact) as an integer, throughout a JSON value.
+fn whole_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            if let Some(whole) = number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= 9e15)
+            {
+                *value = if whole >= 0.0 {
+                    Value::from(whole as u64)
+                } else {
+                    Value::from(whole as i64)
+                };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// serde_json appends " at line 1 column 7", which says nothing to a caller
@@ -166,7 +195,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
 }
 
 fn parse_id(raw: &str) -> Result<u64, AppError> {
-    raw.parse::<u64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+    parse_whole_number(raw).filter(|id| *id > 0).ok_or_else(|| {
         AppError::BadRequest(format!(
             "the id {raw:?} in the path is not a positive whole number"
         ))

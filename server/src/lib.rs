@@ -17,6 +17,7 @@ mod error;
 mod extract;
 mod faults;
 mod headers;
+mod openapi;
 mod routes;
 mod state;
 pub mod store;
@@ -25,7 +26,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, get, put};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
@@ -142,53 +145,72 @@ pub struct AppOptions {
     pub fault_injection: bool,
 }
 
+/// The API's routes with their OpenAPI document, built from the same
+/// registrations so neither can have a route the other lacks. The four
+/// activation changes come separately, for the fault switch to wrap.
+pub fn api_routes() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
+    let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(utoipa_axum::routes!(routes::health))
+        .routes(utoipa_axum::routes!(
+            routes::session::sign_in,
+            routes::session::current,
+            routes::session::sign_out
+        ))
+        .routes(utoipa_axum::routes!(routes::clients::practice))
+        .routes(utoipa_axum::routes!(routes::clients::list_clients))
+        .routes(utoipa_axum::routes!(routes::clients::client))
+        .routes(utoipa_axum::routes!(routes::clients::activity))
+        .routes(utoipa_axum::routes!(
+            routes::clients::documents,
+            routes::clients::add_document
+        ));
+    let changes = OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(routes::clients::deactivate_client))
+        .routes(utoipa_axum::routes!(routes::clients::reactivate_client))
+        .routes(utoipa_axum::routes!(routes::clients::deactivate_business))
+        .routes(utoipa_axum::routes!(routes::clients::reactivate_business));
+    (api, changes)
+}
+
+/// The OpenAPI document of every route [`app`] serves.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (api, changes) = api_routes();
+    api.merge(changes).into_openapi()
+}
+
 /// The whole router: the API, the fault switch if enabled, and the app,
 /// with the security headers on every answer.
 pub fn app(state: AppState, options: &AppOptions) -> Result<Router, String> {
-    let mut changes = Router::new()
-        .route(
-            "/api/clients/{id}/deactivate",
-            post(routes::clients::deactivate_client),
-        )
-        .route(
-            "/api/clients/{id}/reactivate",
-            post(routes::clients::reactivate_client),
-        )
-        .route(
-            "/api/clients/{id}/businesses/{business_id}/deactivate",
-            post(routes::clients::deactivate_business),
-        )
-        .route(
-            "/api/clients/{id}/businesses/{business_id}/reactivate",
-            post(routes::clients::reactivate_business),
-        );
-    let mut api = Router::new()
-        .route("/api/health", get(routes::health))
-        .route(
-            "/api/session",
-            post(routes::session::sign_in)
-                .get(routes::session::current)
-                .delete(routes::session::sign_out),
-        )
-        .route("/api/practice", get(routes::clients::practice))
-        .route("/api/clients", get(routes::clients::list_clients))
-        .route("/api/clients/{id}", get(routes::clients::client))
-        .route("/api/clients/{id}/activity", get(routes::clients::activity))
-        .route(
-            "/api/businesses/{id}/documents",
-            get(routes::clients::documents).post(routes::clients::add_document),
-        )
-        .route("/api/openapi.json", get(routes::openapi));
+    let (api, mut changes) = api_routes();
+    let mut test_routes = Router::new();
     if options.fault_injection {
         let switch = Arc::new(faults::FaultSwitch::default());
         changes = changes.route_layer(from_fn_with_state(Arc::clone(&switch), faults::inject));
-        api = api.route(
+        test_routes = test_routes.route(
             "/api/_test/fault",
             put(faults::set_fault).with_state(switch),
         );
     }
+    let (api, document) = api.merge(changes).split_for_parts();
+    let document = Arc::new(
+        document
+            .to_json()
+            .map_err(|error| format!("cannot write the OpenAPI document: {error}"))?,
+    );
     let api = api
-        .merge(changes)
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        document.as_str().to_owned(),
+                    )
+                }
+            }),
+        )
+        .merge(test_routes)
         .route("/api", any(routes::api_not_found))
         .route("/api/{*rest}", any(routes::api_not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)

@@ -5,9 +5,10 @@
 
 use super::answer;
 use crate::auth::Caller;
-use crate::domain::{FileName, parse_reason};
+use crate::domain::{FileName, parse_reason, parse_whole_number};
 use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
+use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use crate::store::{Change, ListQuery, NewDocument, Sort};
 use axum::Json;
@@ -16,8 +17,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use clientele_core::wire::{
-    AddDocumentRequest, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, Items,
-    ReactivateRequest,
+    ActivityEntry, AddDocumentRequest, ClientPage, DeactivateBusinessRequest,
+    DeactivateClientRequest, DocumentView, Items, ReactivateRequest,
 };
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, Practice, Status};
 use serde::de::DeserializeOwned;
@@ -27,6 +28,9 @@ use std::collections::HashMap;
 pub const MAX_PAGE: u64 = 10_000;
 
 /// `GET /api/practice`.
+#[utoipa::path(get, path = "/api/practice", tag = "clients",
+    responses((status = 200, description = "The caller's practice", body = Practice), ReadErrors),
+    security(("session" = [])))]
 pub async fn practice(
     State(state): State<AppState>,
     caller: Caller,
@@ -40,6 +44,9 @@ pub async fn practice(
 }
 
 /// `GET /api/clients`.
+#[utoipa::path(get, path = "/api/clients", tag = "clients", params(ListParams),
+    responses((status = 200, description = "A page of one tab of the client list", body = ClientPage), ReadErrors),
+    security(("session" = [])))]
 pub async fn list_clients(
     State(state): State<AppState>,
     caller: Caller,
@@ -77,9 +84,7 @@ fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppEr
     let number = |name: &str, default: u64, max: u64| -> Result<u64, AppError> {
         match params.get(name).map(String::as_str) {
             None | Some("") => Ok(default),
-            Some(raw) => raw
-                .parse::<u64>()
-                .ok()
+            Some(raw) => parse_whole_number(raw)
                 .filter(|n| *n <= max)
                 .ok_or_else(|| {
                     AppError::BadRequest(format!("{name} must be a whole number from 0 to {max}"))
@@ -99,12 +104,15 @@ fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppEr
         status,
         search,
         sort,
-        offset: number("offset", 0, i64::MAX as u64)?,
+        offset: number("offset", 0, MAX_OFFSET)?,
         limit: number("limit", 100, MAX_PAGE)?,
     })
 }
 
 /// `GET /api/clients/{id}`.
+#[utoipa::path(get, path = "/api/clients/{id}", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id")),
+    responses((status = 200, description = "The client, whole", body = Client), ReadErrors),
+    security(("session" = [])))]
 pub async fn client(
     State(state): State<AppState>,
     caller: Caller,
@@ -119,6 +127,9 @@ pub async fn client(
 }
 
 /// `GET /api/clients/{id}/activity`.
+#[utoipa::path(get, path = "/api/clients/{id}/activity", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id")),
+    responses((status = 200, description = "The client's activity, newest first", body = Items<ActivityEntry>), ReadErrors),
+    security(("session" = [])))]
 pub async fn activity(
     State(state): State<AppState>,
     caller: Caller,
@@ -133,6 +144,9 @@ pub async fn activity(
 }
 
 /// `GET /api/businesses/{id}/documents`.
+#[utoipa::path(get, path = "/api/businesses/{id}/documents", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The business's id")),
+    responses((status = 200, description = "The business's documents, newest first", body = Items<DocumentView>), ReadErrors),
+    security(("session" = [])))]
 pub async fn documents(
     State(state): State<AppState>,
     caller: Caller,
@@ -147,6 +161,10 @@ pub async fn documents(
 }
 
 /// `POST /api/businesses/{id}/documents` (R5).
+#[utoipa::path(post, path = "/api/businesses/{id}/documents", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The business's id"), IdempotencyHeader),
+    request_body = AddDocumentRequest,
+    responses((status = 201, description = "The stored document; its extraction state follows R5", body = DocumentView), WriteErrors),
+    security(("session" = [], "csrf" = [])))]
 pub async fn add_document(
     State(state): State<AppState>,
     caller: Caller,
@@ -170,6 +188,10 @@ pub async fn add_document(
 }
 
 /// `POST /api/clients/{id}/deactivate` (R1).
+#[utoipa::path(post, path = "/api/clients/{id}/deactivate", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id"), IdempotencyHeader),
+    request_body = DeactivateClientRequest,
+    responses((status = 200, description = "The client, deactivated with every business", body = Client), WriteErrors),
+    security(("session" = [], "csrf" = [])))]
 pub async fn deactivate_client(
     State(state): State<AppState>,
     caller: Caller,
@@ -190,6 +212,10 @@ pub async fn deactivate_client(
 }
 
 /// `POST /api/clients/{id}/reactivate` (R2).
+#[utoipa::path(post, path = "/api/clients/{id}/reactivate", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id"), IdempotencyHeader),
+    request_body = ReactivateRequest,
+    responses((status = 200, description = "The client, reactivated with every business", body = Client), WriteErrors),
+    security(("session" = [], "csrf" = [])))]
 pub async fn reactivate_client(
     State(state): State<AppState>,
     caller: Caller,
@@ -204,6 +230,10 @@ pub async fn reactivate_client(
 }
 
 /// `POST /api/clients/{id}/businesses/{business_id}/deactivate` (R3).
+#[utoipa::path(post, path = "/api/clients/{id}/businesses/{business_id}/deactivate", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id"), ("business_id" = u64, Path, minimum = 1, description = "The business's id"), IdempotencyHeader),
+    request_body = DeactivateBusinessRequest,
+    responses((status = 200, description = "The client, with the business deactivated", body = Client), WriteErrors),
+    security(("session" = [], "csrf" = [])))]
 pub async fn deactivate_business(
     State(state): State<AppState>,
     caller: Caller,
@@ -224,6 +254,10 @@ pub async fn deactivate_business(
 }
 
 /// `POST /api/clients/{id}/businesses/{business_id}/reactivate` (R4).
+#[utoipa::path(post, path = "/api/clients/{id}/businesses/{business_id}/reactivate", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The client's id"), ("business_id" = u64, Path, minimum = 1, description = "The business's id"), IdempotencyHeader),
+    request_body = ReactivateRequest,
+    responses((status = 200, description = "The client, with the business reactivated", body = Client), WriteErrors),
+    security(("session" = [], "csrf" = [])))]
 pub async fn reactivate_business(
     State(state): State<AppState>,
     caller: Caller,

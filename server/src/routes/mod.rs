@@ -13,9 +13,22 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
+/// The health answer.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`.
+    status: &'static str,
+}
+
 /// `GET /api/health`.
-pub async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "health",
+    responses((status = 200, description = "The server is up", body = Health))
+)]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// A fresh answer with `status`, or a retry's stored answer as it was.
@@ -29,14 +42,6 @@ pub fn answer<T: serde::Serialize>(status: StatusCode, outcome: Outcome<T>) -> R
         )
             .into_response(),
     }
-}
-
-/// `GET /api/openapi.json`: the API described as OpenAPI 3.1.
-pub async fn openapi() -> impl IntoResponse {
-    (
-        [(CONTENT_TYPE, "application/json")],
-        include_str!("../../openapi.json"),
-    )
 }
 
 /// Any other `/api/…` path.

@@ -17,9 +17,24 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clientele_core::Timestamp;
 use clientele_core::identity::{SIGN_IN_WINDOW_MS, normalise_email, sign_in_allowed};
-use clientele_core::wire::{Session, SignInRequest};
+use clientele_core::wire::{ErrorBody, Session, SignInRequest};
 
 /// `POST /api/session`.
+#[utoipa::path(
+    post,
+    path = "/api/session",
+    tag = "session",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in: the session cookie is set (HttpOnly, SameSite=Strict, Path=/)", body = Session),
+        (status = 400, description = "Malformed JSON or a missing field (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "The email or the password is wrong (`invalid_credentials`); which one is not said", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 429, description = "Five failed sign-ins for this email in 15 minutes (`too_many_attempts`)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until sign-in opens again")))
+    )
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -98,6 +113,16 @@ async fn start(
 }
 
 /// `GET /api/session`.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "session",
+    responses(
+        (status = 200, description = "The signed-in person", body = Session),
+        (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody)
+    ),
+    security(("session" = []))
+)]
 pub async fn current(caller: Caller) -> Json<Session> {
     Json(Session {
         user: caller.user,
@@ -106,6 +131,17 @@ pub async fn current(caller: Caller) -> Json<Session> {
 }
 
 /// `DELETE /api/session`.
+#[utoipa::path(
+    delete,
+    path = "/api/session",
+    tag = "session",
+    responses(
+        (status = 204, description = "Signed out: the session is ended and its cookie worthless"),
+        (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "No or a wrong X-CSRF-Token (`csrf_failed`)", body = ErrorBody)
+    ),
+    security(("session" = [], "csrf" = []))
+)]
 pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
     let key = caller.key;
     state.blocking(move |store| store.end_session(key)).await?;
