@@ -1,20 +1,29 @@
 //! The only place that talks HTTP. Screens reach the server through the
 //! [`Api`] trait, provided as context, so tests can hand them a fake; the real
 //! implementation is [`HttpApi`], over gloo-net.
+//!
+//! The server knows who is asking from its session cookie, so every request
+//! carries credentials (the API may live on another origin), and every change
+//! carries the session's CSRF token as `X-CSRF-Token`.
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, DocumentView,
-    ErrorBody, Items, ReactivateRequest,
+    ErrorBody, Items, ReactivateRequest, Session, SignInRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, Practice, Status};
-use gloo_net::http::{Request, Response};
+use clientele_core::{BusinessId, Client, ClientId, Command, Status};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use web_sys::RequestCredentials;
 
 /// A request in flight. gloo-net's futures are not `Send`, so neither is this.
 pub type ApiFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// The code of an error answer without the API's JSON body, such as a
+/// proxy's error page.
+pub const UNEXPECTED_ANSWER: &str = "unexpected";
 
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +56,11 @@ impl ApiError {
         }
     }
 
+    /// Whether the server answered 401: nobody is signed in (any more).
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, .. })
+    }
+
     /// The client the server sent back with a conflict.
     pub fn current_client(&self) -> Option<&Client> {
         match self {
@@ -61,8 +75,13 @@ impl ApiError {
 
 /// Everything the screens ask of the server.
 pub trait Api {
-    /// The practice, for the sidebar.
-    fn practice(&self) -> ApiFuture<Practice>;
+    /// Who is signed in; a 401 when nobody is.
+    fn session(&self) -> ApiFuture<Session>;
+    /// Signs in; a 401 `invalid_credentials` for a wrong email or password,
+    /// a 429 `too_many_attempts` after too many of them.
+    fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session>;
+    /// Ends the session.
+    fn sign_out(&self) -> ApiFuture<()>;
     /// One page of one tab of the client list.
     fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage>;
     /// One client, whole.
@@ -89,6 +108,9 @@ pub type SharedApi = Arc<dyn Api + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct HttpApi {
     base: String,
+    /// The current session's CSRF token, kept from the last session answer
+    /// so that no screen has to carry it.
+    csrf_token: Arc<Mutex<Option<String>>>,
 }
 
 impl HttpApi {
@@ -96,6 +118,7 @@ impl HttpApi {
     pub fn new(base: impl Into<String>) -> HttpApi {
         HttpApi {
             base: base.into().trim_end_matches('/').to_owned(),
+            csrf_token: Arc::default(),
         }
     }
 
@@ -115,24 +138,61 @@ impl HttpApi {
         HttpApi::new(base)
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// A request to `path` that sends the session cookie, even to an API on
+    /// another origin.
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        RequestBuilder::new(&format!("{}{path}", self.base))
+            .method(method)
+            .credentials(RequestCredentials::Include)
+    }
+
+    /// A change: the session's CSRF token goes with it. Without one the
+    /// server refuses with `csrf_failed`, which the person is shown.
+    fn change_request(&self, method: Method, path: &str) -> RequestBuilder {
+        let request = self.request(method, path);
+        match self.csrf_token.lock().ok().and_then(|token| token.clone()) {
+            Some(token) => request.header("X-CSRF-Token", &token),
+            None => request,
+        }
     }
 
     fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
-        let url = self.url(path);
-        Box::pin(async move { read(Request::get(&url).send().await).await })
+        let request = self.request(Method::GET, path);
+        Box::pin(async move { read(request.send().await).await })
+    }
+
+    /// Keeps the CSRF token of a session answer; forgets it on any failure
+    /// to find one, so a stale token is never sent.
+    fn keep_token(&self, session: ApiFuture<Session>) -> ApiFuture<Session> {
+        let csrf_token = Arc::clone(&self.csrf_token);
+        Box::pin(async move {
+            let answer = session.await;
+            if let Ok(mut kept) = csrf_token.lock() {
+                match &answer {
+                    Ok(session) => *kept = Some(session.csrf_token.clone()),
+                    Err(error) if error.is_unauthenticated() => *kept = None,
+                    Err(_) => {}
+                }
+            }
+            answer
+        })
     }
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let response = succeeded(sent).await?;
+    // A body cut off mid-way is a dropped connection, not a bad answer.
+    response
+        .json::<T>()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))
+}
+
+/// The response if it is a success, or the server's error.
+async fn succeeded(sent: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = sent.map_err(|error| ApiError::Network(error.to_string()))?;
     if response.ok() {
-        // A body cut off mid-way is a dropped connection, not a bad answer.
-        return response
-            .json::<T>()
-            .await
-            .map_err(|error| ApiError::Network(error.to_string()));
+        return Ok(response);
     }
     let status = response.status();
     match response.json::<ErrorBody>().await {
@@ -144,7 +204,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
         }),
         Err(_) => Err(ApiError::Server {
             status,
-            code: "unexpected".into(),
+            code: UNEXPECTED_ANSWER.into(),
             message: format!("The server answered {status}. Your change was not saved."),
             current: None,
         }),
@@ -152,8 +212,35 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
 }
 
 impl Api for HttpApi {
-    fn practice(&self) -> ApiFuture<Practice> {
-        self.get("/api/practice")
+    fn session(&self) -> ApiFuture<Session> {
+        self.keep_token(self.get("/api/session"))
+    }
+
+    fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session> {
+        let request = self
+            .request(Method::POST, "/api/session")
+            .json(&SignInRequest {
+                email: email.to_owned(),
+                password: password.to_owned(),
+            });
+        self.keep_token(Box::pin(async move {
+            let request = request.map_err(|error| ApiError::Network(error.to_string()))?;
+            read(request.send().await).await
+        }))
+    }
+
+    fn sign_out(&self) -> ApiFuture<()> {
+        let request = self.change_request(Method::DELETE, "/api/session");
+        let csrf_token = Arc::clone(&self.csrf_token);
+        Box::pin(async move {
+            let answer = succeeded(request.send().await).await.map(|_| ());
+            // Signed out, or already signed out: the token is dead either way.
+            let ended = answer.is_ok() || answer.as_ref().is_err_and(ApiError::is_unauthenticated);
+            if ended && let Ok(mut kept) = csrf_token.lock() {
+                *kept = None;
+            }
+            answer
+        })
     }
 
     fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage> {
@@ -217,12 +304,12 @@ impl Api for HttpApi {
                 serde_json::to_value(ReactivateRequest { expected_version }),
             ),
         };
-        let url = self.url(&path);
-        let key = idempotency_key.to_owned();
+        let request = self
+            .change_request(Method::POST, &path)
+            .header("Idempotency-Key", idempotency_key);
         Box::pin(async move {
             let body = body.map_err(|error| ApiError::Network(error.to_string()))?;
-            let request = Request::post(&url)
-                .header("Idempotency-Key", &key)
+            let request: Request = request
                 .json(&body)
                 .map_err(|error| ApiError::Network(error.to_string()))?;
             read(request.send().await).await

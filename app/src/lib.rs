@@ -2,6 +2,9 @@
 //! user action. `api` is the only module that talks HTTP, `store` holds the
 //! optimistic state, and every rule comes from `clientele-core`.
 
+#![deny(missing_docs)]
+
+mod access;
 mod activity;
 pub mod api;
 mod businesses;
@@ -9,8 +12,13 @@ mod client_list;
 mod deactivate_wizard;
 mod dialog;
 mod documents;
+mod header;
+mod layout;
 mod menu;
+mod portal;
 mod reactivate_dialog;
+pub mod session;
+mod sign_in;
 pub mod store;
 mod table;
 mod tabs;
@@ -18,8 +26,9 @@ pub mod toast;
 
 use api::{HttpApi, SharedApi};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{NavigateOptions, path};
+use session::{Auth, AuthState};
 use std::sync::Arc;
 use store::Store;
 use toast::{ToastRegion, Toasts};
@@ -33,35 +42,78 @@ pub fn App() -> impl IntoView {
 
 /// The app against any [`api::Api`]; tests pass a fake.
 #[component]
-pub fn AppWith(api: SharedApi) -> impl IntoView {
+pub fn AppWith(
+    /// Where the app's requests go.
+    api: SharedApi,
+) -> impl IntoView {
     let toasts = Toasts::new();
-    let store = Store::new(Arc::clone(&api), toasts);
+    let auth = Auth::new();
+    let store = Store::new(session::ending_on_401(api, auth), toasts);
     provide_context(toasts);
+    provide_context(auth);
     provide_context(store);
-    store.load_list();
-    let practice = LocalResource::new(move || {
-        let api = store.api();
-        async move { api.practice().await.ok() }
+    auth.check(store.api());
+    // However a session ends (signing out, or a 401 from any call), nothing
+    // it showed may stay behind for the next person.
+    Effect::new(move |_| {
+        if auth.is_signed_out() {
+            store.clear();
+        }
     });
     view! {
         <Router>
-            <div class="layout">
-                <aside class="sidebar">
-                    <p class="practice">{move || practice.get().flatten().map(|p| p.name).unwrap_or_default()}</p>
-                    <nav aria-label="Main">
-                        <a href="/clients" class="nav-link">"Solo Clients"</a>
-                    </nav>
-                </aside>
-                <main class="content">
-                    <Routes fallback=|| view! { <p class="state">"There is no such page."</p> }>
-                        <Route path=path!("/") view=|| view! { <Redirect path="/clients" /> } />
-                        <Route path=path!("/clients") view=client_list::ClientList />
-                        <Route path=path!("/clients/:id") view=businesses::Businesses />
-                    </Routes>
-                </main>
-            </div>
+            <SessionCheck />
             <ToastRegion />
         </Router>
+    }
+}
+
+/// Whether the session is known yet: the pages once it is, a loading or
+/// error state until then.
+#[component]
+fn SessionCheck() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let store = expect_context::<Store>();
+    let known = Memo::new(move |_| match auth.state() {
+        AuthState::Checking => Ok(false),
+        AuthState::Unreachable(message) => Err(message),
+        AuthState::SignedIn(_) | AuthState::SignedOut(_) => Ok(true),
+    });
+    move || {
+        match known.get() {
+        Ok(true) => view! { <Pages /> }.into_any(),
+        Ok(false) => view! { <p class="state page-state">"Loading Clientele…"</p> }.into_any(),
+        Err(message) => view! {
+            <div class="state error page-state">
+                <p>{format!("Clientele could not check who is signed in. {message}")}</p>
+                <button class="button secondary" on:click=move |_| auth.check(store.api())>"Retry"</button>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// Every page, by URL. Each part checks who may see it (see `access`).
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! {
+            <main class="content">
+                <p class="state">"There is no such page."</p>
+                <a href="/">"Go to Clientele"</a>
+            </main>
+        }>
+            <Route path=path!("/sign-in") view=sign_in::SignInPage />
+            <Route path=path!("/portal") view=portal::Portal />
+            <ParentRoute path=path!("") view=layout::PracticeLayout>
+                <Route path=path!("") view=|| view! {
+                    <Redirect path="/clients" options=NavigateOptions { replace: true, ..Default::default() } />
+                } />
+                <Route path=path!("/clients") view=client_list::ClientList />
+                <Route path=path!("/clients/:id") view=businesses::Businesses />
+            </ParentRoute>
+        </Routes>
     }
 }
 

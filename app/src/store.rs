@@ -2,6 +2,10 @@
 //! once with `core`'s rules, marked as syncing, sent with an idempotency key,
 //! and then either replaced by the server's answer or rolled back exactly,
 //! with the server's message shown.
+//!
+//! The store belongs to one session: [`Store::clear`] forgets everything when
+//! it ends, and answers to requests made before that are dropped, so nothing
+//! of one person's session reaches the next.
 
 use crate::api::{ApiError, SharedApi, new_idempotency_key};
 use crate::toast::Toasts;
@@ -36,6 +40,9 @@ pub struct Store {
     pub clients: RwSignal<HashMap<ClientId, Client>>,
     /// Clients with a change in flight.
     pub syncing: RwSignal<HashSet<ClientId>>,
+    /// Counts the sessions this store has served; an answer that arrives
+    /// after its session ended is dropped.
+    session: StoredValue<u64>,
     api: StoredValue<SharedApi>,
     toasts: Toasts,
 }
@@ -48,9 +55,23 @@ impl Store {
             list: RwSignal::new(ListState::Loading),
             clients: RwSignal::new(HashMap::new()),
             syncing: RwSignal::new(HashSet::new()),
+            session: StoredValue::new(0),
             api: StoredValue::new(api),
             toasts,
         }
+    }
+
+    /// Forgets everything: the session it was loaded for has ended.
+    pub fn clear(&self) {
+        self.session.update_value(|session| *session += 1);
+        self.rows.set(Vec::new());
+        self.list.set(ListState::Loading);
+        self.clients.set(HashMap::new());
+        self.syncing.set(HashSet::new());
+    }
+
+    fn session(&self) -> u64 {
+        self.session.get_value()
     }
 
     /// The API, for screens that read more than the store keeps.
@@ -62,12 +83,17 @@ impl Store {
     pub fn load_list(&self) {
         let store = *self;
         store.list.set(ListState::Loading);
+        let session = store.session();
         spawn_local(async move {
             let mut rows = Vec::new();
             for status in [Status::Active, Status::Deactivated] {
                 let mut offset = 0;
                 loop {
-                    match store.api().clients(status, offset, PAGE).await {
+                    let answer = store.api().clients(status, offset, PAGE).await;
+                    if store.session() != session {
+                        return;
+                    }
+                    match answer {
                         Ok(page) => {
                             let fetched = page.items.len() as u64;
                             rows.extend(page.items);
@@ -108,7 +134,11 @@ impl Store {
     /// unless a change to it is in flight, whose local state wins until the
     /// server answers.
     pub async fn fetch_client(&self, id: ClientId) -> Result<Client, ApiError> {
+        let session = self.session();
         let client = self.api().client(id).await?;
+        if self.session() != session {
+            return Err(ApiError::Network("the session ended".into()));
+        }
         if self.syncing.with_untracked(|syncing| syncing.contains(&id)) {
             return self
                 .clients
@@ -177,6 +207,7 @@ impl Store {
             syncing.insert(id);
         });
         let store = *self;
+        let session = store.session();
         spawn_local(async move {
             let key = new_idempotency_key();
             let api = store.api();
@@ -185,6 +216,9 @@ impl Store {
             // one retry with the same key either applies it or replays it.
             if matches!(outcome, Err(ApiError::Network(_))) {
                 outcome = api.change(id, before.version, &command, &key).await;
+            }
+            if store.session() != session {
+                return;
             }
             match outcome {
                 Ok(client) => {

@@ -1,0 +1,239 @@
+//! Who is signed in, for the whole app. The session is asked for once at
+//! start, set by signing in, and ended by signing out or by a 401 from any
+//! call: [`EndsOn401`] wraps the API so that no screen has to watch for it.
+//! What a person may do comes from `core`'s [`allows`], the same function
+//! the server enforces.
+
+use crate::api::{Api, ApiError, ApiFuture, SharedApi};
+use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, Session, SessionUser};
+use clientele_core::{Action, BusinessId, Client, ClientId, Command, Principal, Status, allows};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+
+/// How a session ended, which decides where sign-in leads back to and what
+/// the sign-in page says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedOutBy {
+    /// There was no session when the app started.
+    NoSession,
+    /// The server stopped knowing the session (it expired, or was ended
+    /// elsewhere) while the person was using the app.
+    Expired,
+    /// The person signed out.
+    SigningOut,
+}
+
+/// The session as the app knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthState {
+    /// Asking the server who is signed in.
+    Checking,
+    /// The server could not be asked; the message says why.
+    Unreachable(String),
+    /// Someone is signed in.
+    SignedIn(Session),
+    /// Nobody is signed in.
+    SignedOut(SignedOutBy),
+}
+
+/// The part of the app a person may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// Only the sign-in page: nobody is signed in.
+    SignIn(SignedOutBy),
+    /// The practice's Solo Clients.
+    Practice,
+    /// A client user's own account.
+    Portal,
+}
+
+/// The session, shared as context.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    state: RwSignal<AuthState>,
+}
+
+impl Auth {
+    /// Before the server has been asked.
+    pub fn new() -> Auth {
+        Auth {
+            state: RwSignal::new(AuthState::Checking),
+        }
+    }
+
+    /// The session as it is now.
+    pub fn state(&self) -> AuthState {
+        self.state.get()
+    }
+
+    /// Asks the server who is signed in.
+    pub fn check(&self, api: SharedApi) {
+        let auth = *self;
+        auth.state.set(AuthState::Checking);
+        spawn_local(async move {
+            let state = match api.session().await {
+                Ok(session) => AuthState::SignedIn(session),
+                Err(error) if error.is_unauthenticated() => {
+                    AuthState::SignedOut(SignedOutBy::NoSession)
+                }
+                Err(ApiError::Network(_)) => AuthState::Unreachable(
+                    "Could not reach the server. Check your connection and try again.".into(),
+                ),
+                Err(error) => AuthState::Unreachable(error.message()),
+            };
+            auth.state.set(state);
+        });
+    }
+
+    /// Someone signed in.
+    pub fn signed_in(&self, session: Session) {
+        self.state.set(AuthState::SignedIn(session));
+    }
+
+    /// Nobody is signed in any more.
+    pub fn signed_out(&self, by: SignedOutBy) {
+        self.state.set(AuthState::SignedOut(by));
+    }
+
+    /// The server answered 401: the session it knew has gone. Only a live
+    /// session expires; a late answer after signing out changes nothing.
+    pub fn expired(&self) {
+        if self.is_signed_in_untracked() {
+            self.signed_out(SignedOutBy::Expired);
+        }
+    }
+
+    fn is_signed_in_untracked(&self) -> bool {
+        self.state
+            .with_untracked(|state| matches!(state, AuthState::SignedIn(_)))
+    }
+
+    /// How the last session ended, if nobody is signed in.
+    pub fn signed_out_by(&self) -> Option<SignedOutBy> {
+        self.state.with_untracked(|state| match state {
+            AuthState::SignedOut(by) => Some(*by),
+            _ => None,
+        })
+    }
+
+    /// Whether nobody is signed in (known, not just not checked yet).
+    pub fn is_signed_out(&self) -> bool {
+        self.state
+            .with(|state| matches!(state, AuthState::SignedOut(_)))
+    }
+
+    // `user`, `principal` and `may` do not track the session: the screens
+    // that ask live inside one session, and a new session mounts them anew
+    // (see `access`), so they never need to follow a change.
+
+    /// The signed-in person.
+    pub fn user(&self) -> Option<SessionUser> {
+        self.state.with_untracked(|state| match state {
+            AuthState::SignedIn(session) => Some(session.user.clone()),
+            _ => None,
+        })
+    }
+
+    /// The signed-in person, as `core` names who is asking.
+    pub fn principal(&self) -> Option<Principal> {
+        self.state.with_untracked(|state| match state {
+            AuthState::SignedIn(session) => session.user.principal(),
+            _ => None,
+        })
+    }
+
+    /// Whether the signed-in person may take `action`, by `core`'s rule.
+    pub fn may(&self, action: Action) -> bool {
+        self.principal()
+            .is_some_and(|principal| allows(&principal, action).is_ok())
+    }
+
+    /// The part of the app the person may use. While the session is still
+    /// being checked, that is only the sign-in page.
+    pub fn area(&self) -> Area {
+        match self.state.get() {
+            AuthState::SignedIn(_) if self.may(Action::ReadClients) => Area::Practice,
+            AuthState::SignedIn(_) => Area::Portal,
+            AuthState::SignedOut(by) => Area::SignIn(by),
+            AuthState::Checking | AuthState::Unreachable(_) => Area::SignIn(SignedOutBy::NoSession),
+        }
+    }
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth::new()
+    }
+}
+
+/// `api`, except that a 401 from any call ends the session in `auth`, so
+/// every screen returns to sign-in the same way.
+pub fn ending_on_401(api: SharedApi, auth: Auth) -> SharedApi {
+    Arc::new(EndsOn401 { inner: api, auth })
+}
+
+/// The API wrapper that [`ending_on_401`] makes.
+struct EndsOn401 {
+    inner: SharedApi,
+    auth: Auth,
+}
+
+impl EndsOn401 {
+    fn watch<T: 'static>(&self, call: ApiFuture<T>) -> ApiFuture<T> {
+        let auth = self.auth;
+        Box::pin(async move {
+            let answer = call.await;
+            if answer.as_ref().is_err_and(ApiError::is_unauthenticated) {
+                auth.expired();
+            }
+            answer
+        })
+    }
+}
+
+impl Api for EndsOn401 {
+    // The start-up check and signing in and out answer 401 as part of what
+    // they do (no session, wrong password, already out), so they pass
+    // through; their callers decide.
+    fn session(&self) -> ApiFuture<Session> {
+        self.inner.session()
+    }
+
+    fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session> {
+        self.inner.sign_in(email, password)
+    }
+
+    fn sign_out(&self) -> ApiFuture<()> {
+        self.inner.sign_out()
+    }
+
+    fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage> {
+        self.watch(self.inner.clients(status, offset, limit))
+    }
+
+    fn client(&self, id: ClientId) -> ApiFuture<Client> {
+        self.watch(self.inner.client(id))
+    }
+
+    fn activity(&self, id: ClientId) -> ApiFuture<Vec<ActivityEntry>> {
+        self.watch(self.inner.activity(id))
+    }
+
+    fn documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        self.watch(self.inner.documents(business))
+    }
+
+    fn change(
+        &self,
+        client: ClientId,
+        expected_version: u64,
+        command: &Command,
+        idempotency_key: &str,
+    ) -> ApiFuture<Client> {
+        self.watch(
+            self.inner
+                .change(client, expected_version, command, idempotency_key),
+        )
+    }
+}

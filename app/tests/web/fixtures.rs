@@ -1,0 +1,347 @@
+//! The data the tests start from and the fake server they run against: it
+//! applies `core`'s rules like the real one, knows three people who can sign
+//! in, answers 401 to every call without a session, and can be told to fail.
+
+use clientele_app::api::{Api, ApiError, ApiFuture};
+use clientele_core::wire::{
+    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, Session, SessionRole,
+    SessionUser, StatusCounts, UserKind, UserRef,
+};
+use clientele_core::{
+    Business, BusinessId, Client, ClientId, ClientUser, Command, Practice, PracticeId, Role,
+    Status, UserId, execute,
+};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Three clients: Acme (active, two businesses, two users), Birch (active)
+/// and Cedar (deactivated, with both businesses deactivated).
+pub fn demo() -> BTreeMap<ClientId, Client> {
+    let user = |id: u64, name: &str, role| ClientUser {
+        id: UserId(id),
+        name: name.into(),
+        email: format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
+        role,
+    };
+    let business = |id: u64, name: &str, status, owner: u64| Business {
+        id: BusinessId(id),
+        name: name.into(),
+        status,
+        owner: UserId(owner),
+    };
+    let client = |id: u64, name: &str, status, users, businesses| Client {
+        id: ClientId(id),
+        name: name.into(),
+        status,
+        version: 1,
+        owner: UserId(id * 10),
+        users,
+        businesses,
+    };
+    [
+        client(
+            1,
+            "Acme Ltd",
+            Status::Active,
+            vec![
+                user(10, "Priya Shah", Role::Admin),
+                user(11, "Ben Carter", Role::Standard),
+            ],
+            vec![
+                business(100, "Acme Shop", Status::Active, 10),
+                business(101, "Acme Cafe", Status::Active, 10),
+            ],
+        ),
+        client(
+            2,
+            "Birch & Co",
+            Status::Active,
+            vec![user(20, "Zoe Birch", Role::Admin)],
+            vec![business(200, "Birch Joinery", Status::Active, 20)],
+        ),
+        client(
+            3,
+            "Cedar LLP",
+            Status::Deactivated,
+            vec![user(30, "Cal Cedar", Role::Admin)],
+            vec![
+                business(300, "Cedar North", Status::Deactivated, 30),
+                business(301, "Cedar South", Status::Deactivated, 30),
+            ],
+        ),
+    ]
+    .into_iter()
+    .map(|client| (client.id, client))
+    .collect()
+}
+
+/// The practice everyone here belongs to.
+pub const PRACTICE: &str = "Test Practice";
+/// Everyone's password in the fake.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Pat, a practice admin: may do everything.
+pub fn admin() -> Session {
+    session(
+        1,
+        "Pat Admin",
+        "pat@practice.test",
+        UserKind::Staff,
+        SessionRole::PracticeAdmin,
+        None,
+    )
+}
+
+/// Sam, practice staff: reads clients and adds documents, no more.
+pub fn staff() -> Session {
+    session(
+        2,
+        "Sam Staff",
+        "sam@practice.test",
+        UserKind::Staff,
+        SessionRole::Staff,
+        None,
+    )
+}
+
+/// Priya, an admin of Acme Ltd's own account.
+pub fn client_user() -> Session {
+    let acme = ClientRef {
+        id: ClientId(1),
+        name: "Acme Ltd".into(),
+    };
+    session(
+        10,
+        "Priya Shah",
+        "priya@acme.test",
+        UserKind::Client,
+        SessionRole::Admin,
+        Some(acme),
+    )
+}
+
+fn session(
+    id: u64,
+    name: &str,
+    email: &str,
+    kind: UserKind,
+    role: SessionRole,
+    client: Option<ClientRef>,
+) -> Session {
+    Session {
+        user: SessionUser {
+            id,
+            name: name.into(),
+            email: email.into(),
+            kind,
+            role,
+            practice: Practice {
+                id: PracticeId(1),
+                name: PRACTICE.into(),
+            },
+            client,
+        },
+        csrf_token: format!("csrf-{id}"),
+    }
+}
+
+/// The server, as far as the screens can tell.
+pub struct FakeServer {
+    /// Every client, changed by the change calls.
+    pub clients: Mutex<BTreeMap<ClientId, Client>>,
+    /// When set, every change fails with this.
+    pub failure: Mutex<Option<ApiError>>,
+    /// The changes asked for, in order.
+    pub changes: Mutex<Vec<Command>>,
+    /// Who the server's session cookie names; `None` answers 401.
+    pub session: Mutex<Option<Session>>,
+    /// When set, signing in fails with this whatever the password.
+    pub sign_in_refusal: Mutex<Option<ApiError>>,
+    /// How long signing in takes.
+    pub sign_in_delay_ms: i32,
+    /// How many times the app signed out.
+    pub sign_outs: Mutex<u32>,
+}
+
+impl Default for FakeServer {
+    /// The demo clients, with Pat (a practice admin) signed in.
+    fn default() -> Self {
+        FakeServer {
+            clients: Mutex::new(demo()),
+            failure: Mutex::new(None),
+            changes: Mutex::new(Vec::new()),
+            session: Mutex::new(Some(admin())),
+            sign_in_refusal: Mutex::new(None),
+            sign_in_delay_ms: 0,
+            sign_outs: Mutex::new(0),
+        }
+    }
+}
+
+impl FakeServer {
+    /// The demo clients and nobody signed in.
+    pub fn signed_out() -> FakeServer {
+        FakeServer {
+            session: Mutex::new(None),
+            ..Default::default()
+        }
+    }
+
+    /// The demo clients with `session` signed in.
+    pub fn signed_in(session: Session) -> FakeServer {
+        FakeServer {
+            session: Mutex::new(Some(session)),
+            ..Default::default()
+        }
+    }
+
+    /// Forgets the session, as when it expires on the server.
+    pub fn end_session(&self) {
+        *self.session.lock().unwrap() = None;
+    }
+
+    fn unauthenticated<T: 'static>(&self) -> Option<ApiFuture<T>> {
+        self.session
+            .lock()
+            .unwrap()
+            .is_none()
+            .then(|| ready(Err(refusal(401, "unauthenticated", "Sign in to carry on."))))
+    }
+}
+
+/// An error answer from the server.
+pub fn refusal(status: u16, code: &str, message: &str) -> ApiError {
+    ApiError::Server {
+        status,
+        code: code.into(),
+        message: message.into(),
+        current: None,
+    }
+}
+
+fn ready<T: 'static>(value: Result<T, ApiError>) -> ApiFuture<T> {
+    Box::pin(async move { value })
+}
+
+impl Api for FakeServer {
+    fn session(&self) -> ApiFuture<Session> {
+        let session = self.session.lock().unwrap().clone();
+        ready(session.ok_or_else(|| refusal(401, "unauthenticated", "Sign in to carry on.")))
+    }
+
+    fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session> {
+        let known = [admin(), staff(), client_user()]
+            .into_iter()
+            .find(|session| session.user.email == email && password == PASSWORD);
+        let answer = match (self.sign_in_refusal.lock().unwrap().clone(), known) {
+            (Some(refused), _) => Err(refused),
+            (None, Some(session)) => {
+                *self.session.lock().unwrap() = Some(session.clone());
+                Ok(session)
+            }
+            (None, None) => Err(refusal(
+                401,
+                "invalid_credentials",
+                "That email and password do not match an account.",
+            )),
+        };
+        let delay = self.sign_in_delay_ms;
+        Box::pin(async move {
+            crate::sleep(delay).await;
+            answer
+        })
+    }
+
+    fn sign_out(&self) -> ApiFuture<()> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        *self.sign_outs.lock().unwrap() += 1;
+        self.end_session();
+        ready(Ok(()))
+    }
+
+    fn clients(&self, status: Status, _offset: u64, _limit: u64) -> ApiFuture<ClientPage> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let clients = self.clients.lock().unwrap();
+        let items: Vec<ClientSummary> = clients
+            .values()
+            .filter(|client| client.status == status)
+            .map(|client| ClientSummary {
+                id: client.id,
+                name: client.name.clone(),
+                status: client.status,
+                business_count: client.businesses.len(),
+                owner: UserRef {
+                    id: client.owner,
+                    name: client.user(client.owner).unwrap().name.clone(),
+                },
+                updated_at: "2026-11-01T09:00:00Z".into(),
+            })
+            .collect();
+        let count = |status| clients.values().filter(|c| c.status == status).count() as u64;
+        let counts = StatusCounts {
+            active: count(Status::Active),
+            deactivated: count(Status::Deactivated),
+        };
+        ready(Ok(ClientPage {
+            total: items.len() as u64,
+            items,
+            counts,
+        }))
+    }
+
+    fn client(&self, id: ClientId) -> ApiFuture<Client> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let found = self.clients.lock().unwrap().get(&id).cloned();
+        ready(found.ok_or_else(|| refusal(404, "not_found", "No such client.")))
+    }
+
+    fn activity(&self, _id: ClientId) -> ApiFuture<Vec<ActivityEntry>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(Ok(Vec::new()))
+    }
+
+    fn documents(&self, _business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(Ok(Vec::new()))
+    }
+
+    fn change(
+        &self,
+        id: ClientId,
+        expected: u64,
+        command: &Command,
+        _key: &str,
+    ) -> ApiFuture<Client> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.changes.lock().unwrap().push(command.clone());
+        if let Some(failure) = self.failure.lock().unwrap().clone() {
+            return ready(Err(failure));
+        }
+        let mut clients = self.clients.lock().unwrap();
+        let current = clients.get(&id).cloned().unwrap();
+        ready(match execute(&current, expected, command) {
+            Ok((next, _)) => {
+                clients.insert(id, next.clone());
+                Ok(next)
+            }
+            Err(refusal) => Err(ApiError::Server {
+                status: 409,
+                code: refusal.code().into(),
+                message: refusal.to_string(),
+                current: Some(Box::new(current)),
+            }),
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The real `HttpApi` against a stand-in for the browser's `fetch`, to check
+//! what goes over the wire: cookies on every request, and the session's CSRF
+//! token on every change, kept from the sign-in or session answer.
+
+use crate::fixtures::admin;
+use clientele_app::api::{Api, HttpApi};
+use clientele_core::{ClientId, Command};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen(inline_js = r#"
+let realFetch = null;
+let sent = [];
+export function stub_fetch(answers_json) {
+    const answers = JSON.parse(answers_json);
+    realFetch = realFetch || globalThis.fetch;
+    sent = [];
+    globalThis.fetch = async (request) => {
+        const path = new URL(request.url).pathname;
+        sent.push({
+            method: request.method,
+            path,
+            csrf_token: request.headers.get("X-CSRF-Token"),
+            credentials: request.credentials,
+        });
+        const [status, body] = answers[request.method + " " + path]
+            || [404, '{"error":{"code":"not_found","message":"No such route."}}'];
+        return new Response(status === 204 ? null : body, {
+            status,
+            headers: { "Content-Type": "application/json" },
+        });
+    };
+}
+export function unstub_fetch() {
+    if (realFetch) { globalThis.fetch = realFetch; }
+}
+export function sent_requests() {
+    return JSON.stringify(sent);
+}
+"#)]
+extern "C" {
+    fn stub_fetch(answers_json: &str);
+    fn unstub_fetch();
+    fn sent_requests() -> String;
+}
+
+/// One request as `fetch` received it.
+#[derive(Debug, Deserialize)]
+struct Sent {
+    method: String,
+    path: String,
+    csrf_token: Option<String>,
+    credentials: String,
+}
+
+fn sent() -> Vec<Sent> {
+    serde_json::from_str(&sent_requests()).unwrap()
+}
+
+/// `fetch` answers these, by "METHOD /path": the demo admin's session, the
+/// demo Acme after a reactivation, and 204 to signing out.
+fn stub_the_server() {
+    let session = serde_json::to_string(&admin()).unwrap();
+    let acme = serde_json::to_string(&crate::fixtures::demo()[&ClientId(1)]).unwrap();
+    let answers = serde_json::json!({
+        "GET /api/session": [200, session],
+        "POST /api/session": [200, session],
+        "DELETE /api/session": [204, ""],
+        "POST /api/clients/1/reactivate": [200, acme],
+    });
+    stub_fetch(&answers.to_string());
+}
+
+#[wasm_bindgen_test]
+async fn changes_carry_the_csrf_token_of_the_session_signed_in_to() {
+    stub_the_server();
+    let api = HttpApi::new("");
+    let before = api
+        .change(ClientId(1), 1, &Command::ReactivateClient, "key-1")
+        .await;
+    api.sign_in("pat@practice.test", "secret").await.unwrap();
+    let after = api
+        .change(ClientId(1), 1, &Command::ReactivateClient, "key-2")
+        .await;
+    api.sign_out().await.unwrap();
+    let after_sign_out = api
+        .change(ClientId(1), 1, &Command::ReactivateClient, "key-3")
+        .await;
+    unstub_fetch();
+
+    assert!(before.is_ok() && after.is_ok() && after_sign_out.is_ok());
+    let tokens: Vec<(String, Option<String>)> = sent()
+        .into_iter()
+        .map(|sent| (format!("{} {}", sent.method, sent.path), sent.csrf_token))
+        .collect();
+    let token = Some(admin().csrf_token);
+    assert_eq!(
+        tokens,
+        [
+            ("POST /api/clients/1/reactivate".to_owned(), None),
+            ("POST /api/session".to_owned(), None),
+            ("POST /api/clients/1/reactivate".to_owned(), token.clone()),
+            ("DELETE /api/session".to_owned(), token),
+            ("POST /api/clients/1/reactivate".to_owned(), None),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_session_check_keeps_the_token_for_changes() {
+    stub_the_server();
+    let api = HttpApi::new("");
+    api.session().await.unwrap();
+    api.change(ClientId(1), 1, &Command::ReactivateClient, "key-1")
+        .await
+        .unwrap();
+    unstub_fetch();
+    let sent = sent();
+    assert_eq!(sent[1].csrf_token, Some(admin().csrf_token));
+}
+
+#[wasm_bindgen_test]
+async fn every_request_sends_the_session_cookie_even_to_another_origin() {
+    stub_the_server();
+    let api = HttpApi::new("");
+    let _ = api.session().await;
+    let _ = api.clients(clientele_core::Status::Active, 0, 10).await;
+    let _ = api.sign_in("pat@practice.test", "secret").await;
+    let _ = api
+        .change(ClientId(1), 1, &Command::ReactivateClient, "key-1")
+        .await;
+    let _ = api.sign_out().await;
+    unstub_fetch();
+    let sent = sent();
+    assert_eq!(sent.len(), 5);
+    for request in sent {
+        assert_eq!(
+            request.credentials, "include",
+            "{} {}",
+            request.method, request.path
+        );
+    }
+}
