@@ -1,9 +1,11 @@
 //! Who goes where. Each part of the app sits behind a [`Gate`] that sends
 //! people who may not use it to the part they may: signed-out people to
 //! sign-in (remembering the page they asked for), client users to their
-//! portal, the practice's staff to Solo Clients.
+//! portal, the practice's staff to Solo Clients. Also the one line that tells
+//! staff who can deactivate and reactivate.
 
 use crate::session::{Area, Auth, SignedOutBy};
+use clientele_core::permissions::who_can_change;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
@@ -107,4 +109,17 @@ pub fn safe_next(next: &str) -> Option<&str> {
     let leaves_site = rest.starts_with('/') || rest.starts_with('\\');
     let is_sign_in = next == SIGN_IN || next.starts_with(&format!("{SIGN_IN}?"));
     (!leaves_site && !is_sign_in).then_some(next)
+}
+
+/// "Only a practice admin can…", for staff who may read but not change
+/// clients; nothing for those who may.
+#[component]
+pub fn WhoCanChange() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    move || {
+        auth.principal()
+            .as_ref()
+            .and_then(who_can_change)
+            .map(|line| view! { <p class="who-can-change" role="note">{line}</p> })
+    }
 }

@@ -1,15 +1,18 @@
 //! A client's businesses: "Active businesses" and "Deactivated businesses"
-//! tabs, "Manage" → "Deactivate business", one-click "Reactivate", a banner
-//! when the client is deactivated, documents and the activity log.
+//! tabs, "Manage" → "Deactivate business", one-click "Reactivate" (for those
+//! who may), a banner when the client is deactivated, documents and the
+//! activity log.
 
+use crate::access::WhoCanChange;
 use crate::activity::ActivityPanel;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
 use crate::reactivate_dialog::ReactivateDialog;
+use crate::session::Auth;
 use crate::store::Store;
 use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
-use clientele_core::{Business, BusinessId, Client, ClientId, Command, Status, Target};
+use clientele_core::{Action, Business, BusinessId, Client, ClientId, Command, Status, Target};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -62,6 +65,7 @@ pub fn Businesses() -> impl IntoView {
 #[component]
 fn ClientBusinesses(client: Client) -> impl IntoView {
     let store = expect_context::<Store>();
+    let auth = expect_context::<Auth>();
     let query = use_query_map();
     let navigate = use_navigate();
     let id = client.id;
@@ -118,20 +122,23 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
                 <span class="syncing-mark">"Syncing…"</span>
             </Show>
         </header>
+        <WhoCanChange />
         <Show when=deactivated>
             <div class="banner" role="status">
                 <p>
                     "This client is deactivated. New documents added to it will not be extracted. \
                      You can still open its businesses and their documents."
                 </p>
-                <button
-                    type="button"
-                    class="button secondary"
-                    disabled=move || store.is_syncing(id)
-                    on:click=move |_| confirming.set(true)
-                >
-                    "Reactivate"
-                </button>
+                <Show when=move || auth.may(Action::ReactivateClient)>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        disabled=move || store.is_syncing(id)
+                        on:click=move |_| confirming.set(true)
+                    >
+                        "Reactivate"
+                    </button>
+                </Show>
             </div>
         </Show>
         {move || confirming.get().then(|| view! {
@@ -235,6 +242,7 @@ fn BusinessRow(
     documents: RwSignal<Option<BusinessId>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
+    let auth = expect_context::<Auth>();
     let business_id = business.id;
     let syncing = Signal::derive(move || store.is_syncing(client_id));
     let action = view! {
@@ -242,9 +250,13 @@ fn BusinessRow(
             status=business.status
             subject=business.name.clone()
             deactivate_label="Deactivate business"
-            on_deactivate=Callback::new(move |()| wizard.set(Some(business_id)))
-            on_reactivate=Callback::new(move |()| {
-                store.submit(client_id, Command::ReactivateBusiness { business_id })
+            on_deactivate=auth
+                .may(Action::DeactivateBusiness)
+                .then(|| Callback::new(move |()| wizard.set(Some(business_id))))
+            on_reactivate=auth.may(Action::ReactivateBusiness).then(|| {
+                Callback::new(move |()| {
+                    store.submit(client_id, Command::ReactivateBusiness { business_id })
+                })
             })
             disabled=syncing
         />

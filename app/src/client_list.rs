@@ -1,16 +1,19 @@
 //! The Solo Clients list: "Active clients" and "Deactivated clients" tabs
 //! with counts, search and sort, a table of clients, "Manage" → "Deactivate
-//! client" and "Reactivate". Tab, search and sort live in the URL, so links,
-//! reloads and back/forward show the same screen.
+//! client" and "Reactivate" for those who may (staff who may not are told
+//! who can). Tab, search and sort live in the URL, so links, reloads and
+//! back/forward show the same screen.
 
+use crate::access::WhoCanChange;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::reactivate_dialog::ReactivateDialog;
+use crate::session::Auth;
 use crate::store::{ListState, Store};
 use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
 use crate::toast::Toasts;
 use clientele_core::wire::ClientSummary;
-use clientele_core::{Client, ClientId, Command, Status, Target};
+use clientele_core::{Action, Client, ClientId, Command, Status, Target};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -112,6 +115,7 @@ pub fn ClientList() -> impl IntoView {
                 <h1>"Solo Clients"</h1>
                 <ListControls view_state=view_state go=Callback::new(move |next| go(next, true)) />
             </header>
+            <WhoCanChange />
             <Tabs label="Solo clients" tabs=tabs panel_id="clients-panel" selected=tab_index on_select=select_tab />
             <div id="clients-panel" role="tabpanel" aria-labelledby=move || {
                 if tab_index.get() == 0 { "tab-active-clients" } else { "tab-deactivated-clients" }
@@ -245,6 +249,7 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
 fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView {
     let store = expect_context::<Store>();
     let toasts = expect_context::<Toasts>();
+    let auth = expect_context::<Auth>();
     let id = row.id;
     let syncing = Signal::derive(move || store.is_syncing(id));
     let open_with = move |make: fn(Client) -> Open| {
@@ -260,8 +265,12 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
             status=row.status
             subject=row.name.clone()
             deactivate_label="Deactivate client"
-            on_deactivate=Callback::new(move |()| open_with(Open::Deactivate))
-            on_reactivate=Callback::new(move |()| open_with(Open::Reactivate))
+            on_deactivate=auth
+                .may(Action::DeactivateClient)
+                .then(|| Callback::new(move |()| open_with(Open::Deactivate)))
+            on_reactivate=auth
+                .may(Action::ReactivateClient)
+                .then(|| Callback::new(move |()| open_with(Open::Reactivate)))
             disabled=syncing
         />
     };

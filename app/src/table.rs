@@ -20,7 +20,8 @@ pub fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
 }
 
 /// The last cell of a row: "Manage" with its one deactivation item while the
-/// row is active, "Reactivate" once it is deactivated.
+/// row is active, "Reactivate" once it is deactivated. Either is left out
+/// when its callback is `None`: the person may not take that action.
 #[component]
 pub fn RowAction(
     status: Status,
@@ -28,18 +29,18 @@ pub fn RowAction(
     subject: String,
     /// The menu item, such as "Deactivate client".
     deactivate_label: &'static str,
-    on_deactivate: Callback<()>,
-    on_reactivate: Callback<()>,
+    on_deactivate: Option<Callback<()>>,
+    on_reactivate: Option<Callback<()>>,
     /// True while a change to the row is syncing.
     #[prop(into)]
     disabled: Signal<bool>,
 ) -> impl IntoView {
-    match status {
-        Status::Active => view! {
+    match (status, on_deactivate, on_reactivate) {
+        (Status::Active, Some(on_deactivate), _) => view! {
             <ManageMenu subject=subject items=vec![(deactivate_label, on_deactivate)] disabled=disabled />
         }
         .into_any(),
-        Status::Deactivated => view! {
+        (Status::Deactivated, _, Some(on_reactivate)) => view! {
             <button
                 type="button"
                 class="button secondary"
@@ -50,5 +51,6 @@ pub fn RowAction(
             </button>
         }
         .into_any(),
+        _ => ().into_any(),
     }
 }

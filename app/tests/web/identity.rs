@@ -1,10 +1,17 @@
 //! Signing in and out, and what each person may see: the sign-in form, the
-//! way back to the page first asked for, a 401 from any call, the header
-//! and client users' portal.
+//! way back to the page first asked for, a 401 from any call, the header,
+//! staff without the admin's actions, and client users' portal.
 
 use crate::fixtures::{FakeServer, PASSWORD, PRACTICE, admin, client_user, refusal, staff};
 use crate::*;
+use clientele_core::permissions::who_can_change;
 use wasm_bindgen_test::*;
+
+/// The line staff see instead of the actions they may not take.
+fn who_can_change_line() -> String {
+    let principal = staff().user.principal().unwrap();
+    who_can_change(&principal).unwrap().to_owned()
+}
 
 fn admin_email() -> String {
     admin().user.email
@@ -193,6 +200,58 @@ async fn a_change_answered_401_returns_to_sign_in_and_is_not_applied() {
     sign_in_with(&admin_email(), PASSWORD).await;
     assert_eq!(row_names(), ["Acme Ltd", "Birch & Co"], "nothing changed");
     assert_eq!(tab_text("Active clients"), "Active clients (2)");
+}
+
+#[wasm_bindgen_test]
+async fn staff_see_no_manage_or_reactivate_and_are_told_who_can() {
+    let _app = mount_with("/clients", FakeServer::signed_in(staff())).await;
+    assert_eq!(row_names(), ["Acme Ltd", "Birch & Co"]);
+    assert!(find("button", "Manage").is_none());
+    assert_eq!(
+        expect(".who-can-change", "").text_content().unwrap(),
+        who_can_change_line()
+    );
+
+    click(&expect("[role=tab]", "Deactivated clients")).await;
+    assert_eq!(row_names(), ["Cedar LLP"]);
+    assert!(find("button", "Reactivate").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn staff_see_a_clients_businesses_without_their_actions() {
+    let _app = mount_with("/clients/3", FakeServer::signed_in(staff())).await;
+    expect(".banner", "This client is deactivated.");
+    assert!(find("button", "Reactivate").is_none(), "not in the banner");
+    assert_eq!(
+        expect(".who-can-change", "").text_content().unwrap(),
+        who_can_change_line()
+    );
+    click(&expect("[role=tab]", "Deactivated businesses")).await;
+    assert_eq!(all("tbody tr").len(), 2);
+    assert!(find("button", "Reactivate").is_none(), "not on the rows");
+
+    let _app = mount_with("/clients/1", FakeServer::signed_in(staff())).await;
+    assert_eq!(all("tbody tr").len(), 2);
+    assert!(find("button", "Manage").is_none());
+    expect("tbody button", "Documents");
+}
+
+#[wasm_bindgen_test]
+async fn a_practice_admin_sees_manage_and_reactivate_and_no_who_can_line() {
+    let _app = mount_at("/clients").await;
+    assert_eq!(all("tbody button[aria-haspopup=menu]").len(), 2);
+    assert!(find(".who-can-change", "").is_none());
+    let _app = mount_at("/clients/3").await;
+    expect(".banner button", "Reactivate");
+    assert_eq!(all("tbody button").len(), 0, "no active businesses here");
+    let _app = mount_at("/clients/3?tab=deactivated").await;
+    assert_eq!(
+        all("tbody button")
+            .iter()
+            .filter(|b| b.text_content().unwrap() == "Reactivate")
+            .count(),
+        2
+    );
 }
 
 #[wasm_bindgen_test]
