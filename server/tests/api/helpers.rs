@@ -67,6 +67,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
+    spawn_app_with_cookies(cors_origins, false).await
+}
+
+/// A test app whose session cookies are marked `Secure` or not.
+pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("clientele.db");
     let dist = dir.path().join("dist");
@@ -87,7 +92,7 @@ pub async fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
     let state = AppState {
         store: Arc::new(store),
         clock: clock.clone(),
-        secure_cookies: false,
+        secure_cookies,
     };
     let mut app = TestApp {
         router: app(state, &options).unwrap(),
@@ -124,6 +129,21 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    /// `GET` as `session`.
+    pub async fn get_as(&self, session: &Session, path: &str) -> Answer {
+        self.send_as(session, Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// The email of the first user of a client of the first practice, who
+    /// signs in as a client user.
+    pub async fn client_user_email(&self, client_id: u64) -> String {
+        self.client(client_id).await["users"][0]["email"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Sends as this app's signed-in session.
@@ -316,8 +336,15 @@ pub struct RunningServer {
 
 impl RunningServer {
     pub fn start(db_path: &std::path::Path, extra: &[&str]) -> RunningServer {
+        let mut args = vec!["--demo"];
+        args.extend_from_slice(extra);
+        RunningServer::start_without_demo(db_path, &args)
+    }
+
+    /// The binary without `--demo`: an empty database stays empty.
+    pub fn start_without_demo(db_path: &std::path::Path, extra: &[&str]) -> RunningServer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clientele-server"))
-            .args(["--addr", "127.0.0.1:0", "--dist", "/nonexistent", "--demo"])
+            .args(["--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
             .arg("--db")
             .arg(db_path)
             .args(extra)
@@ -340,6 +367,11 @@ impl RunningServer {
     /// An HTTP client signed in as a demo account, sending its CSRF token
     /// with every request.
     pub async fn client_as(&self, email: &str) -> reqwest::Client {
+        self.client_as_with(email, DEMO_PASSWORD).await
+    }
+
+    /// An HTTP client signed in with any email and password.
+    pub async fn client_as_with(&self, email: &str, password: &str) -> reqwest::Client {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let signing_in = reqwest::Client::builder()
             .cookie_provider(Arc::clone(&jar))
@@ -347,7 +379,7 @@ impl RunningServer {
             .unwrap();
         let session: Value = signing_in
             .post(format!("{}/api/session", self.url))
-            .json(&serde_json::json!({ "email": email, "password": DEMO_PASSWORD }))
+            .json(&serde_json::json!({ "email": email, "password": password }))
             .send()
             .await
             .unwrap()

@@ -1,9 +1,13 @@
 //! The server's API tests, compiled as one binary: handlers through
-//! `Router::oneshot` (`handlers`, `bad_input`, `demo_data`) and the real binary over real
-//! sockets (`black_box`). Every test gets a fresh database.
+//! `Router::oneshot` (`handlers`, `bad_input`, `demo_data`, `security`,
+//! `sessions`) and the real binary over real sockets (`black_box`, `cli`).
+//! Every test gets a fresh database.
 
 mod bad_input;
 mod black_box;
+mod cli;
 mod demo_data;
 mod handlers;
 mod helpers;
+mod security;
+mod sessions;
