@@ -7,14 +7,15 @@ CHROMEDRIVER ?= $(shell command -v chromedriver)
 export CHROMEDRIVER
 SERVER_BIN := $(CARGO_TARGET_DIR)/debug/clientele-server
 
-.PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-wasm test-e2e bench
+.PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-contract test-wasm test-e2e bench
 
 setup:
 	@bash scripts/setup.sh
 
-## The product: build the app, then serve it and the API from one process.
+## The product: build the app, then serve it and the API from one process,
+## with the demo practices (every demo account's password: clientele-demo).
 run: dist
-	cargo run --release -p clientele-server -- --dist dist
+	cargo run --release -p clientele-server -- --dist dist --demo
 
 ## Development: the server, plus `trunk serve` with its /api proxy.
 dev: setup
@@ -24,7 +25,7 @@ dist: setup
 	trunk build --release
 
 ## Every test, and the checks CI holds us to.
-test: setup check test-native test-wasm test-e2e
+test: setup check test-native test-contract test-wasm test-e2e
 
 check: fmt clippy wasm-core
 
@@ -40,6 +41,11 @@ wasm-core:
 
 test-native:
 	cargo test --workspace --exclude clientele-e2e --exclude clientele-app
+
+## The API contract, checked by Schemathesis against the real server.
+test-contract: setup
+	cargo build -p clientele-server
+	bash scripts/schemathesis.sh $(SERVER_BIN)
 
 test-wasm:
 	cargo test -p clientele-app --target wasm32-unknown-unknown

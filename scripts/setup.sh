@@ -5,6 +5,10 @@
 set -euo pipefail
 
 TRUNK_VERSION="0.21.14"
+# Schemathesis checks the API contract in `make test`, from a virtualenv kept
+# outside the clone so that CI's fresh clones reuse it.
+SCHEMATHESIS_VERSION="4.32.5"
+TOOLS="${CLIENTELE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/clientele}"
 # The CLI must equal the `wasm-bindgen` crate pinned in Cargo.toml, or trunk
 # tries to download its own copy, which fails without internet.
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$(dirname "$0")/../Cargo.toml")"
@@ -21,6 +25,9 @@ missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 command -v wasm-opt >/dev/null || missing_debs+=(binaryen)
+command -v curl >/dev/null || missing_debs+=(curl)
+command -v python3 >/dev/null || missing_debs+=(python3)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing_debs+=(python3-venv)
 if ((${#missing_debs[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing_debs[*]} with apt-get"
@@ -44,6 +51,16 @@ fi
 if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION (takes about 20 minutes, once)"
   cargo install --quiet --locked --force trunk --version "$TRUNK_VERSION"
+fi
+
+st="$TOOLS/schemathesis/bin/st"
+if [ "$("$st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION into $TOOLS/schemathesis"
+  rm -rf "$TOOLS/schemathesis"
+  mkdir -p "$TOOLS"
+  python3 -m venv "$TOOLS/schemathesis"
+  "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 say "ok"
