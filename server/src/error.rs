@@ -80,7 +80,9 @@ impl From<InvalidInput> for AppError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> AppError {
         match error {
-            StoreError::NotFound => AppError::NotFound("no such client or business".into()),
+            StoreError::NotFound => AppError::NotFound(
+                "Not found: there is no such client or business in your practice.".into(),
+            ),
             StoreError::Refused { error, current } => AppError::Rule {
                 error,
                 current: Some(current),

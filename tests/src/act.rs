@@ -10,6 +10,33 @@ pub async fn open(harness: &Harness, browser: &Client, path: &str) -> Outcome {
     Ok(())
 }
 
+/// Signs in on the sign-in page the app shows (after being sent there),
+/// pressing Enter in the password field as people do.
+pub async fn sign_in(
+    harness: &mut Harness,
+    browser: &Client,
+    email: &str,
+    password: &str,
+) -> Outcome {
+    let email_field = find::field(browser, "Email").await?;
+    email_field.clear().await?;
+    email_field.send_keys(email).await?;
+    let password_field = find::field(browser, "Password").await?;
+    password_field.clear().await?;
+    harness.screenshot(browser, "sign-in").await?;
+    password_field
+        .send_keys(&format!("{password}\u{E007}"))
+        .await?;
+    Ok(())
+}
+
+/// "Sign out" in the header.
+pub async fn sign_out(harness: &mut Harness, browser: &Client) -> Outcome {
+    find::button(browser, "Sign out").await?.click().await?;
+    find::button(browser, "Sign in").await?;
+    harness.screenshot(browser, "signed-out").await
+}
+
 /// Goes to the Solo Clients list through the sidebar.
 pub async fn go_to_solo_clients(harness: &mut Harness, browser: &Client) -> Outcome {
     find::xpath(browser, "//nav//a[normalize-space()='Solo Clients']")

@@ -27,13 +27,50 @@ pub enum Fault {
     Delay(u64),
 }
 
+/// The demo accounts, all with the password [`DEMO_PASSWORD`].
+pub const ADMIN: &str = "admin@harperlowe.example";
+/// The first practice's member of staff (not an admin).
+pub const STAFF: &str = "staff@harperlowe.example";
+/// The second practice's admin.
+pub const OTHER_ADMIN: &str = "admin@northgate.example";
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "clientele-demo";
+
 impl Backend {
-    /// The API of the server at `url`.
-    pub fn new(url: &str) -> Backend {
-        Backend {
+    /// The API of the server at `url`, signed in as the first practice's
+    /// admin.
+    pub async fn new(url: &str) -> Outcome<Backend> {
+        Backend::signed_in(url, ADMIN).await
+    }
+
+    /// The API of the server at `url`, signed in as `email`, sending the
+    /// session's CSRF token with every request.
+    pub async fn signed_in(url: &str, email: &str) -> Outcome<Backend> {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let signing_in = reqwest::Client::builder()
+            .cookie_provider(std::sync::Arc::clone(&jar))
+            .build()?;
+        let session: serde_json::Value = signing_in
+            .post(format!("{url}/api/session"))
+            .json(&serde_json::json!({ "email": email, "password": DEMO_PASSWORD }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = session["csrf_token"]
+            .as_str()
+            .ok_or("the session has no csrf_token")?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-csrf-token", token.parse()?);
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .build()?;
+        Ok(Backend {
             url: url.to_owned(),
-            http: reqwest::Client::new(),
-        }
+            http,
+        })
     }
 
     /// The clients in one tab, by name.

@@ -71,6 +71,15 @@ pub async fn owner_choice(browser: &Client, user_name: &str) -> Outcome<Element>
     xpath(browser, &path).await
 }
 
+/// The text field whose label is exactly `label`.
+pub async fn field(browser: &Client, label: &str) -> Outcome<Element> {
+    let path = format!(
+        "//label[normalize-space()={0}]//input | //input[@id=//label[normalize-space()={0}]/@for]",
+        literal(label)
+    );
+    xpath(browser, &path).await
+}
+
 /// The open dialog.
 pub async fn dialog(browser: &Client) -> Outcome<Element> {
     xpath(browser, DIALOG).await

@@ -28,8 +28,13 @@ pub struct Harness {
 impl Harness {
     /// Starts a fresh server (demo data, fault switch on) and a driver.
     pub async fn start(test_name: &str) -> Outcome<Harness> {
+        Harness::start_with(test_name, &[]).await
+    }
+
+    /// Starts a fresh server with extra command-line flags, and a driver.
+    pub async fn start_with(test_name: &str, extra: &[&str]) -> Outcome<Harness> {
         let database = tempfile::tempdir()?;
-        let (server, url) = start_server(&database.path().join("clientele.db"))?;
+        let (server, url) = start_server(&database.path().join("clientele.db"), extra)?;
         let (driver, driver_url) = start_driver()?;
         let screenshots = target_dir().join("e2e-screenshots").join(test_name);
         std::fs::create_dir_all(&screenshots)?;
@@ -99,10 +104,8 @@ impl Drop for Harness {
     }
 }
 
-fn start_server(database: &Path) -> Outcome<(Child, String)> {
-    let binary = std::env::var("CLIENTELE_SERVER_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));
+/// The release-built app that the tests serve.
+pub fn dist_dir() -> Outcome<PathBuf> {
     let dist = std::env::var("CLIENTELE_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|_| workspace_dir().join("dist"));
@@ -113,8 +116,17 @@ fn start_server(database: &Path) -> Outcome<(Child, String)> {
         )
         .into());
     }
+    Ok(dist)
+}
+
+fn start_server(database: &Path, extra: &[&str]) -> Outcome<(Child, String)> {
+    let binary = std::env::var("CLIENTELE_SERVER_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));
+    let dist = dist_dir()?;
     let mut server = Command::new(&binary)
-        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .args(["--addr", "127.0.0.1:0", "--fault-injection", "--demo"])
+        .args(extra)
         .arg("--db")
         .arg(database)
         .arg("--dist")

@@ -3,7 +3,8 @@
 //! Chromium through `chromedriver`, the way a person uses it.
 //!
 //! The fixtures are split by what they do:
-//! - [`harness`] starts and stops the processes;
+//! - [`harness`] starts and stops the processes, and [`static_host`] serves
+//!   the built app from a plain static host of its own;
 //! - [`find`] locates things by the labels and roles a person sees;
 //! - [`act`] does what a person does;
 //! - [`check`] asserts what a person would see, and what the server holds.
@@ -13,6 +14,7 @@ pub mod backend;
 pub mod check;
 pub mod find;
 pub mod harness;
+pub mod static_host;
 
 pub use harness::Harness;
 

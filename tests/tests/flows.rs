@@ -1,20 +1,24 @@
 //! Every flow of the help article, followed step by step in a real Chromium
-//! against the real server, plus what happens when the server fails or two
-//! people change the same client.
+//! against the real server, signed in as the practice admin, plus what
+//! happens when the server fails or two people change the same client. The
+//! server sends its Content-Security-Policy throughout, so every test also
+//! proves the app runs under it.
 //!
 //! Each test starts its own server with a fresh database, so the demo data is
 //! the same for every test and the tests do not disturb each other.
 
 use clientele_core::Status;
-use clientele_e2e::backend::{Backend, Fault};
+use clientele_e2e::backend::{ADMIN, Backend, DEMO_PASSWORD, Fault};
 use clientele_e2e::{Harness, Outcome, act, check, find};
 
-/// A test's world: the harness, one browser on the client list, the API.
+/// A test's world: the harness, one browser signed in as the practice admin
+/// on the client list, and the API.
 async fn arrange(test_name: &str) -> Outcome<(Harness, fantoccini::Client, Backend)> {
     let mut harness = Harness::start(test_name).await?;
     let browser = harness.open_browser().await?;
-    let backend = Backend::new(&harness.url);
+    let backend = Backend::new(&harness.url).await?;
     act::open(&harness, &browser, "/").await?;
+    act::sign_in(&mut harness, &browser, ADMIN, DEMO_PASSWORD).await?;
     act::go_to_solo_clients(&mut harness, &browser).await?;
     Ok((harness, browser, backend))
 }
@@ -248,6 +252,7 @@ async fn when_two_people_change_one_client_one_wins_and_the_other_sees_a_conflic
     let (mut harness, first, backend) = arrange("two-sessions").await?;
     let second = harness.open_browser().await?;
     act::open(&harness, &second, "/clients").await?;
+    act::sign_in(&mut harness, &second, ADMIN, DEMO_PASSWORD).await?;
     let client = backend.pick_client(Status::Active, 1, 2).await?;
 
     act::manage(&mut harness, &first, &client.name, "Deactivate client").await?;
