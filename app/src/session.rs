@@ -4,7 +4,7 @@
 //! What a person may do comes from `core`'s [`allows`], the same function
 //! the server enforces.
 
-use crate::api::{Api, ApiError, ApiFuture, SharedApi};
+use crate::api::{Api, ApiError, ApiFuture, SharedApi, UNEXPECTED_ANSWER};
 use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, Session, SessionUser};
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, Principal, Status, allows};
 use leptos::prelude::*;
@@ -80,6 +80,11 @@ impl Auth {
                 Err(ApiError::Network(_)) => AuthState::Unreachable(
                     "Could not reach the server. Check your connection and try again.".into(),
                 ),
+                Err(ApiError::Server { status, code, .. }) if code == UNEXPECTED_ANSWER => {
+                    AuthState::Unreachable(format!(
+                        "The server answered {status}. Try again in a moment."
+                    ))
+                }
                 Err(error) => AuthState::Unreachable(error.message()),
             };
             auth.state.set(state);
