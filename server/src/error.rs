@@ -63,6 +63,9 @@ pub enum AppError {
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
+    /// The database does not answer.
+    #[error("The server cannot reach its database.")]
+    Unavailable,
     /// A fault injected by the test switch.
     #[error("injected fault: the server failed on purpose")]
     InjectedFault,
@@ -122,6 +125,7 @@ impl AppError {
             AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
             AppError::EmailTaken(_) => (StatusCode::CONFLICT, "email_taken"),
             AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

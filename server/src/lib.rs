@@ -342,6 +342,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         clock: Arc::new(clock::SystemClock),
         secure_cookies: config.secure_cookies,
     };
+    tokio::spawn(forget_old_answers(state.clone()));
     let router = app(state, &options)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -371,6 +372,26 @@ pub async fn run(config: Config) -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|error| format!("server failed: {error}"))
+}
+
+/// Sweeps stored idempotent answers past their 24 hours, at start and then
+/// hourly; a retry arriving later is decided afresh.
+async fn forget_old_answers(state: AppState) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        let before = clientele_core::Timestamp(state.clock.now().0 - store::IDEMPOTENCY_KEPT_MS);
+        match state
+            .blocking(move |store| store.forget_answers_before(before))
+            .await
+        {
+            Ok(0) => {}
+            Ok(forgotten) => {
+                tracing::info!(forgotten, "forgot idempotent answers older than 24 hours")
+            }
+            Err(error) => tracing::warn!(?error, "could not sweep old idempotent answers"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -7,11 +7,14 @@ pub mod clients;
 pub mod session;
 
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::{Outcome, StoredAnswer};
 use axum::Json;
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use clientele_core::wire::ErrorBody;
 
 /// The health answer.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -20,15 +23,24 @@ pub struct Health {
     status: &'static str,
 }
 
-/// `GET /api/health`.
+/// `GET /api/health`: the server is up and its database answers.
 #[utoipa::path(
     get,
     path = "/api/health",
     tag = "health",
-    responses((status = 200, description = "The server is up", body = Health))
+    responses(
+        (status = 200, description = "The server is up and its database answers", body = Health),
+        (status = 503, description = "The database does not answer (`unavailable`)", body = ErrorBody)
+    )
 )]
-pub async fn health() -> Json<Health> {
-    Json(Health { status: "ok" })
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+    match state.blocking(|store| store.ping()).await {
+        Ok(()) => Ok(Json(Health { status: "ok" })),
+        Err(error) => {
+            tracing::error!(%error, "the health check's database query failed");
+            Err(AppError::Unavailable)
+        }
+    }
 }
 
 /// A fresh answer with `status`, or a retry's stored answer as it was.

@@ -164,8 +164,17 @@ pub struct NewDocument {
     pub idempotency: Option<Idempotency>,
 }
 
+/// How long an answer stays stored under its idempotency key: 24 hours.
+/// A retry after that is decided afresh.
+pub const IDEMPOTENCY_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// The practice's clients: every method is scoped to one practice.
 pub trait ClientStore: Send + Sync + 'static {
+    /// Whether the database answers a trivial query.
+    fn ping(&self) -> Result<(), StoreError>;
+    /// Forgets every stored idempotent answer older than `before`; answers
+    /// how many.
+    fn forget_answers_before(&self, before: Timestamp) -> Result<usize, StoreError>;
     /// The practice.
     fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError>;
     /// A page of the practice's client list.

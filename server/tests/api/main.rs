@@ -6,6 +6,7 @@
 mod bad_input;
 mod black_box;
 mod cli;
+mod consistency;
 mod demo_data;
 mod handlers;
 mod helpers;

@@ -7,8 +7,8 @@ use super::{
 };
 use crate::domain::format_time;
 use crate::store::{
-    Change, ClientStore, Idempotency, ListQuery, NewDocument, Outcome, Sort, StoreError,
-    StoredAnswer,
+    Change, ClientStore, IDEMPOTENCY_KEPT_MS, Idempotency, ListQuery, NewDocument, Outcome, Sort,
+    StoreError, StoredAnswer,
 };
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, DocumentView,
@@ -21,6 +21,21 @@ use clientele_core::{
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 impl ClientStore for SqliteStore {
+    fn ping(&self) -> Result<(), StoreError> {
+        self.read("checking the database", |db| {
+            db.query_row("SELECT COUNT(*) FROM practice", [], |row| {
+                row.get::<_, i64>(0)
+            })?;
+            Ok(())
+        })
+    }
+
+    fn forget_answers_before(&self, before: Timestamp) -> Result<usize, StoreError> {
+        self.write("forgetting old idempotent answers", |tx| {
+            Ok(tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [before.0])?)
+        })
+    }
+
     fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError> {
         self.read("reading the practice", |db| load_practice(db, practice))
     }
@@ -61,7 +76,7 @@ impl ClientStore for SqliteStore {
 
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
         self.write("changing a client", |tx| {
-            if let Some(answer) = stored_answer(tx, change.idempotency.as_ref())? {
+            if let Some(answer) = stored_answer(tx, change.idempotency.as_ref(), change.at)? {
                 return Ok(Outcome::Replayed(answer));
             }
             let client = load_client(tx, change.practice, change.client_id)?;
@@ -83,7 +98,7 @@ impl ClientStore for SqliteStore {
 
     fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError> {
         self.write("adding a document", |tx| {
-            if let Some(answer) = stored_answer(tx, document.idempotency.as_ref())? {
+            if let Some(answer) = stored_answer(tx, document.idempotency.as_ref(), document.at)? {
                 return Ok(Outcome::Replayed(answer));
             }
             let client_id = client_of_business(tx, document.practice, document.business_id)?;
@@ -141,10 +156,20 @@ pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Pra
 fn stored_answer(
     tx: &Transaction<'_>,
     idempotency: Option<&Idempotency>,
+    now: Timestamp,
 ) -> Result<Option<StoredAnswer>, StoreError> {
     let Some(idempotency) = idempotency else {
         return Ok(None);
     };
+    // An answer past its time is forgotten: the key is free again.
+    tx.execute(
+        "DELETE FROM idempotency WHERE owner = ?1 AND key = ?2 AND created_at < ?3",
+        params![
+            idempotency.owner,
+            idempotency.key.as_str(),
+            now.0 - IDEMPOTENCY_KEPT_MS
+        ],
+    )?;
     let stored: Option<(String, u16, String)> = tx
         .query_row(
             "SELECT request, status, body FROM idempotency WHERE owner = ?1 AND key = ?2",

@@ -20,6 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/001_initial.sql"),
     include_str!("../../../migrations/002_identity.sql"),
+    include_str!("../../../migrations/003_idempotency_expiry.sql"),
 ];
 
 /// Readers kept open between requests.
