@@ -7,7 +7,9 @@
 //! applied), `drop` (the connection closes with no answer, nothing applied),
 //! `delay` (`delay_ms` then as normal) or `drop_after_commit` (the change is
 //! committed, then the connection closes with no answer; once only, so the
-//! client's retry gets through).
+//! client's retry gets through). `delay_reads` leaves changes alone and holds
+//! back the answers of the client list and of a client for `delay_ms` after
+//! they were read, so an old answer arrives after newer changes.
 
 use crate::error::AppError;
 use crate::extract::JsonBody;
@@ -37,6 +39,11 @@ pub enum Fault {
         /// How long, at most one minute.
         delay_ms: u64,
     },
+    /// Changes behave; reads of clients are answered late.
+    DelayReads {
+        /// How long after reading, at most one minute.
+        delay_ms: u64,
+    },
 }
 
 /// The current fault, shared by the switch route and the middleware.
@@ -62,7 +69,7 @@ pub async fn set_fault(
     State(switch): State<Arc<FaultSwitch>>,
     body: JsonBody<Fault>,
 ) -> Result<StatusCode, AppError> {
-    if let Fault::Delay { delay_ms } = body.value
+    if let Fault::Delay { delay_ms } | Fault::DelayReads { delay_ms } = body.value
         && delay_ms > 60_000
     {
         return Err(AppError::BadRequest(
@@ -94,7 +101,26 @@ pub async fn inject(
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             next.run(request).await
         }
+        Fault::DelayReads { .. } => next.run(request).await,
     }
+}
+
+/// Middleware on the client reads: with `delay_reads`, the answer is made
+/// at once (from the state as it is now) and held back before it is sent.
+pub async fn inject_into_reads(
+    State(switch): State<Arc<FaultSwitch>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let current = *switch
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let response = next.run(request).await;
+    if let Some(Fault::DelayReads { delay_ms }) = current {
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    }
+    response
 }
 
 /// A response whose body fails before its first byte: hyper then closes the

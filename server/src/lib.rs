@@ -146,9 +146,10 @@ pub struct AppOptions {
 }
 
 /// The API's routes with their OpenAPI document, built from the same
-/// registrations so neither can have a route the other lacks. The four
-/// activation changes come separately, for the fault switch to wrap.
-pub fn api_routes() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
+/// registrations so neither can have a route the other lacks: the client
+/// reads and the four activation changes come separately, for the fault
+/// switch to wrap.
+pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
     let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(utoipa_axum::routes!(routes::health))
         .routes(utoipa_axum::routes!(
@@ -157,41 +158,46 @@ pub fn api_routes() -> (OpenApiRouter<AppState>, OpenApiRouter<AppState>) {
             routes::session::sign_out
         ))
         .routes(utoipa_axum::routes!(routes::clients::practice))
-        .routes(utoipa_axum::routes!(routes::clients::list_clients))
-        .routes(utoipa_axum::routes!(routes::clients::client))
         .routes(utoipa_axum::routes!(routes::clients::activity))
         .routes(utoipa_axum::routes!(
             routes::clients::documents,
             routes::clients::add_document
         ));
+    let reads = OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(routes::clients::list_clients))
+        .routes(utoipa_axum::routes!(routes::clients::client));
     let changes = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::clients::deactivate_client))
         .routes(utoipa_axum::routes!(routes::clients::reactivate_client))
         .routes(utoipa_axum::routes!(routes::clients::deactivate_business))
         .routes(utoipa_axum::routes!(routes::clients::reactivate_business));
-    (api, changes)
+    [api, reads, changes]
 }
 
 /// The OpenAPI document of every route [`app`] serves.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (api, changes) = api_routes();
-    api.merge(changes).into_openapi()
+    let [api, reads, changes] = api_routes();
+    api.merge(reads).merge(changes).into_openapi()
 }
 
 /// The whole router: the API, the fault switch if enabled, and the app,
 /// with the security headers on every answer.
 pub fn app(state: AppState, options: &AppOptions) -> Result<Router, String> {
-    let (api, mut changes) = api_routes();
+    let [api, mut reads, mut changes] = api_routes();
     let mut test_routes = Router::new();
     if options.fault_injection {
         let switch = Arc::new(faults::FaultSwitch::default());
         changes = changes.route_layer(from_fn_with_state(Arc::clone(&switch), faults::inject));
+        reads = reads.route_layer(from_fn_with_state(
+            Arc::clone(&switch),
+            faults::inject_into_reads,
+        ));
         test_routes = test_routes.route(
             "/api/_test/fault",
             put(faults::set_fault).with_state(switch),
         );
     }
-    let (api, document) = api.merge(changes).split_for_parts();
+    let (api, document) = api.merge(reads).merge(changes).split_for_parts();
     let document = Arc::new(
         document
             .to_json()

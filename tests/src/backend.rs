@@ -25,6 +25,9 @@ pub enum Fault {
     DropAfterCommit,
     /// Wait this many milliseconds, then work normally.
     Delay(u64),
+    /// Changes work normally; answers of client reads are held back this
+    /// many milliseconds after they were read.
+    DelayReads(u64),
 }
 
 /// The demo accounts, all with the password [`DEMO_PASSWORD`].
@@ -128,6 +131,7 @@ impl Backend {
             Fault::Drop => serde_json::json!({ "mode": "drop" }),
             Fault::DropAfterCommit => serde_json::json!({ "mode": "drop_after_commit" }),
             Fault::Delay(ms) => serde_json::json!({ "mode": "delay", "delay_ms": ms }),
+            Fault::DelayReads(ms) => serde_json::json!({ "mode": "delay_reads", "delay_ms": ms }),
         };
         self.http
             .put(format!("{}/api/_test/fault", self.url))

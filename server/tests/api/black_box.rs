@@ -7,8 +7,14 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-async fn client_json(http: &reqwest::Client, url: &str, id: u64) -> Value {
-    http.get(format!("{url}/api/clients/{id}"))
+async fn client_json(
+    http: impl std::borrow::Borrow<reqwest::Client>,
+    url: impl AsRef<str>,
+    id: u64,
+) -> Value {
+    let url = url.as_ref();
+    http.borrow()
+        .get(format!("{url}/api/clients/{id}"))
         .send()
         .await
         .unwrap()
@@ -313,5 +319,41 @@ async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
         client_json(&http, &server.url, 1).await,
         client,
         "the failed change was rolled back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_delayed_reads_an_old_answer_arrives_after_a_newer_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let http = server.client_as(ADMIN).await;
+    let client = client_json(&http, &server.url, 1).await;
+    set_fault(
+        &http,
+        &server.url,
+        json!({ "mode": "delay_reads", "delay_ms": 600 }),
+    )
+    .await;
+    let slow_read = tokio::spawn(client_json(http.clone(), server.url.clone(), 1));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let changed: Value = http
+        .post(format!("{}/api/clients/1/deactivate", server.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        version(&changed),
+        version(&client) + 1,
+        "changes are not delayed"
+    );
+    let old = slow_read.await.unwrap();
+    assert_eq!(
+        version(&old),
+        version(&client),
+        "the read answered what it read"
     );
 }
