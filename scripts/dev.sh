@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build -p clientele-server
-"${CARGO_TARGET_DIR:-target}/debug/clientele-server" --addr 127.0.0.1:8080 --db data/dev.db &
+"${CARGO_TARGET_DIR:-target}/debug/clientele-server" --addr 127.0.0.1:8080 --db data/dev.db --demo &
 server=$!
 trap 'kill "$server" 2>/dev/null' EXIT INT TERM
 
