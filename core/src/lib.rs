@@ -11,12 +11,14 @@
 //! client; [`execute`] does both and raises the version.
 #![deny(missing_docs)]
 
+pub mod documents;
 mod error;
 pub mod identity;
 mod ids;
 mod implications;
 mod model;
 pub mod permissions;
+pub mod portal;
 mod rules;
 pub mod wire;
 

@@ -91,17 +91,27 @@ pub enum Action {
     DeactivateBusiness,
     /// R4.
     ReactivateBusiness,
+    /// Read one's own client account in the portal: its businesses and
+    /// documents.
+    ReadOwnAccount,
+    /// Add a document to a business of one's own client account.
+    AddOwnDocument,
+    /// Download a document's file (from one's practice, or one's account).
+    DownloadDocument,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 9] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
         Action::ReactivateClient,
         Action::DeactivateBusiness,
         Action::ReactivateBusiness,
+        Action::ReadOwnAccount,
+        Action::AddOwnDocument,
+        Action::DownloadDocument,
     ];
 
     /// The action a change command takes.
@@ -133,6 +143,8 @@ pub enum Denied {
     PracticeAdminOnly,
     /// The practice's routes are for its staff; client users have their own.
     PracticeStaffOnly,
+    /// The portal is for the users of a client's account.
+    ClientUsersOnly,
 }
 
 impl Denied {
@@ -151,6 +163,9 @@ impl fmt::Display for Denied {
             Denied::PracticeStaffOnly => {
                 "This is for the practice's staff. Client users see their own account instead."
             }
+            Denied::ClientUsersOnly => {
+                "This is the portal of a client's account, for the users of that account."
+            }
         })
     }
 }
@@ -158,12 +173,19 @@ impl fmt::Display for Denied {
 impl std::error::Error for Denied {}
 
 /// Whether `principal` may take `action`.
+///
+/// Which documents may be downloaded is scoped by the store: a practice's
+/// staff reach their practice's, a client user their own account's.
 pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
-    match principal {
-        Principal::ClientUser { .. } => Err(Denied::PracticeStaffOnly),
-        Principal::Staff { role, .. } => match (role, action) {
+    use Action::*;
+    match (principal, action) {
+        (_, DownloadDocument) => Ok(()),
+        (Principal::ClientUser { .. }, ReadOwnAccount | AddOwnDocument) => Ok(()),
+        (Principal::ClientUser { .. }, _) => Err(Denied::PracticeStaffOnly),
+        (Principal::Staff { .. }, ReadOwnAccount | AddOwnDocument) => Err(Denied::ClientUsersOnly),
+        (Principal::Staff { role, .. }, action) => match (role, action) {
             (StaffRole::PracticeAdmin, _) => Ok(()),
-            (StaffRole::Staff, Action::ReadClients | Action::AddDocument) => Ok(()),
+            (StaffRole::Staff, ReadClients | AddDocument) => Ok(()),
             (StaffRole::Staff, _) => Err(Denied::PracticeAdminOnly),
         },
     }

@@ -7,6 +7,7 @@ mod fixtures;
 mod identity;
 mod implications;
 mod permissions;
+mod portal;
 mod properties;
 mod rules;
 mod wire;

@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 18] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 27] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -67,6 +67,15 @@ fn every_role_against_every_action() {
             ReactivateBusiness,
             Err(Denied::PracticeStaffOnly),
         ),
+        (admin(), ReadOwnAccount, Err(Denied::ClientUsersOnly)),
+        (admin(), AddOwnDocument, Err(Denied::ClientUsersOnly)),
+        (admin(), DownloadDocument, Ok(())),
+        (staff(), ReadOwnAccount, Err(Denied::ClientUsersOnly)),
+        (staff(), AddOwnDocument, Err(Denied::ClientUsersOnly)),
+        (staff(), DownloadDocument, Ok(())),
+        (client_user(), ReadOwnAccount, Ok(())),
+        (client_user(), AddOwnDocument, Ok(())),
+        (client_user(), DownloadDocument, Ok(())),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(
@@ -90,7 +99,11 @@ fn every_role_against_every_action() {
 
 #[test]
 fn every_refusal_is_forbidden_with_a_sentence() {
-    for denied in [Denied::PracticeAdminOnly, Denied::PracticeStaffOnly] {
+    for denied in [
+        Denied::PracticeAdminOnly,
+        Denied::PracticeStaffOnly,
+        Denied::ClientUsersOnly,
+    ] {
         assert_eq!(denied.code(), "forbidden");
         assert!(denied.to_string().ends_with('.'));
     }
@@ -127,8 +140,15 @@ fn each_command_is_its_own_activation_action() {
         assert_eq!(Action::of(&command), action);
         assert!(action.is_activation_change());
     }
-    assert!(!Action::ReadClients.is_activation_change());
-    assert!(!Action::AddDocument.is_activation_change());
+    for other in [
+        Action::ReadClients,
+        Action::AddDocument,
+        Action::ReadOwnAccount,
+        Action::AddOwnDocument,
+        Action::DownloadDocument,
+    ] {
+        assert!(!other.is_activation_change());
+    }
 }
 
 #[test]
