@@ -41,6 +41,10 @@ pub enum ApiError {
         /// The client as it is now, sent with a conflict.
         current: Option<Box<Client>>,
     },
+    /// The session the request was made in has ended (the server answered
+    /// 401, or the person signed out meanwhile). The app is already on its
+    /// way to sign-in, which says so; nothing else needs to.
+    SessionEnded,
 }
 
 impl ApiError {
@@ -53,10 +57,14 @@ impl ApiError {
                     .to_owned()
             }
             ApiError::Server { message, .. } => message.clone(),
+            ApiError::SessionEnded => {
+                "Your session has ended. Sign in again to carry on.".to_owned()
+            }
         }
     }
 
-    /// Whether the server answered 401: nobody is signed in (any more).
+    /// Whether the server answered 401: nobody is signed in (any more). The
+    /// screens see [`ApiError::SessionEnded`] instead (see `session`).
     pub fn is_unauthenticated(&self) -> bool {
         matches!(self, ApiError::Server { status: 401, .. })
     }

@@ -256,7 +256,7 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
         spawn_local(async move {
             match store.fetch_client(id).await {
                 Ok(client) => open.set(Some(make(client))),
-                Err(error) => toasts.push(error.message()),
+                Err(error) => toasts.push_error(&error),
             }
         });
     };

@@ -72,6 +72,6 @@ fn still_signed_in(error: &ApiError) -> String {
         ApiError::Network(_) => {
             "You are still signed in: the server could not be reached. Try again.".to_owned()
         }
-        ApiError::Server { message, .. } => format!("You are still signed in. {message}"),
+        other => format!("You are still signed in. {}", other.message()),
     }
 }

@@ -173,7 +173,8 @@ impl Default for Auth {
 }
 
 /// `api`, except that a 401 from any call ends the session in `auth`, so
-/// every screen returns to sign-in the same way.
+/// every screen returns to sign-in the same way, and the call fails with
+/// [`ApiError::SessionEnded`].
 pub fn ending_on_401(api: SharedApi, auth: Auth) -> SharedApi {
     Arc::new(EndsOn401 { inner: api, auth })
 }
@@ -188,11 +189,13 @@ impl EndsOn401 {
     fn watch<T: 'static>(&self, call: ApiFuture<T>) -> ApiFuture<T> {
         let auth = self.auth;
         Box::pin(async move {
-            let answer = call.await;
-            if answer.as_ref().is_err_and(ApiError::is_unauthenticated) {
-                auth.expired();
+            match call.await {
+                Err(error) if error.is_unauthenticated() => {
+                    auth.expired();
+                    Err(ApiError::SessionEnded)
+                }
+                answer => answer,
             }
-            answer
         })
     }
 }

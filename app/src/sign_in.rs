@@ -110,6 +110,6 @@ fn refusal_message(error: &ApiError) -> String {
         ApiError::Server { status, code, .. } if code == UNEXPECTED_ANSWER => {
             format!("Signing in failed: the server answered {status}. Try again in a moment.")
         }
-        ApiError::Server { message, .. } => message.clone(),
+        other => other.message(),
     }
 }

@@ -137,7 +137,7 @@ impl Store {
         let session = self.session();
         let client = self.api().client(id).await?;
         if self.session() != session {
-            return Err(ApiError::Network("the session ended".into()));
+            return Err(ApiError::SessionEnded);
         }
         if self.syncing.with_untracked(|syncing| syncing.contains(&id)) {
             return self
@@ -230,7 +230,7 @@ impl Store {
                     if let Some(current) = error.current_client() {
                         store.put(current);
                     }
-                    store.toasts.push(error.message());
+                    store.toasts.push_error(&error);
                 }
             }
             store.syncing.update(|syncing| {

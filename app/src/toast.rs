@@ -1,6 +1,7 @@
 //! The one channel for telling the person that something went wrong: a
 //! stack of messages in a single `role="alert"` region.
 
+use crate::api::ApiError;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -23,6 +24,14 @@ impl Toasts {
         self.0.update(|toasts| toasts.push((id, message.into())));
         let toasts = *self;
         set_timeout(move || toasts.dismiss(id), SHOWN_FOR);
+    }
+
+    /// Shows why a request failed; nothing when the session ended, since
+    /// the sign-in page the person is sent to already says so.
+    pub fn push_error(&self, error: &ApiError) {
+        if *error != ApiError::SessionEnded {
+            self.push(error.message());
+        }
     }
 
     /// Hides one message.

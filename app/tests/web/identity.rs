@@ -181,6 +181,7 @@ async fn a_401_from_any_call_returns_to_sign_in_and_back_to_the_same_page() {
     click(&expect("tbody button", "Reactivate")).await;
     assert_eq!(here(), "/sign-in?next=%2Fclients%3Ftab%3Ddeactivated");
     assert!(!page_text().contains("Cedar LLP"));
+    assert!(all(".toast").is_empty(), "the sign-in page alone says why");
     expect(
         "form [role=status]",
         "Your session has ended. Sign in again to carry on.",
@@ -197,6 +198,7 @@ async fn a_change_answered_401_returns_to_sign_in_and_is_not_applied() {
     app.server.end_session();
     choose_ben_and_confirm().await;
     assert_eq!(here(), "/sign-in?next=%2Fclients");
+    assert!(all(".toast").is_empty(), "the sign-in page alone says why");
     sign_in_with(&admin_email(), PASSWORD).await;
     assert_eq!(row_names(), ["Acme Ltd", "Birch & Co"], "nothing changed");
     assert_eq!(tab_text("Active clients"), "Active clients (2)");
