@@ -102,13 +102,25 @@ pub fn sign_in_url(by: SignedOutBy, here: &str) -> String {
 }
 
 /// `next` if it is a path on this site: one "/" and then not another, nor a
-/// backslash, which browsers read as "//", so sign-in never leads to another
-/// site; and not the sign-in page itself.
+/// backslash, which browsers read as "//"; no control characters, which URL
+/// parsing drops ("/\t/evil.example" is "//evil.example"); and, to be sure,
+/// read by the browser as a URL of this very origin. So sign-in never leads to
+/// another site. Not the sign-in page itself either.
 pub fn safe_next(next: &str) -> Option<&str> {
     let rest = next.strip_prefix('/')?;
-    let leaves_site = rest.starts_with('/') || rest.starts_with('\\');
+    let leaves_site = rest.starts_with('/')
+        || rest.starts_with('\\')
+        || next.chars().any(char::is_control)
+        || !stays_on_this_origin(next);
     let is_sign_in = next == SIGN_IN || next.starts_with(&format!("{SIGN_IN}?"));
     (!leaves_site && !is_sign_in).then_some(next)
+}
+
+fn stays_on_this_origin(path: &str) -> bool {
+    let Some(origin) = web_sys::window().and_then(|window| window.location().origin().ok()) else {
+        return false;
+    };
+    web_sys::Url::new_with_base(path, &origin).is_ok_and(|url| url.origin() == origin)
 }
 
 /// "Only a practice admin can…", for staff who may read but not change

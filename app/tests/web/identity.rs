@@ -69,6 +69,8 @@ async fn a_next_page_on_another_site_is_ignored() {
         "%2F%2Fevil.example%2F",
         "https%3A%2F%2Fevil.example%2F",
         "%2F%5Cevil.example",
+        "%2F%09%2Fevil.example",
+        "%2F%0A%2Fevil.example",
     ] {
         let _app = mount_with(&format!("/sign-in?next={next}"), FakeServer::signed_out()).await;
         sign_in_with(&admin_email(), PASSWORD).await;
