@@ -21,12 +21,13 @@ impl Drop for Running {
     }
 }
 
-/// `clientele-server` with a fresh database of `clients` clients, serving
-/// `dist`, with the fault switch on.
+/// `clientele-server` with a fresh database seeded with the demo practices
+/// (`--demo`), the first of them with `clients` clients, serving `dist`,
+/// with the fault switch on. Sign in with [`crate::session::Session`].
 pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut child = Command::new(binary)
-        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .args(["--addr", "127.0.0.1:0", "--demo", "--fault-injection"])
         .arg("--seed-clients")
         .arg(clients.to_string())
         .arg("--db")
@@ -39,9 +40,13 @@ pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
         .spawn()
         .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    stdout
         .read_line(&mut line)
         .expect("the server's first line");
+    // The rest (the demo accounts' line) is read and dropped, so the server
+    // never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = line
         .trim()
         .strip_prefix("Clientele listening on ")
