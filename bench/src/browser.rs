@@ -40,6 +40,32 @@ pub async fn open(driver_url: &str) -> Client {
     browser
 }
 
+/// Gives the browser a session signed in over HTTP: loads a cheap page of
+/// the server at `base` (its health answer), so the cookie belongs to that
+/// origin, then adds the session cookie exactly as the server set it
+/// (HttpOnly, SameSite=Strict, Path=/). Not timed: every measurement starts
+/// with a navigation of its own.
+pub async fn give_session(browser: &Client, base: &str, set_cookie: &str) {
+    browser
+        .goto(&format!("{base}/api/health"))
+        .await
+        .expect("navigation");
+    // The page load strategy is "none", so wait for the page to be there.
+    let ready = "return location.origin === arguments[0] && document.readyState === 'complete';";
+    let mut waited = 0;
+    while browser.execute(ready, vec![json!(base)]).await.ok() != Some(json!(true)) {
+        waited += 1;
+        assert!(waited < 2_000, "the browser never loaded {base}/api/health");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let cookie = fantoccini::cookies::Cookie::parse(set_cookie.to_owned())
+        .expect("the session cookie as the server set it");
+    browser
+        .add_cookie(cookie)
+        .await
+        .expect("the session cookie in the browser");
+}
+
 /// Runs an async script (its last argument is the callback), retrying while
 /// the page it started in is being replaced by a navigation.
 async fn run(browser: &Client, script: &str, args: Vec<Value>) -> Value {
@@ -70,20 +96,31 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 "#;
 
 /// Milliseconds from navigation start to the first client row being painted.
+/// Panics if the app sends the browser to sign in instead: the browser
+/// needs [`give_session`] first.
 pub async fn first_row_ms(browser: &Client, url: &str) -> f64 {
     browser.goto(url).await.expect("navigation");
     let script = format!(
         "{HELPERS}
         (async () => {{
+          if (location.pathname === '/sign-in') return done('sign-in');
           if (location.href !== arguments[0]) throw new Error('still on the old page');
-          await waitFor(() => document.querySelector('tbody tr td a'));
+          // The app sends someone without a session to /sign-in in the page.
+          const found = await waitFor(() =>
+            location.pathname === '/sign-in' ? 'sign-in' : document.querySelector('tbody tr td a'));
+          if (found === 'sign-in') return done('sign-in');
           done(await frame());
         }})().catch(() => done(null));"
     );
     loop {
-        if let Some(ms) = run(browser, &script, vec![json!(url)]).await.as_f64() {
+        let answer = run(browser, &script, vec![json!(url)]).await;
+        if let Some(ms) = answer.as_f64() {
             return ms;
         }
+        assert!(
+            answer != json!("sign-in"),
+            "{url} went to the sign-in page: the browser has no session"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }

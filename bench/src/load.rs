@@ -1,7 +1,10 @@
 //! A small closed-loop load generator: N connections, each sending its next
 //! request as soon as the last one was answered, for a fixed time, on
-//! loopback only. It reports requests per second and the 99th percentile.
+//! loopback only. It reports requests per second and the 99th percentile,
+//! and names any answers that were not 2xx on stderr.
 
+use reqwest::header::HeaderMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,26 +27,56 @@ pub struct LoadResult {
     pub per_second: f64,
     /// 99th-percentile latency in milliseconds.
     pub p99_ms: f64,
-    /// Answers that were not 2xx.
+    /// Answers that were not 2xx, and requests that got no answer.
     pub failures: u64,
+    /// Of those, answers 401 or 403: the session or its CSRF token was
+    /// refused, so the run measured nothing real.
+    pub refused: u64,
 }
 
-/// Runs `workload` on `connections` connections for `duration`.
-pub async fn run(workload: Workload, connections: usize, duration: Duration) -> LoadResult {
+/// Runs `workload` on `connections` connections for `duration`, every
+/// request sending `headers` (the session's cookie and CSRF token for
+/// Clientele, none for json-server).
+pub async fn run(
+    workload: Workload,
+    headers: &HeaderMap,
+    connections: usize,
+    duration: Duration,
+) -> LoadResult {
+    let label = workload.label();
     let workload = Arc::new(workload);
     let started = Instant::now();
     let tasks: Vec<_> = (0..connections)
         .map(|index| {
             let workload = Arc::clone(&workload);
-            tokio::spawn(async move { connection(&workload, index, started + duration).await })
+            let headers = headers.clone();
+            tokio::spawn(
+                async move { connection(&workload, headers, index, started + duration).await },
+            )
         })
         .collect();
     let mut latencies = Vec::new();
-    let mut failures = 0;
+    // Not-2xx answers by status; 0 counts requests that got no answer.
+    let mut failed = BTreeMap::<u16, u64>::new();
     for task in tasks {
-        let (mut times, failed) = task.await.expect("a load task");
+        let (mut times, statuses) = task.await.expect("a load task");
         latencies.append(&mut times);
-        failures += failed;
+        for (status, count) in statuses {
+            *failed.entry(status).or_default() += count;
+        }
+    }
+    if !failed.is_empty() {
+        let shown: Vec<String> = failed
+            .iter()
+            .map(|(status, count)| match status {
+                0 => format!("{count} without an answer"),
+                _ => format!("{count} × {status}"),
+            })
+            .collect();
+        eprintln!(
+            "bench: {label} at {connections} connections: not 2xx: {}",
+            shown.join(", ")
+        );
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
@@ -55,18 +88,38 @@ pub async fn run(workload: Workload, connections: usize, duration: Duration) -> 
     LoadResult {
         per_second: latencies.len() as f64 / elapsed,
         p99_ms: p99,
-        failures,
+        failures: failed.values().sum(),
+        refused: failed.get(&401).unwrap_or(&0) + failed.get(&403).unwrap_or(&0),
     }
 }
 
-async fn connection(workload: &Workload, index: usize, until: Instant) -> (Vec<f64>, u64) {
+impl Workload {
+    /// What the workload is, for messages.
+    fn label(&self) -> String {
+        match self {
+            Workload::Read(url) => format!("GET {url}"),
+            Workload::ClienteleWrites(base, _) => format!("Clientele writes on {base}"),
+            Workload::JsonServerWrites(base, _) => format!("json-server writes on {base}"),
+        }
+    }
+}
+
+/// One connection's loop: its latencies, and its not-2xx answers by status
+/// (0 for no answer).
+async fn connection(
+    workload: &Workload,
+    headers: HeaderMap,
+    index: usize,
+    until: Instant,
+) -> (Vec<f64>, BTreeMap<u16, u64>) {
     // One client per connection, so each keeps its own keep-alive socket.
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(1)
+        .default_headers(headers)
         .build()
         .expect("an HTTP client");
     let mut times = Vec::new();
-    let mut failures = 0;
+    let mut failures = BTreeMap::<u16, u64>::new();
     let mut step = 0u64;
     while Instant::now() < until {
         let request = match workload {
@@ -97,16 +150,16 @@ async fn connection(workload: &Workload, index: usize, until: Instant) -> (Vec<f
         let sent = Instant::now();
         match request.send().await {
             Ok(answer) => {
-                let ok = answer.status().is_success();
+                let status = answer.status();
                 let _ = answer.bytes().await;
-                if ok {
+                if status.is_success() {
                     times.push(sent.elapsed().as_secs_f64() * 1000.0);
                     step += 1;
                 } else {
-                    failures += 1;
+                    *failures.entry(status.as_u16()).or_default() += 1;
                 }
             }
-            Err(_) => failures += 1,
+            Err(_) => *failures.entry(0).or_default() += 1,
         }
     }
     (times, failures)

@@ -3,16 +3,20 @@
 //! `bench/run.sh` builds everything first and measures the bundle; this
 //! program does the rest: start-up, large lists against a plain-JS baseline,
 //! click-to-paint under a slow server, memory, and backend throughput
-//! against json-server.
+//! against json-server. Every Clientele server is seeded in demo mode and
+//! signed in to over HTTP before anything is timed (`session.rs`); the
+//! browser is given that session's cookie.
 
 mod browser;
 mod load;
 mod servers;
+mod session;
 
 use clientele_core::Client;
 use clientele_core::wire::ClientPage;
 use load::Workload;
 use serde_json::{Map, Value, json};
+use session::Session;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -100,6 +104,7 @@ async fn measure_startup(
     figures: &mut Map<String, Value>,
 ) {
     let server = servers::clientele(&args.server, &args.dist, 40);
+    signed_in_browser(browser, &server.url).await;
     let url = format!("{}/clients", server.url);
     let mut times = Vec::new();
     for _ in 0..5 {
@@ -117,6 +122,7 @@ async fn measure_lists(
         let mut shown = Vec::new();
         for (name, dist) in [("app", &args.dist), ("baseline", &args.baseline)] {
             let server = servers::clientele(&args.server, dist, clients);
+            signed_in_browser(browser, &server.url).await;
             let url = format!("{}/clients", server.url);
             let (mut show, mut switch) = (Vec::new(), Vec::new());
             for _ in 0..3 {
@@ -161,7 +167,7 @@ async fn measure_click_to_paint(
     figures: &mut Map<String, Value>,
 ) {
     let server = servers::clientele(&args.server, &args.dist, 40);
-    let http = reqwest::Client::new();
+    let http = signed_in_browser(browser, &server.url).await.http();
     let page: ClientPage = http
         .get(format!(
             "{}/api/clients?status=active&limit=100",
@@ -169,6 +175,7 @@ async fn measure_click_to_paint(
         ))
         .send()
         .await
+        .and_then(reqwest::Response::error_for_status)
         .expect("the client list")
         .json()
         .await
@@ -180,6 +187,7 @@ async fn measure_click_to_paint(
             .json(&json!({ "mode": "delay", "delay_ms": delay }))
             .send()
             .await
+            .and_then(reqwest::Response::error_for_status)
             .expect("the fault switch");
         let mut times = Vec::new();
         for _ in 0..5 {
@@ -196,7 +204,9 @@ async fn measure_click_to_paint(
 
 async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
     let ours = servers::clientele(&args.server, &args.dist, 1_000);
-    let http = reqwest::Client::new();
+    let session = Session::sign_in(&ours.url).await;
+    let (http, signed_in) = (session.http(), session.headers());
+    let none = reqwest::header::HeaderMap::new();
     let mut all = Vec::new();
     for status in ["active", "deactivated"] {
         let page: ClientPage = http
@@ -206,6 +216,7 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
             ))
             .send()
             .await
+            .and_then(reqwest::Response::error_for_status)
             .expect("the list")
             .json()
             .await
@@ -227,12 +238,14 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
     for connections in [1usize, 8, 64] {
         let read_ours = load::run(
             Workload::Read(format!("{}/api/clients?status=active&limit=1000", ours.url)),
+            &signed_in,
             connections,
             LOAD_TIME,
         )
         .await;
         let read_theirs = load::run(
             Workload::Read(format!("{}/clients?status=active&_limit=1000", theirs.url)),
+            &none,
             connections,
             LOAD_TIME,
         )
@@ -240,16 +253,25 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
         let owned = writable_clients(&http, &ours.url, &writers).await;
         let write_ours = load::run(
             Workload::ClienteleWrites(ours.url.clone(), owned),
+            &signed_in,
             connections,
             LOAD_TIME,
         )
         .await;
         let write_theirs = load::run(
             Workload::JsonServerWrites(theirs.url.clone(), writers.clone()),
+            &none,
             connections,
             LOAD_TIME,
         )
         .await;
+        for (what, result) in [("reads", read_ours), ("writes", write_ours)] {
+            assert_eq!(
+                result.refused, 0,
+                "Clientele refused the session or its CSRF token for {what} at \
+                 {connections} connections"
+            );
+        }
         for (name, result) in [
             ("read_clientele", read_ours),
             ("read_json_server", read_theirs),
@@ -293,7 +315,8 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
 }
 
 /// Each writer's client made active again, with its owner and version, so
-/// every write run starts with a deactivation at the right version.
+/// every write run starts with a deactivation at the right version. `http`
+/// sends the session's cookie and CSRF token.
 async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Vec<(u64, u64, u64)> {
     let mut owned = Vec::new();
     for id in ids {
@@ -301,6 +324,7 @@ async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Ve
             .get(format!("{base}/api/clients/{id}"))
             .send()
             .await
+            .and_then(reqwest::Response::error_for_status)
             .expect("a client")
             .json()
             .await
@@ -311,6 +335,7 @@ async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Ve
                 .json(&json!({ "expected_version": client.version }))
                 .send()
                 .await
+                .and_then(reqwest::Response::error_for_status)
                 .expect("a reactivation")
                 .json()
                 .await
@@ -319,4 +344,13 @@ async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Ve
         owned.push((client.id.0, client.owner.0, client.version));
     }
     owned
+}
+
+/// Signs in to the server at `base` over HTTP and gives the browser that
+/// session's cookie, before anything is timed; returns the session for the
+/// benchmark's own requests.
+async fn signed_in_browser(browser: &fantoccini::Client, base: &str) -> Session {
+    let session = Session::sign_in(base).await;
+    browser::give_session(browser, base, &session.set_cookie).await;
+    session
 }
