@@ -6,6 +6,10 @@
 //! against json-server. Every Clientele server is seeded in demo mode and
 //! signed in to over HTTP before anything is timed (`session.rs`); the
 //! browser is given that session's cookie.
+//!
+//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`)
+//! runs some parts only, for checking the benchmark itself; `make bench`
+//! always runs them all.
 
 mod browser;
 mod load;
@@ -23,13 +27,20 @@ use std::time::Duration;
 /// How long each load cell runs.
 const LOAD_TIME: Duration = Duration::from_secs(3);
 
+/// The parts `--only` may name, in the order they run.
+const PARTS: [&str; 4] = ["startup", "lists", "click", "backend"];
+
 struct Args {
     server: PathBuf,
     dist: PathBuf,
     baseline: PathBuf,
     json_server: PathBuf,
-    bundle: PathBuf,
+    /// The bundle figures from `bench/run.sh`; optional when running the
+    /// program by hand.
+    bundle: Option<PathBuf>,
     out: PathBuf,
+    /// The parts to run (all of them unless `--only` names some).
+    parts: Vec<String>,
 }
 
 impl Args {
@@ -52,9 +63,30 @@ impl Args {
             dist: take("dist"),
             baseline: take("baseline"),
             json_server: take("json-server"),
-            bundle: take("bundle"),
+            bundle: values.get("bundle").cloned(),
             out: take("out"),
+            parts: match values.get("only") {
+                None => PARTS.map(String::from).to_vec(),
+                Some(only) => {
+                    let parts: Vec<String> = only
+                        .to_string_lossy()
+                        .split(',')
+                        .map(|part| part.trim().to_owned())
+                        .collect();
+                    for part in &parts {
+                        assert!(
+                            PARTS.contains(&part.as_str()),
+                            "--only takes some of {PARTS:?}, not {part:?}"
+                        );
+                    }
+                    parts
+                }
+            },
         }
+    }
+
+    fn runs(&self, part: &str) -> bool {
+        self.parts.iter().any(|chosen| chosen == part)
     }
 }
 
@@ -67,20 +99,35 @@ fn median(mut values: Vec<f64>) -> f64 {
 async fn main() {
     let args = Args::parse();
     let mut figures = Map::new();
-    let bundle: Map<String, Value> = serde_json::from_str(
-        &std::fs::read_to_string(&args.bundle).expect("bench/run.sh writes the bundle figures"),
-    )
-    .expect("bundle figures as JSON");
-    figures.extend(bundle);
+    if let Some(bundle) = &args.bundle {
+        let bundle: Map<String, Value> = serde_json::from_str(
+            &std::fs::read_to_string(bundle).expect("bench/run.sh writes the bundle figures"),
+        )
+        .expect("bundle figures as JSON");
+        figures.extend(bundle);
+    }
 
-    let driver = servers::chromedriver();
-    let browser = browser::open(&driver.url).await;
-    measure_startup(&args, &browser, &mut figures).await;
-    measure_lists(&args, &browser, &mut figures).await;
-    measure_click_to_paint(&args, &browser, &mut figures).await;
-    let _ = browser.close().await;
-    drop(driver);
-    measure_backend(&args, &mut figures).await;
+    if ["startup", "lists", "click"]
+        .iter()
+        .any(|part| args.runs(part))
+    {
+        let driver = servers::chromedriver();
+        let browser = browser::open(&driver.url).await;
+        if args.runs("startup") {
+            measure_startup(&args, &browser, &mut figures).await;
+        }
+        if args.runs("lists") {
+            measure_lists(&args, &browser, &mut figures).await;
+        }
+        if args.runs("click") {
+            measure_click_to_paint(&args, &browser, &mut figures).await;
+        }
+        let _ = browser.close().await;
+        drop(driver);
+    }
+    if args.runs("backend") {
+        measure_backend(&args, &mut figures).await;
+    }
 
     let results = Value::Object(figures);
     std::fs::write(
