@@ -26,8 +26,8 @@ pub use error::{ErrorKind, RuleError};
 pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
 pub use implications::{Implications, Target, eligible_owners, implications};
 pub use model::{
-    Business, Client, ClientUser, Document, Extraction, NotExtractedReason, Practice, Role, Status,
-    Timestamp,
+    Business, Client, ClientUser, Document, DocumentFile, Extraction, NotExtractedReason, Practice,
+    Role, Status, Timestamp,
 };
 pub use permissions::{Action, Denied, Principal, StaffRole, allows};
 pub use rules::{Command, Event, apply, decide, execute, extraction_for_new_document};

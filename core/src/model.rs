@@ -190,6 +190,17 @@ impl Extraction {
     }
 }
 
+/// A document's stored file: its size, type and content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentFile {
+    /// Its size in bytes.
+    pub size_bytes: u64,
+    /// Its media type, recognised from its first bytes.
+    pub content_type: String,
+    /// The SHA-256 of its bytes, in lower-case hex; files are stored under it.
+    pub sha256: String,
+}
+
 /// A receipt or invoice sent in to one business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
@@ -205,4 +216,6 @@ pub struct Document {
     pub added_by: String,
     /// Its extraction state, fixed when it was added (R5).
     pub extraction: Extraction,
+    /// Its file; `None` only for documents recorded before files were kept.
+    pub file: Option<DocumentFile>,
 }

@@ -242,6 +242,12 @@ pub struct DocumentView {
     pub reason: Option<NotExtractedReason>,
     /// The reason in words.
     pub reason_message: Option<String>,
+    /// The file's size in bytes.
+    pub size_bytes: Option<u64>,
+    /// The file's media type, such as `application/pdf`.
+    pub content_type: Option<String>,
+    /// The SHA-256 of the file's bytes, in lower-case hex.
+    pub sha256: Option<String>,
 }
 
 impl DocumentView {
@@ -262,6 +268,9 @@ impl DocumentView {
             },
             reason,
             reason_message: reason.map(|reason| reason.message().to_owned()),
+            size_bytes: document.file.as_ref().map(|file| file.size_bytes),
+            content_type: document.file.as_ref().map(|file| file.content_type.clone()),
+            sha256: document.file.as_ref().map(|file| file.sha256.clone()),
         }
     }
 }
@@ -306,23 +315,6 @@ pub struct DeactivateBusinessRequest {
 pub struct ReactivateRequest {
     /// The client version the change is made against.
     pub expected_version: u64,
-}
-
-/// Body of `POST /api/businesses/{id}/documents`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AddDocumentRequest {
-    /// The uploaded file's name: 1 to 255 characters, not blank, without
-    /// control characters or path separators.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 255,
-            pattern = r"^[^\u0000-\u001f\u007f-\u009f/\\]*[^\s\u0000-\u001f\u007f-\u009f/\\][^\u0000-\u001f\u007f-\u009f/\\]*$"
-        )
-    )]
-    pub file_name: String,
 }
 
 /// The machine code and message of an error answer.
@@ -471,4 +463,63 @@ pub struct Session {
     pub user: SessionUser,
     /// Send this as `X-CSRF-Token` with every change.
     pub csrf_token: String,
+}
+
+/// One business of the account, as its own users see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalBusiness {
+    /// The business's id.
+    pub id: BusinessId,
+    /// Its name.
+    pub name: String,
+    /// Active or deactivated.
+    pub status: Status,
+    /// Says the practice no longer manages it, when it alone is deactivated.
+    pub banner: Option<String>,
+}
+
+/// The signed-in client user, as the portal names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalMe {
+    /// Their user id.
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+    /// Their email.
+    pub email: String,
+    /// Their role in the account, `admin` or `standard`.
+    pub role: Role,
+    /// "Account owner", "Admin" or "Standard".
+    pub role_label: String,
+}
+
+/// The client account, as its own users see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortalAccount {
+    /// The client's id.
+    pub id: ClientId,
+    /// The client's name.
+    pub name: String,
+    /// Active, or deactivated by the practice.
+    pub status: Status,
+    /// Says the practice no longer manages the account, when deactivated.
+    pub banner: Option<String>,
+}
+
+/// `GET /api/portal`: the account, its practice, the signed-in user and the
+/// account's businesses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Portal {
+    /// The account.
+    pub account: PortalAccount,
+    /// The practice that manages (or managed) it.
+    pub practice: Practice,
+    /// The signed-in user.
+    pub me: PortalMe,
+    /// The account's businesses, in their stored order.
+    pub businesses: Vec<PortalBusiness>,
 }

@@ -33,40 +33,6 @@ impl IdempotencyKey {
     }
 }
 
-/// A document's file name: 1 to 255 characters, no control characters and
-/// no path separators.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileName(String);
-
-impl FileName {
-    /// Parses the `file_name` field.
-    pub fn parse(raw: &str) -> Result<FileName, InvalidInput> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(InvalidInput("file_name must not be blank".into()));
-        }
-        if name.chars().count() > 255 {
-            return Err(InvalidInput(
-                "file_name must be at most 255 characters".into(),
-            ));
-        }
-        if name
-            .chars()
-            .any(|c| c.is_control() || c == '/' || c == '\\')
-        {
-            return Err(InvalidInput(
-                "file_name must not contain control characters or path separators".into(),
-            ));
-        }
-        Ok(FileName(name.to_owned()))
-    }
-
-    /// The name.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
 /// The optional reason for a deactivation: at most 500 characters; blank
 /// means none.
 pub fn parse_reason(raw: Option<String>) -> Result<Option<String>, InvalidInput> {
@@ -106,15 +72,6 @@ pub fn format_time(at: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_name_is_trimmed_and_must_not_be_a_path() {
-        assert_eq!(FileName::parse("  a.pdf ").unwrap().into_string(), "a.pdf");
-        assert!(FileName::parse("../etc/passwd").is_err());
-        assert!(FileName::parse(" ").is_err());
-        assert!(FileName::parse(&"x".repeat(256)).is_err());
-        assert!(FileName::parse("tab\there.pdf").is_err());
-    }
 
     #[test]
     fn a_blank_reason_is_no_reason() {

@@ -8,6 +8,7 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use clientele_core::documents::FileRefusal;
 use clientele_core::identity::Throttled;
 use clientele_core::wire::{ErrorBody, ErrorDetail};
 use clientele_core::{Client, Denied, ErrorKind, RuleError};
@@ -27,9 +28,13 @@ pub enum AppError {
     /// The body is larger than the server takes.
     #[error("the request body is larger than 64 KiB")]
     PayloadTooLarge,
-    /// The body is not JSON.
-    #[error("the request body must be JSON, with Content-Type: application/json")]
-    UnsupportedMediaType,
+    /// The body is not of the media type the route takes; the message says
+    /// which it takes.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A document file was refused: too large, not a receipt type, or empty.
+    #[error("{0}")]
+    File(FileRefusal),
     /// `core` refused the change; the current client goes back with a
     /// conflict so the caller can reconcile.
     #[error("{error}")]
@@ -104,8 +109,16 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            AppError::UnsupportedMediaType => {
+            AppError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::File(refusal) => {
+                let status = match refusal {
+                    FileRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    FileRefusal::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    FileRefusal::Empty => StatusCode::BAD_REQUEST,
+                };
+                (status, refusal.code())
             }
             AppError::Rule { error, .. } => {
                 let status = match error.kind() {

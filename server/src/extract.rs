@@ -33,7 +33,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .and_then(|value| value.split(';').next())
             .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
         if !is_json {
-            return Err(AppError::UnsupportedMediaType);
+            return Err(AppError::UnsupportedMediaType(
+                "the request body must be JSON, with Content-Type: application/json".into(),
+            ));
         }
         let raw =
             Bytes::from_request(request, state)
@@ -66,11 +68,7 @@ impl<S: Send + Sync, T> FromRequest<S> for Write<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let key = request
-            .headers()
-            .get("idempotency-key")
-            .map(|value| IdempotencyKey::parse(value.to_str().unwrap_or("")))
-            .transpose()?;
+        let key = idempotency_key(request.headers())?;
         let target = format!("{} {}", request.method(), request.uri().path());
         let body = JsonBody::<serde_json::Value>::from_request(request, state).await?;
         Ok(Write {
@@ -96,6 +94,16 @@ impl<T: DeserializeOwned> Write<T> {
         });
         Ok((value, idempotency))
     }
+}
+
+/// The request's `Idempotency-Key`, if it sent one.
+pub fn idempotency_key(
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<IdempotencyKey>, AppError> {
+    Ok(headers
+        .get("idempotency-key")
+        .map(|value| IdempotencyKey::parse(value.to_str().unwrap_or("")))
+        .transpose()?)
 }
 
 /// Parses JSON, naming the field that is missing, unknown or of the wrong

@@ -16,6 +16,7 @@ mod domain;
 mod error;
 mod extract;
 mod faults;
+pub mod files;
 mod headers;
 mod openapi;
 mod routes;
@@ -42,8 +43,11 @@ pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
 pub use state::{AppState, Store};
 
-/// The largest request body the API takes.
+/// The largest request body the API takes, but for uploads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest upload body: a 20 MiB file and its multipart framing.
+pub const UPLOAD_BODY_BYTES: usize =
+    clientele_core::documents::MAX_DOCUMENT_BYTES as usize + 64 * 1024;
 
 /// The command line: serve (the default), or a one-off command.
 #[derive(Debug, Clone, Parser)]
@@ -94,6 +98,10 @@ pub struct Config {
         global = true
     )]
     pub db: PathBuf,
+    /// Where document files are kept (default: `files` beside the database).
+    /// Several instances must share it.
+    #[arg(long, env = "CLIENTELE_FILES", global = true)]
+    pub files: Option<PathBuf>,
     /// The built app (`trunk build --release` writes it).
     #[arg(long, env = "CLIENTELE_DIST", default_value = "./dist")]
     pub dist: PathBuf,
@@ -159,10 +167,18 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         ))
         .routes(utoipa_axum::routes!(routes::clients::practice))
         .routes(utoipa_axum::routes!(routes::clients::activity))
+        .routes(utoipa_axum::routes!(routes::portal::portal))
+        .routes(utoipa_axum::routes!(routes::portal::documents))
+        .routes(utoipa_axum::routes!(routes::documents::download));
+    // Uploads take up to 20 MiB; the file store refuses more as it streams.
+    let uploads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(
-            routes::clients::documents,
-            routes::clients::add_document
-        ));
+            routes::documents::list,
+            routes::documents::add_document
+        ))
+        .routes(utoipa_axum::routes!(routes::documents::add_own_document))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES));
+    let api = api.merge(uploads);
     let reads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::clients::list_clients))
         .routes(utoipa_axum::routes!(routes::clients::client));
@@ -291,6 +307,39 @@ async fn open_store(path: &std::path::Path) -> Result<Arc<store::SqliteStore>, S
     Ok(Arc::new(store))
 }
 
+/// Opens the file store (`--files`, or `files` beside the database) and
+/// sweeps the files no document names: uploads that died before their row
+/// was committed.
+async fn open_files(
+    config: &Config,
+    store: &Arc<store::SqliteStore>,
+) -> Result<Arc<files::FileStore>, String> {
+    let dir = config.files.clone().unwrap_or_else(|| {
+        config
+            .db
+            .parent()
+            .map_or_else(|| PathBuf::from("files"), |parent| parent.join("files"))
+    });
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || {
+        use store::DocumentStore;
+        let files = files::FileStore::open(&dir)
+            .map_err(|error| format!("cannot open the files folder {}: {error}", dir.display()))?;
+        let referenced = store
+            .referenced_files()
+            .map_err(|error| format!("cannot list the stored files: {error}"))?;
+        let swept = files
+            .sweep(&referenced)
+            .map_err(|error| format!("cannot sweep {}: {error}", dir.display()))?;
+        if swept > 0 {
+            tracing::info!(swept, "removed files that no document names");
+        }
+        Ok(Arc::new(files))
+    })
+    .await
+    .map_err(|error| format!("opening the files folder failed: {error}"))?
+}
+
 /// Runs a one-off command, or serves.
 pub async fn main(cli: Cli) -> Result<(), String> {
     match cli.command {
@@ -343,8 +392,10 @@ pub async fn run(config: Config) -> Result<(), String> {
         cors_origins: config.cors_origins.clone(),
         fault_injection: config.fault_injection,
     };
+    let files = open_files(&config, &store).await?;
     let state = AppState {
         store,
+        files,
         clock: Arc::new(clock::SystemClock),
         secure_cookies: config.secure_cookies,
     };

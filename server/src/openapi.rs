@@ -23,6 +23,8 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
     tags(
         (name = "session", description = "Signing in and out"),
         (name = "clients", description = "The practice's Solo clients"),
+        (name = "documents", description = "Document files: uploads and downloads"),
+        (name = "portal", description = "A client account, for its own users"),
         (name = "health", description = "Whether the server is up")
     )
 )]
@@ -108,6 +110,40 @@ pub enum WriteErrors {
     /// (`idempotency_key_reused`).
     #[response(status = 422)]
     Refused(ErrorBody),
+}
+
+/// What an upload can answer besides its success.
+#[allow(dead_code)] // Only its derive is used, to document the answers.
+#[derive(IntoResponses)]
+pub enum UploadErrors {
+    /// No part named `file`, more than one, an empty file (`empty_file`), or
+    /// a bad header (`bad_request`).
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No live session (`unauthenticated`).
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// The caller may not add documents here (`forbidden`), or the CSRF
+    /// token is missing or wrong (`csrf_failed`).
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such business within the caller's practice or account
+    /// (`not_found`).
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The file is over 20 MiB (`file_too_large`); it was refused while it
+    /// streamed in.
+    #[response(status = 413)]
+    FileTooLarge(ErrorBody),
+    /// Not `multipart/form-data` (`unsupported_media_type`), or the file is
+    /// not a PDF, PNG, JPEG, HEIC or TIFF by its bytes
+    /// (`unsupported_file_type`).
+    #[response(status = 415)]
+    UnsupportedType(ErrorBody),
+    /// The Idempotency-Key was used for a different upload
+    /// (`idempotency_key_reused`).
+    #[response(status = 422)]
+    KeyReused(ErrorBody),
 }
 
 /// The header every change may carry.

@@ -13,6 +13,8 @@ pub type Store = Arc<dyn Storage>;
 pub struct AppState {
     /// Where everything is kept.
     pub store: Store,
+    /// Where document files are kept.
+    pub files: Arc<crate::files::FileStore>,
     /// Where the time comes from.
     pub clock: Arc<dyn Clock>,
     /// Whether the session cookie is marked `Secure` (behind TLS).

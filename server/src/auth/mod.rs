@@ -9,7 +9,7 @@ pub mod secret;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{Actor, SessionKey};
+use crate::store::{Actor, Scope, SessionKey};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -43,6 +43,15 @@ impl Caller {
     /// Refuses with 403 `forbidden` unless `core` allows the action.
     pub fn may(&self, action: Action) -> Result<(), AppError> {
         allows(&self.principal, action).map_err(AppError::Forbidden)
+    }
+
+    /// Whose documents the caller reaches: their practice's, or their own
+    /// account's.
+    pub fn scope(&self) -> Scope {
+        match self.principal {
+            Principal::Staff { practice, .. } => Scope::Practice(practice),
+            Principal::ClientUser { client, .. } => Scope::Account(client),
+        }
     }
 
     /// The practice whose data the caller sees.

@@ -5,20 +5,20 @@
 
 use super::answer;
 use crate::auth::Caller;
-use crate::domain::{FileName, parse_reason, parse_whole_number};
+use crate::domain::{parse_reason, parse_whole_number};
 use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
 use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
 use crate::state::AppState;
-use crate::store::{Change, ListQuery, NewDocument, Sort};
+use crate::store::{Change, ListQuery, Sort};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use clientele_core::wire::{
-    ActivityEntry, AddDocumentRequest, ClientPage, DeactivateBusinessRequest,
-    DeactivateClientRequest, DocumentView, Items, ReactivateRequest,
+    ActivityEntry, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, Items,
+    ReactivateRequest,
 };
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, Practice, Status};
 use serde::de::DeserializeOwned;
@@ -141,50 +141,6 @@ pub async fn activity(
         .blocking(move |store| store.activity(practice, ClientId(id)))
         .await?;
     Ok(Json(Items { items }).into_response())
-}
-
-/// `GET /api/businesses/{id}/documents`.
-#[utoipa::path(get, path = "/api/businesses/{id}/documents", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The business's id")),
-    responses((status = 200, description = "The business's documents, newest first", body = Items<DocumentView>), ReadErrors),
-    security(("session" = [])))]
-pub async fn documents(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-) -> Result<Response, AppError> {
-    caller.may(Action::ReadClients)?;
-    let practice = caller.practice();
-    let items = state
-        .blocking(move |store| store.documents(practice, BusinessId(id)))
-        .await?;
-    Ok(Json(Items { items }).into_response())
-}
-
-/// `POST /api/businesses/{id}/documents` (R5).
-#[utoipa::path(post, path = "/api/businesses/{id}/documents", tag = "clients", params(("id" = u64, Path, minimum = 1, description = "The business's id"), IdempotencyHeader),
-    request_body = AddDocumentRequest,
-    responses((status = 201, description = "The stored document; its extraction state follows R5", body = DocumentView), WriteErrors),
-    security(("session" = [], "csrf" = [])))]
-pub async fn add_document(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-    write: Write<AddDocumentRequest>,
-) -> Result<Response, AppError> {
-    caller.may(Action::AddDocument)?;
-    let (request, idempotency) = write.open(&caller)?;
-    let document = NewDocument {
-        practice: caller.practice(),
-        business_id: BusinessId(id),
-        file_name: FileName::parse(&request.file_name)?.into_string(),
-        added_by: caller.actor()?,
-        at: state.clock.now(),
-        idempotency,
-    };
-    let outcome = state
-        .blocking(move |store| store.add_document(document))
-        .await?;
-    Ok(answer(StatusCode::CREATED, outcome))
 }
 
 /// `POST /api/clients/{id}/deactivate` (R1).

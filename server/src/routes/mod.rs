@@ -1,9 +1,12 @@
 //! The HTTP handlers. They only orchestrate: check who is asking, parse the
 //! request, read the clock, call the store (which calls `core`'s rules) and
-//! shape the answer. [`clients`] serves the practice's clients, [`session`]
-//! signing in and out.
+//! shape the answer. [`clients`] serves the practice's clients,
+//! [`documents`] uploads and downloads, [`portal`] a client account for its
+//! own users, and [`session`] signing in and out.
 
 pub mod clients;
+pub mod documents;
+pub mod portal;
 pub mod session;
 
 use crate::error::AppError;

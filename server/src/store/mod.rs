@@ -13,16 +13,29 @@ pub mod sqlite;
 use crate::domain::IdempotencyKey;
 use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, SessionUser};
 use clientele_core::{
-    BusinessId, Client, ClientId, Command, DocumentId, Extraction, Practice, PracticeId, Principal,
-    Role, RuleError, StaffId, StaffRole, Status, Timestamp, UserId,
+    BusinessId, Client, ClientId, Command, Document, DocumentFile, DocumentId, Extraction,
+    Practice, PracticeId, Principal, Role, RuleError, StaffId, StaffRole, Status, Timestamp,
+    UserId,
 };
+use std::collections::HashSet;
 
 pub use sqlite::SqliteStore;
 
 /// Everything the server needs from storage, as one object.
-pub trait Storage: ClientStore + AccountStore + Provisioning {}
+pub trait Storage: ClientStore + DocumentStore + AccountStore + Provisioning {}
 
-impl<T: ClientStore + AccountStore + Provisioning> Storage for T {}
+impl<T: ClientStore + DocumentStore + AccountStore + Provisioning> Storage for T {}
+
+/// Whose documents a caller reaches: a practice's staff reach all of their
+/// practice's, a client user only their own account's. Anything outside the
+/// scope is not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every client of one practice.
+    Practice(PracticeId),
+    /// One client account.
+    Account(ClientId),
+}
 
 /// Who made a change, as the activity log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,17 +160,19 @@ impl StoreError {
     }
 }
 
-/// A new document to store.
+/// A new document to store, its file already stored.
 #[derive(Debug, Clone)]
 pub struct NewDocument {
-    /// The practice the business must belong to.
-    pub practice: PracticeId,
+    /// Where the business must be.
+    pub scope: Scope,
     /// The business it is sent to.
     pub business_id: BusinessId,
-    /// The file's name.
+    /// The file's name, cleaned.
     pub file_name: String,
-    /// Who added it.
-    pub added_by: Actor,
+    /// The stored file.
+    pub file: DocumentFile,
+    /// Who added it: a staff member's or a client user's name.
+    pub added_by: String,
     /// When.
     pub at: Timestamp,
     /// The request's idempotency key, if it had one.
@@ -191,16 +206,30 @@ pub trait ClientStore: Send + Sync + 'static {
         practice: PracticeId,
         id: ClientId,
     ) -> Result<Vec<ActivityEntry>, StoreError>;
+    /// Applies a change through `core`'s rules in one transaction.
+    fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError>;
+    /// A client account whole, with its practice, for its own users.
+    fn account(&self, id: ClientId) -> Result<(Client, Practice), StoreError>;
+}
+
+/// Documents: their rows; the files themselves are kept by
+/// [`crate::files::FileStore`].
+pub trait DocumentStore: Send + Sync + 'static {
+    /// The client a business belongs to, if it is in `scope`.
+    fn client_of_business(&self, scope: Scope, business: BusinessId) -> Result<Client, StoreError>;
     /// A business's documents, newest first.
     fn documents(
         &self,
-        practice: PracticeId,
-        business_id: BusinessId,
+        scope: Scope,
+        business: BusinessId,
     ) -> Result<Vec<DocumentView>, StoreError>;
-    /// Applies a change through `core`'s rules in one transaction.
-    fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError>;
-    /// Stores a document, with its extraction state decided by `core` (R5).
+    /// Stores a document whose file is stored, with its extraction state
+    /// decided by `core` (R5), in one transaction.
     fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError>;
+    /// One document, if it is in `scope`.
+    fn document(&self, scope: Scope, id: DocumentId) -> Result<Document, StoreError>;
+    /// The SHA-256 of every file a document refers to.
+    fn referenced_files(&self) -> Result<HashSet<String>, StoreError>;
 }
 
 /// Who a login belongs to.

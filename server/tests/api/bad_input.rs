@@ -51,6 +51,20 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
     let documents = format!("/api/businesses/{business}/documents");
     let good = format!(r#"{{"new_owner_id": {owner}, "expected_version": {version}}}"#);
     vec![
+        case(
+            "a JSON body for an upload",
+            &documents,
+            r#"{"file_name": "a.pdf"}"#,
+            S::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        case(
+            "an upload to an unknown business",
+            "/api/businesses/999999/documents",
+            r#"{"file_name": "a.pdf"}"#,
+            S::NOT_FOUND,
+            "not_found",
+        ),
         case("empty body", &deactivate, "", S::BAD_REQUEST, "bad_request"),
         case(
             "not JSON",
@@ -275,41 +289,6 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
             )
         },
         case(
-            "blank file name",
-            &documents,
-            r#"{"file_name": "   "}"#,
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
-            "file name with a path",
-            &documents,
-            r#"{"file_name": "../../etc/passwd"}"#,
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
-            "file name with a control character",
-            &documents,
-            r#"{"file_name": "a\u0000b.pdf"}"#,
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
-            "file name too long",
-            &documents,
-            &format!(r#"{{"file_name": "{}"}}"#, "a".repeat(300)),
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
-            "document for an unknown business",
-            "/api/businesses/999999/documents",
-            r#"{"file_name": "a.pdf"}"#,
-            S::NOT_FOUND,
-            "not_found",
-        ),
-        case(
             "an owner id beyond every integer type SQLite has",
             &deactivate,
             &format!(
@@ -380,32 +359,11 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
             )
         },
         case(
-            "file name null",
-            &documents,
-            r#"{"file_name": null}"#,
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
-            "file name missing",
-            &documents,
-            "{}",
-            S::BAD_REQUEST,
-            "bad_request",
-        ),
-        case(
             "business id beyond u64",
             &format!("/api/clients/{client}/businesses/99999999999999999999/reactivate"),
             &format!(r#"{{"expected_version": {version}}}"#),
             S::BAD_REQUEST,
             "bad_request",
-        ),
-        case(
-            "document for a business id beyond i64",
-            "/api/businesses/18446744073709551615/documents",
-            r#"{"file_name": "a.pdf"}"#,
-            S::NOT_FOUND,
-            "not_found",
         ),
         get(
             "offset beyond i64",
@@ -510,7 +468,7 @@ async fn every_malformed_request_gets_its_4xx_and_changes_nothing() {
     let client = app.pick("active", 1, 1).await;
     let business = client["businesses"][0]["id"].as_u64().unwrap();
     let table = cases(id(&client), user_id(&client, 0), business, version(&client));
-    assert!(table.len() >= 55, "the table has {} cases", table.len());
+    assert!(table.len() >= 50, "the table has {} cases", table.len());
     let before = app.snapshot();
     let mut failures = Vec::new();
     for case in table {

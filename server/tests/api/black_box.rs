@@ -142,14 +142,18 @@ async fn write_until_the_server_dies(http: reqwest::Client, url: String) -> Ackn
             (format!("clients/{}/{action}", id(client)), body, 200)
         } else {
             let business = client["businesses"][0]["id"].as_u64().unwrap();
-            let body = json!({ "file_name": format!("upload-{n}.pdf") });
-            (format!("businesses/{business}/documents"), body, 201)
+            (format!("businesses/{business}/documents"), json!(n), 201)
         };
-        let sent = http
-            .post(format!("{url}/api/{path}"))
-            .json(&body)
-            .send()
-            .await;
+        let request = http.post(format!("{url}/api/{path}"));
+        let request = if expected == 201 {
+            // Each upload's bytes differ, so each is its own file.
+            let bytes = pdf_bytes(&format!("upload {n}"));
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(format!("upload-{n}.pdf"));
+            request.multipart(reqwest::multipart::Form::new().part("file", part))
+        } else {
+            request.json(&body)
+        };
+        let sent = request.send().await;
         let Ok(answer) = sent else { break };
         assert_eq!(answer.status(), expected, "{path} before the kill");
         let Ok(answered) = answer.json::<Value>().await else {
@@ -194,6 +198,7 @@ async fn every_acknowledged_change_survives_kill_9() {
             "client {client_id} was answered with version {acked} but has {stored}"
         );
     }
+    let db_files = dir.path().join("files");
     for (business, document) in &acknowledged.documents {
         let documents: Value = http
             .get(format!(
@@ -213,6 +218,29 @@ async fn every_acknowledged_change_survives_kill_9() {
                 .iter()
                 .any(|stored| id(stored) == *document),
             "acknowledged document {document} was lost"
+        );
+        let file = http
+            .get(format!("{}/api/documents/{document}/file", restarted.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), 200, "document {document}'s file downloads");
+    }
+    // No row, acknowledged or not, is without its file.
+    let db = rusqlite::Connection::open(&db).unwrap();
+    let mut statement = db
+        .prepare("SELECT sha256 FROM documents WHERE sha256 IS NOT NULL")
+        .unwrap();
+    let digests: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!digests.is_empty());
+    for digest in digests {
+        assert!(
+            db_files.join(&digest[..2]).join(&digest).is_file(),
+            "the row naming {digest} has its file"
         );
     }
 }

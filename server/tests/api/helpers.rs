@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use clientele_server::clock::ManualClock;
+use clientele_server::files::FileStore;
 use clientele_server::store::SqliteStore;
 use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
 use http_body_util::BodyExt;
@@ -40,6 +41,7 @@ pub struct Session {
 pub struct TestApp {
     pub router: Router,
     pub db_path: PathBuf,
+    pub files_dir: PathBuf,
     pub clock: Arc<ManualClock>,
     pub session: Session,
     _dir: tempfile::TempDir,
@@ -83,6 +85,8 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     .unwrap();
     let store = SqliteStore::open(&db_path).unwrap();
     clientele_server::demo::seed_if_empty(&store, 40).unwrap();
+    let files_dir = dir.path().join("files");
+    let files = Arc::new(FileStore::open(&files_dir).unwrap());
     let options = AppOptions {
         dist,
         cors_origins: cors_origins.iter().map(|o| o.to_string()).collect(),
@@ -91,12 +95,14 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     let clock = Arc::new(ManualClock::at(clientele_core::Timestamp(START)));
     let state = AppState {
         store: Arc::new(store),
+        files,
         clock: clock.clone(),
         secure_cookies,
     };
     let mut app = TestApp {
         router: app(state, &options).unwrap(),
         db_path,
+        files_dir,
         clock,
         session: Session::default(),
         _dir: dir,
@@ -144,6 +150,34 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Uploads `bytes` as the one `file` part of a multipart form, as this
+    /// app's session.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> Answer {
+        let session = self.session.clone();
+        self.upload_as(&session, path, file_name, bytes, None).await
+    }
+
+    /// Uploads as `session`, with an idempotency key if given.
+    pub async fn upload_as(
+        &self,
+        session: &Session,
+        path: &str,
+        file_name: &str,
+        bytes: &[u8],
+        key: Option<&str>,
+    ) -> Answer {
+        let mut request = Request::post(path).header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let body = multipart_body(file_name, bytes);
+        self.send_as(session, request.body(Body::from(body)).unwrap())
+            .await
     }
 
     /// Sends as this app's signed-in session.
@@ -298,6 +332,34 @@ pub fn database_snapshot(path: &std::path::Path) -> String {
         }
     }
     out
+}
+
+/// The multipart boundary the tests' uploads use.
+pub const BOUNDARY: &str = "clientele-test-boundary";
+
+/// A multipart form with one part named `file`.
+pub fn multipart_body(file_name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// A small PDF's bytes, as a scanner or an accounts package writes them.
+pub fn pdf_bytes(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% Clientele test receipt\n1 0 obj << /Title ({text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
+}
+
+/// A PNG's first bytes, enough for any reader to know it is a PNG.
+pub fn png_bytes() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0".to_vec();
+    bytes.extend_from_slice(&[0u8; 32]);
+    bytes
 }
 
 /// The session a sign-in answer gives: its cookie and CSRF token.

@@ -12,3 +12,4 @@ mod handlers;
 mod helpers;
 mod security;
 mod sessions;
+mod uploads;

@@ -223,25 +223,27 @@ async fn five_failed_sign_ins_lock_the_email_out_even_with_the_right_password_un
 async fn the_same_idempotency_key_from_two_people_is_two_requests() {
     let app = spawn_app().await;
     let staff = app.sign_in_as(STAFF).await;
+    let admin = app.session.clone();
     let client = app.pick("active", 1, 1).await;
     let business = client["businesses"][0]["id"].as_u64().unwrap();
     let path = format!("/api/businesses/{business}/documents");
-    let body = json!({ "file_name": "shared-key.pdf" }).to_string();
-    let upload = || {
-        Request::post(&path)
-            .header("content-type", "application/json")
-            .header("idempotency-key", "same-key")
-            .body(Body::from(body.clone()))
-            .unwrap()
-    };
-    let by_admin = app.send(upload()).await;
-    let by_staff = app.send_as(&staff, upload()).await;
+    let bytes = pdf_bytes("shared key");
+    let key = Some("same-key");
+    let by_admin = app
+        .upload_as(&admin, &path, "shared-key.pdf", &bytes, key)
+        .await;
+    let by_staff = app
+        .upload_as(&staff, &path, "shared-key.pdf", &bytes, key)
+        .await;
     assert_eq!(by_admin.status, StatusCode::CREATED);
     assert_eq!(by_staff.status, StatusCode::CREATED);
     assert_ne!(by_admin.body["id"], by_staff.body["id"]);
     assert_eq!(by_staff.body["added_by"], "Sam Harper");
     // And each person's retry is still a retry.
-    assert_eq!(app.send(upload()).await.body, by_admin.body);
+    let retried = app
+        .upload_as(&admin, &path, "shared-key.pdf", &bytes, key)
+        .await;
+    assert_eq!(retried.body, by_admin.body);
 }
 
 #[tokio::test]

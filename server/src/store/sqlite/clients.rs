@@ -1,22 +1,19 @@
 //! The practice's clients in SQLite: the list, a client whole, its
-//! activity and documents, and changes through `core`'s rules. Every query
-//! names the practice, so another practice's ids are not found.
+//! activity, and changes through `core`'s rules. Every query names the
+//! practice, so another practice's ids are not found.
 
-use super::{
-    SqliteStore, parse_extraction, parse_role, parse_status, reason_str, role_str, to_sql_id,
-};
+use super::{SqliteStore, parse_role, parse_status, role_str, to_sql_id};
 use crate::domain::format_time;
 use crate::store::{
-    Change, ClientStore, IDEMPOTENCY_KEPT_MS, Idempotency, ListQuery, NewDocument, Outcome, Sort,
-    StoreError, StoredAnswer,
+    Change, ClientStore, IDEMPOTENCY_KEPT_MS, Idempotency, ListQuery, Outcome, Sort, StoreError,
+    StoredAnswer,
 };
 use clientele_core::wire::{
-    ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, DocumentView,
-    StatusCounts, UserRef,
+    ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
 };
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, Document, DocumentId, Event, Practice,
-    PracticeId, Timestamp, UserId, execute, extraction_for_new_document,
+    Business, BusinessId, Client, ClientId, ClientUser, Event, Practice, PracticeId, Timestamp,
+    UserId, execute,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -27,6 +24,21 @@ impl ClientStore for SqliteStore {
                 row.get::<_, i64>(0)
             })?;
             Ok(())
+        })
+    }
+
+    fn account(&self, id: ClientId) -> Result<(Client, Practice), StoreError> {
+        self.read("loading an account", |db| {
+            let practice: u64 = db
+                .query_row(
+                    "SELECT practice_id FROM clients WHERE id = ?1",
+                    [to_sql_id(id.0)?],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .ok_or(StoreError::NotFound)?;
+            let practice = load_practice(db, PracticeId(practice))?;
+            Ok((load_client(db, practice.id, id)?, practice))
         })
     }
 
@@ -63,17 +75,6 @@ impl ClientStore for SqliteStore {
         })
     }
 
-    fn documents(
-        &self,
-        practice: PracticeId,
-        business_id: BusinessId,
-    ) -> Result<Vec<DocumentView>, StoreError> {
-        self.read("listing documents", |db| {
-            client_of_business(db, practice, business_id)?;
-            load_documents(db, business_id)
-        })
-    }
-
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
         self.write("changing a client", |tx| {
             if let Some(answer) = stored_answer(tx, change.idempotency.as_ref(), change.at)? {
@@ -93,44 +94,6 @@ impl ClientStore for SqliteStore {
             }
             remember_answer(tx, change.idempotency.as_ref(), 200, &next, change.at)?;
             Ok(Outcome::Done(next))
-        })
-    }
-
-    fn add_document(&self, document: NewDocument) -> Result<Outcome<DocumentView>, StoreError> {
-        self.write("adding a document", |tx| {
-            if let Some(answer) = stored_answer(tx, document.idempotency.as_ref(), document.at)? {
-                return Ok(Outcome::Replayed(answer));
-            }
-            let client_id = client_of_business(tx, document.practice, document.business_id)?;
-            let client = load_client(tx, document.practice, client_id)?;
-            let extraction = extraction_for_new_document(&client, document.business_id)
-                .map_err(|error| StoreError::Refused {
-                    error,
-                    current: Box::new(client),
-                })?;
-            tx.execute(
-                "INSERT INTO documents (business_id, file_name, added_at, added_by, extraction, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    document.business_id.0,
-                    document.file_name,
-                    document.at.0,
-                    document.added_by.name,
-                    extraction.as_str(),
-                    extraction.reason().map(reason_str),
-                ],
-            )?;
-            let stored = Document {
-                id: DocumentId(tx.last_insert_rowid() as u64),
-                business: document.business_id,
-                file_name: document.file_name,
-                added_at: document.at,
-                added_by: document.added_by.name,
-                extraction,
-            };
-            let view = DocumentView::new(&stored, format_time(stored.added_at));
-            remember_answer(tx, document.idempotency.as_ref(), 201, &view, document.at)?;
-            Ok(Outcome::Done(view))
         })
     }
 }
@@ -153,7 +116,7 @@ pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Pra
 /// The answer stored under this request's key, if it is a retry. A key
 /// reused for a different request is refused rather than replayed, since
 /// replaying would answer a question that was not asked.
-fn stored_answer(
+pub(super) fn stored_answer(
     tx: &Transaction<'_>,
     idempotency: Option<&Idempotency>,
     now: Timestamp,
@@ -190,7 +153,7 @@ fn stored_answer(
 /// transaction as the write it answers: either both are committed or
 /// neither. Refusals are not stored; they changed nothing, so a retry is
 /// simply decided again.
-fn remember_answer(
+pub(super) fn remember_answer(
     tx: &Transaction<'_>,
     idempotency: Option<&Idempotency>,
     status: u16,
@@ -317,7 +280,7 @@ fn require_client(db: &Connection, practice: PracticeId, id: ClientId) -> Result
     }
 }
 
-fn client_of_business(
+pub(super) fn client_of_business(
     db: &Connection,
     practice: PracticeId,
     id: BusinessId,
@@ -513,39 +476,6 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
             }),
             reason,
         })
-    })
-    .collect()
-}
-
-fn load_documents(
-    db: &Connection,
-    business_id: BusinessId,
-) -> Result<Vec<DocumentView>, StoreError> {
-    let mut statement = db.prepare_cached(
-        "SELECT id, file_name, added_at, added_by, extraction, reason FROM documents
-         WHERE business_id = ?1 ORDER BY added_at DESC, id DESC",
-    )?;
-    let rows = statement.query_map([to_sql_id(business_id.0)?], |row| {
-        Ok((
-            row.get::<_, u64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, Option<String>>(5)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, file_name, added_at, added_by, extraction, reason) = row?;
-        let document = Document {
-            id: DocumentId(id),
-            business: business_id,
-            file_name,
-            added_at: Timestamp(added_at),
-            added_by,
-            extraction: parse_extraction(&extraction, reason.as_deref())?,
-        };
-        Ok(DocumentView::new(&document, format_time(document.added_at)))
     })
     .collect()
 }

@@ -4,10 +4,11 @@
 //! one read transaction, so a read of several statements sees one commit.
 //!
 //! The trait implementations are split by capability: [`clients`],
-//! [`accounts`] and [`provision`].
+//! [`documents`], [`accounts`] and [`provision`].
 
 mod accounts;
 mod clients;
+mod documents;
 mod provision;
 
 use super::StoreError;
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/001_initial.sql"),
     include_str!("../../../migrations/002_identity.sql"),
     include_str!("../../../migrations/003_idempotency_expiry.sql"),
+    include_str!("../../../migrations/004_document_files.sql"),
 ];
 
 /// Readers kept open between requests.

@@ -1,0 +1,220 @@
+//! Document files on disk, content-addressed: a file is kept under the
+//! SHA-256 of its bytes (`<dir>/ab/abcdef…`), so identical files are stored
+//! once. An upload streams into a temporary file, counting and hashing as it
+//! goes, and is refused the moment it passes 20 MiB, so it is never held in
+//! memory. Only a file that was fsynced and renamed into place is named by a
+//! document row, and the row is committed after that, so a crash never
+//! leaves a row without its file. Files no row names (an upload that died
+//! between the two steps) are swept at start.
+
+use clientele_core::DocumentFile;
+use clientele_core::documents::{FileRefusal, MAX_DOCUMENT_BYTES, ReceiptKind};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// How many first bytes are enough to recognise a receipt type.
+const SNIFF_BYTES: usize = 64;
+
+/// Why a file could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file is not acceptable.
+    #[error("{0}")]
+    Refused(FileRefusal),
+    /// The upload ended early or could not be read.
+    #[error("the upload could not be read: {0}")]
+    Upload(String),
+    /// The disk failed; the detail is for the log.
+    #[error("storing a file failed: {0}")]
+    Disk(String),
+}
+
+impl From<std::io::Error> for FileError {
+    fn from(error: std::io::Error) -> FileError {
+        FileError::Disk(error.to_string())
+    }
+}
+
+/// The folder of stored files.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// Opens (creating) the folder, and empties its temporary folder: what
+    /// is there is an upload that never finished.
+    pub fn open(dir: &Path) -> Result<FileStore, FileError> {
+        let temporary = dir.join("tmp");
+        if temporary.exists() {
+            std::fs::remove_dir_all(&temporary)?;
+        }
+        std::fs::create_dir_all(&temporary)?;
+        Ok(FileStore {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// Where the file with this SHA-256 is kept.
+    pub fn path_of(&self, sha256: &str) -> Option<PathBuf> {
+        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        valid.then(|| self.dir.join(&sha256[..2]).join(sha256))
+    }
+
+    /// Takes an upload's chunks into the store, refusing it as soon as it is
+    /// too large, and then unless it is a receipt type by its first bytes.
+    pub async fn receive<S, E>(&self, mut chunks: S) -> Result<DocumentFile, FileError>
+    where
+        S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+        E: IntoUpload,
+    {
+        use futures_util::StreamExt;
+        let temporary = self
+            .dir
+            .join("tmp")
+            .join(crate::auth::secret::random_token());
+        let mut file = tokio::fs::File::create(&temporary).await?;
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        let outcome: Result<(), FileError> = async {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(IntoUpload::into_upload)?;
+                size += chunk.len() as u64;
+                if size > MAX_DOCUMENT_BYTES {
+                    return Err(FileError::Refused(FileRefusal::TooLarge));
+                }
+                if head.len() < SNIFF_BYTES {
+                    let wanted = (SNIFF_BYTES - head.len()).min(chunk.len());
+                    head.extend_from_slice(&chunk[..wanted]);
+                }
+                hasher.update(&chunk);
+                file.write_all(&chunk).await?;
+            }
+            if size == 0 {
+                return Err(FileError::Refused(FileRefusal::Empty));
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(error) = outcome {
+            drop(file);
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(error);
+        }
+        let Some(kind) = receipt_kind(&head) else {
+            drop(file);
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(FileError::Refused(FileRefusal::UnsupportedType));
+        };
+        file.sync_all().await?;
+        drop(file);
+        let sha256 = format!("{:x}", hasher.finalize());
+        let path = self
+            .path_of(&sha256)
+            .ok_or_else(|| FileError::Disk("a digest is not hex".into()))?;
+        let folder = path.parent().unwrap_or(&self.dir).to_owned();
+        tokio::fs::create_dir_all(&folder).await?;
+        if tokio::fs::try_exists(&path).await? {
+            // The same bytes are kept already.
+            tokio::fs::remove_file(&temporary).await?;
+        } else {
+            tokio::fs::rename(&temporary, &path).await?;
+            // The rename itself must survive a crash too.
+            tokio::fs::File::open(&folder).await?.sync_all().await?;
+        }
+        Ok(DocumentFile {
+            size_bytes: size,
+            content_type: kind.content_type().to_owned(),
+            sha256,
+        })
+    }
+
+    /// Deletes every stored file that no document names, and answers how
+    /// many it deleted.
+    pub fn sweep(&self, referenced: &HashSet<String>) -> Result<usize, FileError> {
+        let mut swept = 0;
+        for folder in std::fs::read_dir(&self.dir)? {
+            let folder = folder?;
+            if !folder.file_type()?.is_dir() || folder.file_name() == "tmp" {
+                continue;
+            }
+            for file in std::fs::read_dir(folder.path())? {
+                let file = file?;
+                let name = file.file_name().to_string_lossy().into_owned();
+                if !referenced.contains(&name) {
+                    std::fs::remove_file(file.path())?;
+                    swept += 1;
+                }
+            }
+        }
+        Ok(swept)
+    }
+}
+
+/// The receipt type of a file by its first bytes (the `infer` crate knows
+/// the signatures), never by its name.
+pub fn receipt_kind(head: &[u8]) -> Option<ReceiptKind> {
+    infer::get(head).and_then(|kind| ReceiptKind::from_media_type(kind.mime_type()))
+}
+
+/// An error of the stream an upload arrives on.
+pub trait IntoUpload {
+    /// As a [`FileError`].
+    fn into_upload(self) -> FileError;
+}
+
+impl IntoUpload for axum::extract::multipart::MultipartError {
+    fn into_upload(self) -> FileError {
+        if self.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            FileError::Refused(FileRefusal::TooLarge)
+        } else {
+            FileError::Upload(self.body_text())
+        }
+    }
+}
+
+impl IntoUpload for std::io::Error {
+    fn into_upload(self) -> FileError {
+        FileError::Upload(self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_are_recognised_by_their_bytes_not_their_names() {
+        assert_eq!(receipt_kind(b"%PDF-1.7\n%..."), Some(ReceiptKind::Pdf));
+        assert_eq!(
+            receipt_kind(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Some(ReceiptKind::Png)
+        );
+        assert_eq!(
+            receipt_kind(b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+            Some(ReceiptKind::Jpeg)
+        );
+        assert_eq!(
+            receipt_kind(b"II*\0\x08\0\0\0\x0e\0\0\x01"),
+            Some(ReceiptKind::Tiff)
+        );
+        assert_eq!(
+            receipt_kind(b"MM\0*\0\0\0\x08\0\x0e\x01\0"),
+            Some(ReceiptKind::Tiff)
+        );
+        assert_eq!(
+            receipt_kind(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            Some(ReceiptKind::Heic)
+        );
+        assert_eq!(
+            receipt_kind(b"MZ\x90\0\x03\0\0\0"),
+            None,
+            "a Windows program"
+        );
+        assert_eq!(receipt_kind(b"GIF89a"), None);
+        assert_eq!(receipt_kind(b"hello"), None);
+    }
+}
