@@ -44,6 +44,9 @@ pub struct ClientSummary {
     pub owner: UserRef,
     /// When the client last changed (RFC 3339).
     pub updated_at: String,
+    /// The client's version: a row is never replaced by one of a lower
+    /// version.
+    pub version: u64,
 }
 
 impl ClientSummary {
@@ -63,6 +66,7 @@ impl ClientSummary {
             business_count: client.businesses.len(),
             owner,
             updated_at: self.updated_at.clone(),
+            version: client.version,
         }
     }
 }

@@ -279,6 +279,7 @@ impl Api for FakeServer {
                     name: client.user(client.owner).unwrap().name.clone(),
                 },
                 updated_at: "2026-11-01T09:00:00Z".into(),
+                version: client.version,
             })
             .collect();
         let count = |status| clients.values().filter(|c| c.status == status).count() as u64;

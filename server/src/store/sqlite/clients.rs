@@ -194,7 +194,7 @@ fn list_clients(
     };
     let sql = format!(
         "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
-                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id)
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
          WHERE c.practice_id = ?5 AND c.status = ?1 AND c.name LIKE ?2 ESCAPE '\\'
          ORDER BY {order} LIMIT ?3 OFFSET ?4"
@@ -220,11 +220,13 @@ fn list_clients(
                     row.get::<_, u64>(4)?,
                     row.get::<_, String>(5)?,
                     row.get::<_, usize>(6)?,
+                    row.get::<_, u64>(7)?,
                 ))
             },
         )?
         .map(|row| {
-            let (id, name, status, updated_at, owner_id, owner_name, business_count) = row?;
+            let (id, name, status, updated_at, owner_id, owner_name, business_count, version) =
+                row?;
             Ok(ClientSummary {
                 id: ClientId(id),
                 name,
@@ -235,6 +237,7 @@ fn list_clients(
                     name: owner_name,
                 },
                 updated_at: format_time(Timestamp(updated_at)),
+                version,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
