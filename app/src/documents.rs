@@ -4,7 +4,6 @@
 use crate::dialog::Dialog;
 use crate::store::Store;
 use clientele_core::BusinessId;
-use clientele_core::wire::ExtractionState;
 use leptos::prelude::*;
 
 /// The documents of one business, in a dialog.
@@ -31,11 +30,7 @@ pub fn DocumentsPanel(business: BusinessId, on_close: Callback<()>) -> impl Into
                 Some(Ok(items)) => view! {
                     <ul class="documents">
                         {items.into_iter().map(|document| {
-                            let state = match document.extraction {
-                                ExtractionState::Queued => "Queued for extraction",
-                                ExtractionState::Extracted => "Extracted",
-                                ExtractionState::NotExtracted => "Not extracted",
-                            };
+                            let state = document.extraction.label();
                             view! {
                                 <li>
                                     <span class="owner-name">{document.file_name}</span>

@@ -13,6 +13,7 @@
 
 pub mod documents;
 mod error;
+pub mod extraction;
 pub mod identity;
 mod ids;
 mod implications;

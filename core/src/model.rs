@@ -165,18 +165,25 @@ impl NotExtractedReason {
 pub enum Extraction {
     /// Waiting to be extracted.
     Queued,
+    /// Being read by a worker now.
+    Extracting,
     /// Extracted.
     Extracted,
+    /// Read and failed every try; why is kept with the document.
+    Failed,
     /// Stored but never to be extracted, and why.
     NotExtracted(NotExtractedReason),
 }
 
 impl Extraction {
-    /// The wire name: `queued`, `extracted` or `not_extracted`.
+    /// The wire name: `queued`, `extracting`, `extracted`, `failed` or
+    /// `not_extracted`.
     pub fn as_str(self) -> &'static str {
         match self {
             Extraction::Queued => "queued",
+            Extraction::Extracting => "extracting",
             Extraction::Extracted => "extracted",
+            Extraction::Failed => "failed",
             Extraction::NotExtracted(_) => "not_extracted",
         }
     }

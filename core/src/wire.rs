@@ -2,6 +2,7 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
+use crate::extraction::Fields;
 use crate::ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
 use crate::model::{Client, Document, NotExtractedReason, Practice, Role, Status};
 use crate::permissions::{Principal, StaffRole};
@@ -220,10 +221,27 @@ pub struct ActivityEntry {
 pub enum ExtractionState {
     /// Waiting to be extracted.
     Queued,
+    /// Being read now.
+    Extracting,
     /// Extracted.
     Extracted,
+    /// Every try failed; `failure` says why.
+    Failed,
     /// Stored, never to be extracted; see the reason.
     NotExtracted,
+}
+
+impl ExtractionState {
+    /// The state in words, as the app shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExtractionState::Queued => "Queued for extraction",
+            ExtractionState::Extracting => "Extracting…",
+            ExtractionState::Extracted => "Extracted",
+            ExtractionState::Failed => "Extraction failed",
+            ExtractionState::NotExtracted => "Not extracted",
+        }
+    }
 }
 
 /// A document as the API shows it.
@@ -252,6 +270,10 @@ pub struct DocumentView {
     pub content_type: Option<String>,
     /// The SHA-256 of the file's bytes, in lower-case hex.
     pub sha256: Option<String>,
+    /// Why extraction failed, for a `failed` document.
+    pub failure: Option<String>,
+    /// What was read, once `extracted`.
+    pub fields: Option<Fields>,
 }
 
 impl DocumentView {
@@ -267,7 +289,9 @@ impl DocumentView {
             added_by: document.added_by.clone(),
             extraction: match document.extraction {
                 Extraction::Queued => ExtractionState::Queued,
+                Extraction::Extracting => ExtractionState::Extracting,
                 Extraction::Extracted => ExtractionState::Extracted,
+                Extraction::Failed => ExtractionState::Failed,
                 Extraction::NotExtracted(_) => ExtractionState::NotExtracted,
             },
             reason,
@@ -275,6 +299,8 @@ impl DocumentView {
             size_bytes: document.file.as_ref().map(|file| file.size_bytes),
             content_type: document.file.as_ref().map(|file| file.content_type.clone()),
             sha256: document.file.as_ref().map(|file| file.sha256.clone()),
+            failure: None,
+            fields: None,
         }
     }
 }

@@ -7,6 +7,7 @@ pub const BOOKKEEPER: UserId = UserId(2);
 pub const STRANGER: UserId = UserId(99);
 pub const SHOP: BusinessId = BusinessId(10);
 pub const CAFE: BusinessId = BusinessId(11);
+pub const STRANGER_BUSINESS: BusinessId = BusinessId(99);
 
 /// An active client with two active businesses and two users, at version 3.
 pub fn active_client() -> Client {

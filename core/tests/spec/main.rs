@@ -3,6 +3,7 @@
 //! invariants over random command sequences (`properties`) and the shared
 //! wire shapes (`wire`).
 
+mod extraction;
 mod fixtures;
 mod identity;
 mod implications;
