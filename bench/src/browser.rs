@@ -58,8 +58,16 @@ pub async fn give_session(browser: &Client, base: &str, set_cookie: &str) {
         assert!(waited < 2_000, "the browser never loaded {base}/api/health");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let cookie = fantoccini::cookies::Cookie::parse(set_cookie.to_owned())
+    let mut cookie = fantoccini::cookies::Cookie::parse(set_cookie.to_owned())
         .expect("the session cookie as the server set it");
+    // fantoccini sends a missing domain as null, which chromedriver refuses:
+    // name the server's host, as the browser would have taken it.
+    let host = base
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split([':', '/']).next())
+        .expect("a host in the server's URL");
+    cookie.set_domain(host.to_owned());
     browser
         .add_cookie(cookie)
         .await
