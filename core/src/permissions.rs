@@ -98,11 +98,13 @@ pub enum Action {
     AddOwnDocument,
     /// Download a document's file (from one's practice, or one's account).
     DownloadDocument,
+    /// Queue a document whose extraction failed again ("Retry").
+    RetryExtraction,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -112,6 +114,7 @@ impl Action {
         Action::ReadOwnAccount,
         Action::AddOwnDocument,
         Action::DownloadDocument,
+        Action::RetryExtraction,
     ];
 
     /// The action a change command takes.
@@ -179,7 +182,7 @@ impl std::error::Error for Denied {}
 pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
     use Action::*;
     match (principal, action) {
-        (_, DownloadDocument) => Ok(()),
+        (_, DownloadDocument | RetryExtraction) => Ok(()),
         (Principal::ClientUser { .. }, ReadOwnAccount | AddOwnDocument) => Ok(()),
         (Principal::ClientUser { .. }, _) => Err(Denied::PracticeStaffOnly),
         (Principal::Staff { .. }, ReadOwnAccount | AddOwnDocument) => Err(Denied::ClientUsersOnly),

@@ -65,6 +65,9 @@ pub enum AppError {
     /// Someone already signs in with this email.
     #[error("Someone already signs in with {0}.")]
     EmailTaken(String),
+    /// "Retry" on a document whose extraction has not failed.
+    #[error("Only a document whose extraction failed can be tried again.")]
+    NotFailed,
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -97,6 +100,7 @@ impl From<StoreError> for AppError {
             },
             StoreError::IdempotencyKeyReused => AppError::IdempotencyKeyReused,
             StoreError::EmailTaken(email) => AppError::EmailTaken(email),
+            StoreError::NotFailed => AppError::NotFailed,
             StoreError::Internal(detail) => AppError::Internal(detail),
         }
     }
@@ -137,6 +141,7 @@ impl AppError {
             AppError::Forbidden(denied) => (StatusCode::FORBIDDEN, denied.code()),
             AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
             AppError::EmailTaken(_) => (StatusCode::CONFLICT, "email_taken"),
+            AppError::NotFailed => (StatusCode::CONFLICT, "extraction_not_failed"),
             AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -15,6 +15,7 @@ pub mod demo;
 mod domain;
 mod error;
 mod extract;
+pub mod extraction;
 mod faults;
 pub mod files;
 mod headers;
@@ -98,6 +99,9 @@ pub struct Config {
         global = true
     )]
     pub db: PathBuf,
+    /// How many documents are read at once by the extraction workers.
+    #[arg(long, env = "CLIENTELE_EXTRACT_WORKERS", default_value_t = 1)]
+    pub extract_workers: usize,
     /// Where document files are kept (default: `files` beside the database).
     /// Several instances must share it.
     #[arg(long, env = "CLIENTELE_FILES", global = true)]
@@ -169,7 +173,8 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::clients::activity))
         .routes(utoipa_axum::routes!(routes::portal::portal))
         .routes(utoipa_axum::routes!(routes::portal::documents))
-        .routes(utoipa_axum::routes!(routes::documents::download));
+        .routes(utoipa_axum::routes!(routes::documents::download))
+        .routes(utoipa_axum::routes!(routes::documents::retry));
     // Uploads take up to 20 MiB; the file store refuses more as it streams.
     let uploads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(
@@ -393,11 +398,15 @@ pub async fn run(config: Config) -> Result<(), String> {
         fault_injection: config.fault_injection,
     };
     let files = open_files(&config, &store).await?;
+    let clock: Arc<dyn clock::Clock> = Arc::new(clock::SystemClock);
+    let workers = extraction::Workers::new(store.clone(), Arc::clone(&files), Arc::clone(&clock));
+    workers.start(config.extract_workers).await?;
     let state = AppState {
         store,
         files,
-        clock: Arc::new(clock::SystemClock),
+        clock,
         secure_cookies: config.secure_cookies,
+        extraction: Arc::clone(&workers.wake),
     };
     tokio::spawn(forget_old_answers(state.clone()));
     let router = app(state, &options)?;

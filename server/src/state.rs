@@ -19,9 +19,16 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Whether the session cookie is marked `Secure` (behind TLS).
     pub secure_cookies: bool,
+    /// Wakes an idle extraction worker when a document is queued.
+    pub extraction: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
+    /// Tells an idle extraction worker there may be work.
+    pub fn wake_workers(&self) {
+        self.extraction.notify_one();
+    }
+
     /// Runs blocking storage work off the async threads.
     pub async fn blocking<T: Send + 'static>(
         &self,

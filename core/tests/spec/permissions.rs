@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 27] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 30] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -76,6 +76,9 @@ fn every_role_against_every_action() {
         (client_user(), ReadOwnAccount, Ok(())),
         (client_user(), AddOwnDocument, Ok(())),
         (client_user(), DownloadDocument, Ok(())),
+        (admin(), RetryExtraction, Ok(())),
+        (staff(), RetryExtraction, Ok(())),
+        (client_user(), RetryExtraction, Ok(())),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(
@@ -146,6 +149,7 @@ fn each_command_is_its_own_activation_action() {
         Action::ReadOwnAccount,
         Action::AddOwnDocument,
         Action::DownloadDocument,
+        Action::RetryExtraction,
     ] {
         assert!(!other.is_activation_change());
     }

@@ -154,6 +154,7 @@ async fn upload_to(
     let outcome = state
         .blocking(move |store| store.add_document(document))
         .await?;
+    state.wake_workers();
     Ok(answer(StatusCode::CREATED, outcome))
 }
 
@@ -181,6 +182,37 @@ async fn receive_file(
 
 fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
     AppError::from(crate::files::IntoUpload::into_upload(error))
+}
+
+/// `POST /api/documents/{id}/retry`: "Retry" on a document whose extraction
+/// failed queues it again, with all its tries.
+#[utoipa::path(
+    post,
+    path = "/api/documents/{id}/retry",
+    tag = "documents",
+    params(("id" = u64, Path, minimum = 1, description = "The document's id")),
+    responses(
+        (status = 200, description = "The document, queued again", body = DocumentView),
+        (status = 400, description = "A malformed id (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "No or a wrong X-CSRF-Token (`csrf_failed`)", body = ErrorBody),
+        (status = 404, description = "No such document within the caller's practice or account (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Its extraction has not failed (`extraction_not_failed`)", body = ErrorBody)
+    ),
+    security(("session" = [], "csrf" = []))
+)]
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<DocumentView>, AppError> {
+    caller.may(Action::RetryExtraction)?;
+    let scope = caller.scope();
+    let view = state
+        .blocking(move |store| store.retry(scope, DocumentId(id)))
+        .await?;
+    state.wake_workers();
+    Ok(Json(view))
 }
 
 /// `GET /api/documents/{id}/file`: the original bytes, to save.

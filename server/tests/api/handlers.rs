@@ -471,6 +471,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             "/api/clients/{id}/deactivate",
             "/api/clients/{id}/reactivate",
             "/api/documents/{id}/file",
+            "/api/documents/{id}/retry",
             "/api/health",
             "/api/portal",
             "/api/portal/businesses/{id}/documents",

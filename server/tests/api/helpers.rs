@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use clientele_server::clock::ManualClock;
+use clientele_server::extraction::Workers;
 use clientele_server::files::FileStore;
 use clientele_server::store::SqliteStore;
 use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
@@ -40,6 +41,8 @@ pub struct Session {
 /// switch on and a clock that moves only when told, signed in as [`ADMIN`].
 pub struct TestApp {
     pub router: Router,
+    /// The extraction workers, not running: tests take each step.
+    pub workers: Workers,
     pub db_path: PathBuf,
     pub files_dir: PathBuf,
     pub clock: Arc<ManualClock>,
@@ -93,14 +96,18 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
         fault_injection: true,
     };
     let clock = Arc::new(ManualClock::at(clientele_core::Timestamp(START)));
+    let store = Arc::new(store);
+    let workers = Workers::new(store.clone(), Arc::clone(&files), clock.clone());
     let state = AppState {
-        store: Arc::new(store),
+        store,
         files,
         clock: clock.clone(),
         secure_cookies,
+        extraction: Arc::clone(&workers.wake),
     };
     let mut app = TestApp {
         router: app(state, &options).unwrap(),
+        workers,
         db_path,
         files_dir,
         clock,
@@ -353,6 +360,50 @@ pub fn multipart_body(file_name: &str, bytes: &[u8]) -> Vec<u8> {
 pub fn pdf_bytes(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% Clientele test receipt\n1 0 obj << /Title ({text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
         .into_bytes()
+}
+
+/// A real one-page PDF whose text layer has these lines, as an accounts
+/// package writes a receipt.
+pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut stream = String::from("BT /F1 12 Tf 30 560 Td 16 TL\n");
+    for line in lines {
+        let escaped = line
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        stream.push_str(&format!("({escaped}) Tj T*\n"));
+    }
+    stream.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 600] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}endstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 /// A PNG's first bytes, enough for any reader to know it is a PNG.

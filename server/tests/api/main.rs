@@ -8,6 +8,7 @@ mod black_box;
 mod cli;
 mod consistency;
 mod demo_data;
+mod extraction;
 mod handlers;
 mod helpers;
 mod security;

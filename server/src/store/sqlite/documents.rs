@@ -6,10 +6,11 @@ use super::clients::{client_of_business, load_client, remember_answer, stored_an
 use super::{SqliteStore, parse_extraction, reason_str, to_sql_id};
 use crate::domain::format_time;
 use crate::store::{DocumentStore, NewDocument, Outcome, Scope, StoreError};
+use clientele_core::extraction::{Field, Fields};
 use clientele_core::wire::DocumentView;
 use clientele_core::{
-    BusinessId, Client, ClientId, Document, DocumentFile, DocumentId, PracticeId, Timestamp,
-    extraction_for_new_document,
+    BusinessId, Client, ClientId, Document, DocumentFile, DocumentId, Extraction, PracticeId,
+    Timestamp, extraction_for_new_document,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashSet;
@@ -33,11 +34,13 @@ impl DocumentStore for SqliteStore {
                  ORDER BY added_at DESC, id DESC"
             ))?;
             let rows = statement.query_map([to_sql_id(business.0)?], read_row)?;
-            rows.map(|row| {
-                let document = to_document(row?)?;
-                Ok(DocumentView::new(&document, format_time(document.added_at)))
-            })
-            .collect()
+            let documents = rows
+                .map(|row| to_document(row?))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            documents
+                .iter()
+                .map(|document| document_view(db, document))
+                .collect()
         })
     }
 
@@ -87,15 +90,7 @@ impl DocumentStore for SqliteStore {
 
     fn document(&self, scope: Scope, id: DocumentId) -> Result<Document, StoreError> {
         self.read("reading a document", |db| {
-            let row = db
-                .query_row(
-                    &format!("SELECT {COLUMNS} FROM documents WHERE id = ?1"),
-                    [to_sql_id(id.0)?],
-                    read_row,
-                )
-                .optional()?
-                .ok_or(StoreError::NotFound)?;
-            let document = to_document(row)?;
+            let document = load_document(db, id)?;
             scoped_client(db, scope, document.business)?;
             Ok(document)
         })
@@ -111,8 +106,65 @@ impl DocumentStore for SqliteStore {
     }
 }
 
+/// One document, whatever its scope.
+pub(super) fn load_document(db: &Connection, id: DocumentId) -> Result<Document, StoreError> {
+    let row = db
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM documents WHERE id = ?1"),
+            [to_sql_id(id.0)?],
+            read_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    to_document(row)
+}
+
+/// A document as the API shows it, with why its extraction failed and what
+/// was read from it.
+pub(super) fn document_view(
+    db: &Connection,
+    document: &Document,
+) -> Result<DocumentView, StoreError> {
+    let mut view = DocumentView::new(document, format_time(document.added_at));
+    let id = to_sql_id(document.id.0)?;
+    if document.extraction == Extraction::Failed {
+        view.failure =
+            db.query_row("SELECT failure FROM documents WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })?;
+        view.reason_message = view.failure.clone();
+    }
+    if document.extraction == Extraction::Extracted {
+        view.fields = db
+            .query_row(
+                "SELECT supplier, supplier_confidence, date, date_confidence, total,
+                        total_confidence, currency, currency_confidence
+                 FROM extractions WHERE document_id = ?1",
+                [id],
+                |row| {
+                    let field = |value: usize| -> rusqlite::Result<Option<Field>> {
+                        let text: Option<String> = row.get(value)?;
+                        let confidence: Option<u8> = row.get(value + 1)?;
+                        Ok(text.map(|value| Field {
+                            value,
+                            confidence: confidence.unwrap_or(0),
+                        }))
+                    };
+                    Ok(Fields {
+                        supplier: field(0)?,
+                        date: field(2)?,
+                        total: field(4)?,
+                        currency: field(6)?,
+                    })
+                },
+            )
+            .optional()?;
+    }
+    Ok(view)
+}
+
 /// The client of `business`, if the business is in `scope`.
-fn scoped_client(
+pub(super) fn scoped_client(
     db: &Connection,
     scope: Scope,
     business: BusinessId,

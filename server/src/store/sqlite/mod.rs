@@ -4,11 +4,12 @@
 //! one read transaction, so a read of several statements sees one commit.
 //!
 //! The trait implementations are split by capability: [`clients`],
-//! [`documents`], [`accounts`] and [`provision`].
+//! [`documents`], [`extractions`], [`accounts`] and [`provision`].
 
 mod accounts;
 mod clients;
 mod documents;
+mod extractions;
 mod provision;
 
 use super::StoreError;
@@ -23,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/002_identity.sql"),
     include_str!("../../../migrations/003_idempotency_expiry.sql"),
     include_str!("../../../migrations/004_document_files.sql"),
+    include_str!("../../../migrations/005_extraction.sql"),
 ];
 
 /// Readers kept open between requests.
@@ -183,7 +185,9 @@ fn parse_staff_role(text: &str) -> Result<StaffRole, StoreError> {
 fn parse_extraction(text: &str, reason: Option<&str>) -> Result<Extraction, StoreError> {
     match (text, reason) {
         ("queued", None) => Ok(Extraction::Queued),
+        ("extracting", None) => Ok(Extraction::Extracting),
         ("extracted", None) => Ok(Extraction::Extracted),
+        ("failed", None) => Ok(Extraction::Failed),
         ("not_extracted", Some("client_deactivated")) => Ok(Extraction::NotExtracted(
             NotExtractedReason::ClientDeactivated,
         )),
