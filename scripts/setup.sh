@@ -30,6 +30,13 @@ command -v curl >/dev/null || missing_debs+=(curl)
 perl -MDigest::SHA -e1 2>/dev/null || missing_debs+=(perl)
 command -v python3 >/dev/null || missing_debs+=(python3)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing_debs+=(python3-venv)
+# Extraction: text from PDFs, OCR (English), and HEIC photos converted.
+command -v pdftotext >/dev/null || missing_debs+=(poppler-utils)
+command -v tesseract >/dev/null || missing_debs+=(tesseract-ocr)
+[ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] \
+  || ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 \
+  || missing_debs+=(tesseract-ocr-eng)
+command -v heif-convert >/dev/null || missing_debs+=(libheif-examples)
 if ((${#missing_debs[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing_debs[*]} with apt-get"
