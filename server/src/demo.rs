@@ -10,6 +10,9 @@
 //! nothing of demo data.
 
 use crate::auth::password;
+use crate::extraction::fields::read_fields;
+use crate::files::FileStore;
+use crate::receipt::Receipt;
 use crate::store::{
     DocumentRecord, NewBusiness, NewClient, NewStaff, NewUser, Provision, Provisioning, StoreError,
 };
@@ -182,8 +185,13 @@ fn numbered(name: String, round: usize) -> String {
 }
 
 /// Seeds the demo practices if the store is empty, with `client_count`
-/// clients in the first. Answers whether it seeded anything.
-pub fn seed_if_empty(store: &dyn Provisioning, client_count: usize) -> Result<bool, StoreError> {
+/// clients in the first; their documents are real receipt PDFs, kept in
+/// `files`. Answers whether it seeded anything.
+pub fn seed_if_empty(
+    store: &dyn Provisioning,
+    files: &FileStore,
+    client_count: usize,
+) -> Result<bool, StoreError> {
     if !store.is_empty()? {
         return Ok(false);
     }
@@ -193,6 +201,7 @@ pub fn seed_if_empty(store: &dyn Provisioning, client_count: usize) -> Result<bo
     store.provision(&mut |tx| {
         let mut seeder = Seeder {
             tx,
+            files,
             rng: Rng(0x00C1_1E17_E1E5),
             emails: HashSet::new(),
             password_hash: password_hash.clone(),
@@ -229,6 +238,7 @@ pub fn seed_if_empty(store: &dyn Provisioning, client_count: usize) -> Result<bo
 /// The state of one seeding run.
 struct Seeder<'a> {
     tx: &'a mut dyn Provision,
+    files: &'a FileStore,
     rng: Rng,
     emails: HashSet<String>,
     password_hash: String,
@@ -315,9 +325,10 @@ impl Seeder<'_> {
         email
     }
 
-    /// Older documents were extracted; the newest of each business is
-    /// whatever R5 says for the business as it is now (queued, or not
-    /// extracted).
+    /// Older documents were extracted (their fields read from their text by
+    /// the same reader the worker uses); the newest of each business is
+    /// whatever R5 says for the business as it is now: queued, for the
+    /// extraction worker to read once the server runs, or not extracted.
     fn documents(&mut self, client: &Client) -> Result<(), StoreError> {
         for business in &client.businesses {
             let count = self.rng.between(1, 4);
@@ -336,18 +347,86 @@ impl Seeder<'_> {
                     self.rng.between(1, 9999)
                 );
                 let added_by = client.users[(n as usize) % client.users.len()].name.clone();
+                let receipt = self.receipt(added_at);
+                let file = self
+                    .files
+                    .store_bytes(&receipt.to_pdf())
+                    .map_err(|error| StoreError::Internal(format!("a demo file: {error}")))?;
+                let read = (extraction == Extraction::Extracted).then(|| {
+                    let text = receipt.lines().join("\n");
+                    (read_fields(&text), text)
+                });
                 self.tx.add_document(DocumentRecord {
                     business: business.id,
                     file_name,
                     added_at: Timestamp(added_at + n as i64),
                     added_by,
                     extraction,
+                    file: Some(file),
+                    read,
                 })?;
             }
         }
         Ok(())
     }
 }
+
+impl Seeder<'_> {
+    /// A supplier's receipt dated on the day of `added_at`.
+    fn receipt(&mut self, added_at: i64) -> Receipt {
+        let date = time::OffsetDateTime::from_unix_timestamp(added_at / 1000)
+            .map(|at| at.date())
+            .unwrap_or(time::Date::MIN);
+        let items = (0..self.rng.between(1, 4))
+            .map(|_| {
+                let item = self.rng.pick(ITEMS).to_owned();
+                (item, self.rng.between(150, 9_999))
+            })
+            .collect();
+        Receipt {
+            supplier: self.rng.pick(SUPPLIERS).to_owned(),
+            address: format!(
+                "{} {} Street",
+                self.rng.between(1, 200),
+                self.rng.pick(PLACES)
+            ),
+            date: format!(
+                "{:02}/{:02}/{}",
+                date.day(),
+                u8::from(date.month()),
+                date.year()
+            ),
+            items,
+            symbol: "£".to_owned(),
+        }
+    }
+}
+
+/// Where the demo clients' receipts come from.
+const SUPPLIERS: &[&str] = &[
+    "Harbour Hardware",
+    "Greenway Fuel",
+    "Oakridge Office Supplies",
+    "Pennine Print Works",
+    "Riverside Stationers",
+    "Kestrel Cycles",
+    "Saltire Cafe",
+    "Thistle Telecom",
+    "Upland Timber Merchants",
+    "Valley Van Hire",
+];
+const ITEMS: &[&str] = &[
+    "Printer paper",
+    "Diesel",
+    "Timber",
+    "Coffee",
+    "Phone bill",
+    "Van hire",
+    "Screws",
+    "Toner",
+    "Lunch meeting",
+    "Parking",
+];
 
 fn business_name(client_name: &str, n: u64, rng: &mut Rng) -> String {
     let stem = client_name

@@ -132,6 +132,36 @@ impl FileStore {
         })
     }
 
+    /// Stores bytes already in memory (the demo data's files), recognised
+    /// like an upload. Seeding writes many small files in one transaction
+    /// that is either committed whole or not at all, and unreferenced files
+    /// are swept at start, so each is not fsynced on its own.
+    pub fn store_bytes(&self, bytes: &[u8]) -> Result<DocumentFile, FileError> {
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(FileError::Refused(FileRefusal::TooLarge));
+        }
+        let kind = receipt_kind(&bytes[..bytes.len().min(SNIFF_BYTES)])
+            .ok_or(FileError::Refused(FileRefusal::UnsupportedType))?;
+        let sha256 = format!("{:x}", Sha256::digest(bytes));
+        let path = self
+            .path_of(&sha256)
+            .ok_or_else(|| FileError::Disk("a digest is not hex".into()))?;
+        if !path.exists() {
+            std::fs::create_dir_all(path.parent().unwrap_or(&self.dir))?;
+            let temporary = self
+                .dir
+                .join("tmp")
+                .join(crate::auth::secret::random_token());
+            std::fs::write(&temporary, bytes)?;
+            std::fs::rename(&temporary, &path)?;
+        }
+        Ok(DocumentFile {
+            size_bytes: bytes.len() as u64,
+            content_type: kind.content_type().to_owned(),
+            sha256,
+        })
+    }
+
     /// Deletes every stored file that no document names, and answers how
     /// many it deleted.
     pub fn sweep(&self, referenced: &HashSet<String>) -> Result<usize, FileError> {

@@ -20,6 +20,7 @@ mod faults;
 pub mod files;
 mod headers;
 mod openapi;
+pub mod receipt;
 mod routes;
 mod state;
 pub mod store;
@@ -375,14 +376,17 @@ pub async fn main(cli: Cli) -> Result<(), String> {
 /// asked for port 0) and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
     let store = open_store(&config.db).await?;
+    let files = open_files(&config, &store).await?;
     if config.demo {
         let seeding = Arc::clone(&store);
+        let seeding_files = Arc::clone(&files);
         let clients = config.seed_clients;
-        let seeded =
-            tokio::task::spawn_blocking(move || demo::seed_if_empty(seeding.as_ref(), clients))
-                .await
-                .map_err(|error| format!("seeding the demo data failed: {error}"))?
-                .map_err(|error| format!("seeding the demo data failed: {error}"))?;
+        let seeded = tokio::task::spawn_blocking(move || {
+            demo::seed_if_empty(seeding.as_ref(), &seeding_files, clients)
+        })
+        .await
+        .map_err(|error| format!("seeding the demo data failed: {error}"))?
+        .map_err(|error| format!("seeding the demo data failed: {error}"))?;
         if seeded {
             tracing::info!("seeded the demo practices into an empty database");
         }
@@ -397,7 +401,6 @@ pub async fn run(config: Config) -> Result<(), String> {
         cors_origins: config.cors_origins.clone(),
         fault_injection: config.fault_injection,
     };
-    let files = open_files(&config, &store).await?;
     let clock: Arc<dyn clock::Clock> = Arc::new(clock::SystemClock);
     let workers = extraction::Workers::new(store.clone(), Arc::clone(&files), Arc::clone(&clock));
     workers.start(config.extract_workers).await?;

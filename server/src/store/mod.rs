@@ -444,6 +444,10 @@ pub struct DocumentRecord {
     pub added_by: String,
     /// Its extraction state.
     pub extraction: Extraction,
+    /// Its stored file.
+    pub file: Option<DocumentFile>,
+    /// What was read from it, and its text, for an `extracted` document.
+    pub read: Option<(clientele_core::extraction::Fields, String)>,
 }
 
 /// Writes made in one transaction by [`Provisioning::provision`].

@@ -33,7 +33,8 @@ fn reads_during_a_stream_of_cascading_writes_each_see_one_commit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.sqlite");
     let store = Arc::new(SqliteStore::open(&path).unwrap());
-    clientele_server::demo::seed_if_empty(store.as_ref(), 40).unwrap();
+    let files = clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap();
+    clientele_server::demo::seed_if_empty(store.as_ref(), &files, 40).unwrap();
     let target = ClientId(1);
     let done = Arc::new(AtomicBool::new(false));
 

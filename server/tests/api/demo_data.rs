@@ -20,7 +20,8 @@ async fn the_seed_is_only_planted_in_an_empty_database() {
     let app = spawn_app().await;
     let before = app.snapshot();
     let store = SqliteStore::open(&app.db_path).unwrap();
-    let seeded = clientele_server::demo::seed_if_empty(&store, 40).unwrap();
+    let files = clientele_server::files::FileStore::open(&app.files_dir).unwrap();
+    let seeded = clientele_server::demo::seed_if_empty(&store, &files, 40).unwrap();
     assert!(!seeded);
     assert_eq!(app.snapshot(), before, "reopening seeds nothing more");
 }
@@ -29,7 +30,8 @@ async fn the_seed_is_only_planted_in_an_empty_database() {
 fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("big.db")).unwrap();
-    clientele_server::demo::seed_if_empty(&store, 400).unwrap();
+    let files = clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap();
+    clientele_server::demo::seed_if_empty(&store, &files, 400).unwrap();
     let page = store
         .list_clients(
             PracticeId(1),

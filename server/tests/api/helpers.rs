@@ -87,9 +87,9 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     )
     .unwrap();
     let store = SqliteStore::open(&db_path).unwrap();
-    clientele_server::demo::seed_if_empty(&store, 40).unwrap();
     let files_dir = dir.path().join("files");
     let files = Arc::new(FileStore::open(&files_dir).unwrap());
+    clientele_server::demo::seed_if_empty(&store, &files, 40).unwrap();
     let options = AppOptions {
         dist,
         cors_origins: cors_origins.iter().map(|o| o.to_string()).collect(),
@@ -362,49 +362,8 @@ pub fn pdf_bytes(text: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-/// A real one-page PDF whose text layer has these lines, as an accounts
-/// package writes a receipt.
-pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
-    let mut stream = String::from("BT /F1 12 Tf 30 560 Td 16 TL\n");
-    for line in lines {
-        let escaped = line
-            .replace('\\', "\\\\")
-            .replace('(', "\\(")
-            .replace(')', "\\)");
-        stream.push_str(&format!("({escaped}) Tj T*\n"));
-    }
-    stream.push_str("ET\n");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 600] /Contents 4 0 R \
-         /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_owned(),
-        format!("<< /Length {} >>\nstream\n{stream}endstream", stream.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-    ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (index, object) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
+/// A real one-page PDF whose text layer has these lines.
+pub use clientele_server::receipt::text_pdf;
 
 /// A PNG's first bytes, enough for any reader to know it is a PNG.
 pub fn png_bytes() -> Vec<u8> {

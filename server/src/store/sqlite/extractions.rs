@@ -5,7 +5,7 @@
 use super::documents::{document_view, load_document};
 use super::{SqliteStore, reason_str, to_sql_id};
 use crate::store::{Claim, ExtractionStore, Picked, ReadOutcome, Scope, StoreError};
-use clientele_core::extraction::{extraction_at_pickup, retry_after_failure};
+use clientele_core::extraction::{Field, Fields, extraction_at_pickup, retry_after_failure};
 use clientele_core::wire::DocumentView;
 use clientele_core::{ClientId, DocumentId, Extraction, PracticeId, Timestamp};
 use rusqlite::{OptionalExtension, params};
@@ -88,35 +88,7 @@ impl ExtractionStore for SqliteStore {
                                 next_attempt_at = NULL WHERE id = ?1",
                         [id.0],
                     )?;
-                    let part = |field: &Option<clientele_core::extraction::Field>| {
-                        (
-                            field.as_ref().map(|f| f.value.clone()),
-                            field.as_ref().map(|f| f.confidence),
-                        )
-                    };
-                    let (supplier, supplier_confidence) = part(&fields.supplier);
-                    let (date, date_confidence) = part(&fields.date);
-                    let (total, total_confidence) = part(&fields.total);
-                    let (currency, currency_confidence) = part(&fields.currency);
-                    tx.execute(
-                        "INSERT OR REPLACE INTO extractions (document_id, supplier,
-                            supplier_confidence, date, date_confidence, total, total_confidence,
-                            currency, currency_confidence, raw_text, extracted_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                        params![
-                            id.0,
-                            supplier,
-                            supplier_confidence,
-                            date,
-                            date_confidence,
-                            total,
-                            total_confidence,
-                            currency,
-                            currency_confidence,
-                            raw_text,
-                            at.0
-                        ],
-                    )?;
+                    record_fields(tx, id, &fields, &raw_text, at)?;
                 }
                 ReadOutcome::Failed(reason) => match retry_after_failure(attempts) {
                     Some(wait) => {
@@ -154,4 +126,44 @@ impl ExtractionStore for SqliteStore {
             document_view(tx, &load_document(tx, id)?)
         })
     }
+}
+
+/// Stores what was read from a document.
+pub(super) fn record_fields(
+    tx: &rusqlite::Transaction<'_>,
+    id: DocumentId,
+    fields: &Fields,
+    raw_text: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let part = |field: &Option<Field>| {
+        (
+            field.as_ref().map(|f| f.value.clone()),
+            field.as_ref().map(|f| f.confidence),
+        )
+    };
+    let (supplier, supplier_confidence) = part(&fields.supplier);
+    let (date, date_confidence) = part(&fields.date);
+    let (total, total_confidence) = part(&fields.total);
+    let (currency, currency_confidence) = part(&fields.currency);
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO extractions (document_id, supplier, supplier_confidence, date,
+            date_confidence, total, total_confidence, currency, currency_confidence, raw_text,
+            extracted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id.0,
+        supplier,
+        supplier_confidence,
+        date,
+        date_confidence,
+        total,
+        total_confidence,
+        currency,
+        currency_confidence,
+        raw_text,
+        at.0
+    ])?;
+    Ok(())
 }

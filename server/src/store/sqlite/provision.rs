@@ -140,10 +140,12 @@ impl Provision for InTransaction<'_, '_> {
     }
 
     fn add_document(&mut self, document: DocumentRecord) -> Result<DocumentId, StoreError> {
+        let file = document.file.as_ref();
         self.0
             .prepare_cached(
-                "INSERT INTO documents (business_id, file_name, added_at, added_by, extraction, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO documents (business_id, file_name, added_at, added_by, extraction,
+                                        reason, size_bytes, content_type, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 to_sql_id(document.business.0)?,
@@ -151,9 +153,16 @@ impl Provision for InTransaction<'_, '_> {
                 document.added_at.0,
                 document.added_by,
                 document.extraction.as_str(),
-                document.extraction.reason().map(reason_str)
+                document.extraction.reason().map(reason_str),
+                file.map(|file| file.size_bytes),
+                file.map(|file| file.content_type.clone()),
+                file.map(|file| file.sha256.clone()),
             ])?;
-        Ok(DocumentId(self.0.last_insert_rowid() as u64))
+        let id = DocumentId(self.0.last_insert_rowid() as u64);
+        if let Some((fields, raw_text)) = document.read {
+            super::extractions::record_fields(self.0, id, &fields, &raw_text, document.added_at)?;
+        }
+        Ok(id)
     }
 }
 
