@@ -23,6 +23,7 @@ dev: setup
 
 dist: setup
 	trunk build --release
+	bash scripts/precompress.sh dist
 
 ## Every test, and the checks CI holds us to.
 test: setup check test-native test-contract test-wasm test-e2e

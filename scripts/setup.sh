@@ -26,6 +26,7 @@ command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
 command -v wasm-opt >/dev/null || missing_debs+=(binaryen)
 command -v curl >/dev/null || missing_debs+=(curl)
+command -v brotli >/dev/null || missing_debs+=(brotli)
 # The trunk hook that moves the app's start-up script out of index.html.
 perl -MDigest::SHA -e1 2>/dev/null || missing_debs+=(perl)
 command -v python3 >/dev/null || missing_debs+=(python3)

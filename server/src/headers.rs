@@ -1,6 +1,6 @@
 //! The security headers on every answer, the app's files included: a
 //! Content-Security-Policy that fits the wasm app, `nosniff`, and a
-//! same-origin referrer policy.
+//! same-origin referrer policy; and how long the app's files may be cached.
 
 use axum::Router;
 use axum::http::HeaderValue;
@@ -35,4 +35,60 @@ pub fn with_security_headers(router: Router) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// How long the app's files may be cached: files whose names carry their
+/// content hash (`clientele-app-<hash>.js`, `…_bg.wasm`, `main-<hash>.css`)
+/// never change, so forever; `index.html` (the answer to every app route)
+/// must be checked every time, so that a new build is picked up at once;
+/// anything else (the favicon) for an hour.
+pub async fn cache_control(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let hashed = is_hashed_file(request.uri().path());
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let policy = if is_html {
+        "no-cache"
+    } else if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static(policy),
+    );
+    response
+}
+
+/// Whether a path names a file whose name ends in a 16-digit hex hash, as
+/// trunk names what it builds.
+fn is_hashed_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_file;
+
+    #[test]
+    fn built_files_are_known_by_their_hash() {
+        assert!(is_hashed_file("/clientele-app-7a2b83ba1fa41cce.js"));
+        assert!(is_hashed_file("/clientele-app-7a2b83ba1fa41cce_bg.wasm"));
+        assert!(is_hashed_file("/main-94bcc8a4496f6389.css"));
+        assert!(is_hashed_file("/start-dd6184d3375bfde9.js"));
+        assert!(!is_hashed_file("/favicon.ico"));
+        assert!(!is_hashed_file("/index.html"));
+        assert!(!is_hashed_file("/clients/37"));
+    }
 }

@@ -243,6 +243,8 @@ pub fn app(state: AppState, options: &AppOptions) -> Result<Router, String> {
         .route("/api/{*rest}", any(routes::api_not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // JSON answers travel compressed when the caller accepts it.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state);
     let router = api.fallback_service(built_app(&options.dist)).layer(
         // One line per request at INFO, so `make run` shows the traffic
@@ -263,7 +265,18 @@ pub fn app(state: AppState, options: &AppOptions) -> Result<Router, String> {
 fn built_app(dist: &std::path::Path) -> Router {
     let index = dist.join("index.html");
     if index.is_file() {
-        Router::new().fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+        // `make dist` writes brotli and gzip copies beside each file; the
+        // browser's Accept-Encoding picks one.
+        let app = ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip();
+        let files = ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(app);
+        Router::new()
+            .fallback_service(files)
+            .layer(axum::middleware::from_fn(headers::cache_control))
     } else {
         tracing::warn!(dist = %dist.display(), "no built app; serving the API only");
         Router::new().fallback(|| async {

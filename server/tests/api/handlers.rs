@@ -649,3 +649,53 @@ async fn an_injected_error_answers_500_and_changes_nothing() {
     assert_eq!(answer.code(), "injected_fault");
     assert_eq!(app.snapshot(), before);
 }
+
+#[tokio::test]
+async fn the_apps_files_travel_precompressed_and_hashed_ones_are_cached_forever() {
+    let app = spawn_app().await;
+    let script = "console.log('the app');".repeat(50);
+    std::fs::write(app.dist_dir.join("app-0123456789abcdef.js"), &script).unwrap();
+    std::fs::write(
+        app.dist_dir.join("app-0123456789abcdef.js.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
+    let request = |path: &str, encoding: &str| {
+        Request::get(path)
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let brotli = app
+        .send(request("/app-0123456789abcdef.js", "gzip, br"))
+        .await;
+    assert_eq!(brotli.status, StatusCode::OK);
+    assert_eq!(brotli.headers["content-encoding"], "br");
+    assert_eq!(brotli.body, "brotli bytes");
+    assert_eq!(
+        brotli.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let plain = app
+        .send(request("/app-0123456789abcdef.js", "identity"))
+        .await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(plain.body, script.as_str());
+
+    for page in ["/", "/clients/37"] {
+        let index = app.send(request(page, "br")).await;
+        assert_eq!(index.headers["cache-control"], "no-cache", "{page}");
+    }
+}
+
+#[tokio::test]
+async fn json_answers_are_compressed_when_the_caller_accepts_it() {
+    let app = spawn_app().await;
+    let request = Request::get("/api/clients?limit=100")
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let answer = app.send(request).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers["content-encoding"], "gzip");
+}

@@ -45,6 +45,8 @@ pub struct TestApp {
     pub workers: Workers,
     pub db_path: PathBuf,
     pub files_dir: PathBuf,
+    /// The (tiny) built app it serves.
+    pub dist_dir: PathBuf,
     pub clock: Arc<ManualClock>,
     pub session: Session,
     _dir: tempfile::TempDir,
@@ -91,7 +93,7 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     let files = Arc::new(FileStore::open(&files_dir).unwrap());
     clientele_server::demo::seed_if_empty(&store, &files, 40).unwrap();
     let options = AppOptions {
-        dist,
+        dist: dist.clone(),
         cors_origins: cors_origins.iter().map(|o| o.to_string()).collect(),
         fault_injection: true,
     };
@@ -110,6 +112,7 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
         workers,
         db_path,
         files_dir,
+        dist_dir: dist.clone(),
         clock,
         session: Session::default(),
         _dir: dir,
