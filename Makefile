@@ -5,6 +5,11 @@ CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 CHROMEDRIVER ?= $(shell command -v chromedriver)
 export CHROMEDRIVER
+# Tools that scripts/setup.sh keeps outside the clone: wasm-opt (binaryen
+# 132, from npm) must be on PATH for trunk.
+CLIENTELE_TOOLS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clientele
+export CLIENTELE_TOOLS
+export PATH := $(CLIENTELE_TOOLS)/binaryen/node_modules/.bin:$(PATH)
 SERVER_BIN := $(CARGO_TARGET_DIR)/debug/clientele-server
 
 .PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-contract test-wasm test-e2e bench

@@ -24,7 +24,7 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown \
 missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
 command -v chromedriver >/dev/null || missing_debs+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing_debs+=(binaryen)
+command -v npm >/dev/null || missing_debs+=(npm)
 command -v curl >/dev/null || missing_debs+=(curl)
 command -v brotli >/dev/null || missing_debs+=(brotli)
 # The trunk hook that moves the app's start-up script out of index.html.
@@ -61,6 +61,15 @@ fi
 if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION (takes about 20 minutes, once)"
   cargo install --quiet --locked --force trunk --version "$TRUNK_VERSION"
+fi
+
+# wasm-opt from binaryen 132 (npm), pinned: Debian's 108 breaks the module.
+# The Makefile puts $TOOLS/binaryen/node_modules/.bin on PATH for trunk.
+BINARYEN_VERSION="132.0.0"
+if [ "$("$TOOLS/binaryen/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+  say "installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS/binaryen"
+  mkdir -p "$TOOLS/binaryen"
+  (cd "$TOOLS/binaryen" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
 fi
 
 st="$TOOLS/schemathesis/bin/st"
