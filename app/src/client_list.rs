@@ -190,7 +190,15 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                 .collect()
         });
         if by_update {
-            rows.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+            // Changed "just now" (latest first) sorts before any time the
+            // server has sent.
+            let just_now = |row: &ClientSummary| store.changed_just_now(row.id).map(|c| c.order);
+            rows.sort_by(|a, b| {
+                just_now(b)
+                    .cmp(&just_now(a))
+                    .then_with(|| b.updated_at.cmp(&a.updated_at))
+                    .then(a.id.cmp(&b.id))
+            });
         } else {
             rows.sort_by_key(|row| (row.name.to_lowercase(), row.id));
         }
@@ -251,7 +259,8 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
     let toasts = expect_context::<Toasts>();
     let auth = expect_context::<Auth>();
     let id = row.id;
-    let syncing = Signal::derive(move || store.is_syncing(id));
+    let sync_state = Memo::new(move |_| store.sync_state(id));
+    let syncing = Signal::derive(move || sync_state.get().is_some());
     let open_with = move |make: fn(Client) -> Open| {
         spawn_local(async move {
             match store.fetch_client(id).await {
@@ -278,15 +287,32 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
         <tr class:syncing=move || syncing.get()>
             <td>
                 <a href=format!("/clients/{id}")>{row.name.clone()}</a>
-                <Show when=move || syncing.get()>
-                    <span class="syncing-mark">"Syncing…"</span>
-                </Show>
+                {move || sync_state.get().map(|state| view! {
+                    <span class="syncing-mark">{state.label()}</span>
+                })}
             </td>
             <td>{row.business_count}</td>
             <td>{row.owner.name.clone()}</td>
-            <td><time datetime=row.updated_at.clone()>{crate::format_date(&row.updated_at)}</time></td>
+            <td><LastChange id=id updated_at=row.updated_at.clone() /></td>
             <td class="actions">{action}</td>
         </tr>
+    }
+}
+
+/// When the client last changed: the server's time, or "just now" for a
+/// change made here whose time the server has not sent yet (the browser's
+/// clock is not the server's, so none is made up).
+#[component]
+fn LastChange(id: ClientId, updated_at: String) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let just_now = Memo::new(move |_| store.changed_just_now(id).is_some());
+    let shown = crate::format_date(&updated_at);
+    move || {
+        if just_now.get() {
+            view! { <span class="just-now">"just now"</span> }.into_any()
+        } else {
+            view! { <time datetime=updated_at.clone()>{shown.clone()}</time> }.into_any()
+        }
     }
 }
 

@@ -1,22 +1,51 @@
-//! The app's local state and its optimistic changes. A change is applied at
-//! once with `core`'s rules, marked as syncing, sent with an idempotency key,
-//! and then either replaced by the server's answer or rolled back exactly,
-//! with the server's message shown.
+//! The app's local state and its optimistic changes.
+//!
+//! The store keeps two things apart: what the server is known to hold (the
+//! newest version of each client and list row that any answer brought), and
+//! the changes in flight. The screens show what the server holds, except for
+//! a client with a change in flight, which shows the change already made by
+//! `core`'s rules. So an answer that arrives late, after newer ones, changes
+//! nothing: a client or row is never replaced by one of a lower version.
+//!
+//! A change is sent with an idempotency key. When its answer says nothing
+//! about what happened (it was lost, or the server failed), it is sent once
+//! more with the same key, which either applies it or replays the first
+//! answer. If that still says nothing, the app claims neither outcome: the
+//! row says it is checking, the client is re-read (with backoff) until the
+//! server answers, and then the person is told whether the change was saved,
+//! and the screen shows what the server holds.
 //!
 //! The store belongs to one session: [`Store::clear`] forgets everything when
 //! it ends, and answers to requests made before that are dropped, so nothing
 //! of one person's session reaches the next.
 
-use crate::api::{ApiError, SharedApi, new_idempotency_key};
+use crate::api::{ApiError, SharedApi, UNEXPECTED_ANSWER, new_idempotency_key};
 use crate::toast::Toasts;
 use clientele_core::wire::{ClientSummary, StatusCounts};
 use clientele_core::{Client, ClientId, Command, Status, execute};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The most rows asked for in one request.
 const PAGE: u64 = 10_000;
+
+/// Waits before the next re-read of a client whose change is in doubt.
+/// Tests put in one that they resolve themselves.
+pub type Pause = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()>>> + Send + Sync>;
+
+/// How long to wait before the `attempt`-th re-read (the first is at once):
+/// half a second, doubling, at most ten seconds.
+pub fn backoff(attempt: u32) -> Duration {
+    match attempt {
+        0 => Duration::ZERO,
+        n => Duration::from_millis(500 << (n - 1).min(5)).min(Duration::from_secs(10)),
+    }
+}
 
 /// Whether the client list has arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,21 +58,118 @@ pub enum ListState {
     Failed(String),
 }
 
+/// Where a change to a client stands until it settles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    /// Sent; the server has not answered yet.
+    Syncing,
+    /// No answer said what became of it, so the client is being re-read.
+    Checking,
+}
+
+impl SyncState {
+    /// The mark its row shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            SyncState::Syncing => "Syncing…",
+            SyncState::Checking => "Checking…",
+        }
+    }
+}
+
+/// A client changed in this session whose row does not have the server's
+/// time of that change yet: it shows "just now" and sorts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangedJustNow {
+    /// Later changes have higher numbers, to sort by.
+    pub order: u64,
+    /// The version the change made; a list row of this version or newer
+    /// carries the server's time of it.
+    pub version: u64,
+}
+
+/// What the server is known to hold: the newest of everything it sent.
+#[derive(Default)]
+struct Known {
+    clients: HashMap<ClientId, Client>,
+    rows: HashMap<ClientId, ClientSummary>,
+    /// Row ids in the order the list first brought them.
+    order: Vec<ClientId>,
+}
+
+impl Known {
+    /// Keeps `client` unless a newer version is held.
+    fn learn_client(&mut self, client: &Client) {
+        if self
+            .clients
+            .get(&client.id)
+            .is_none_or(|held| held.version <= client.version)
+        {
+            self.clients.insert(client.id, client.clone());
+        }
+        if let Some(row) = self.rows.get_mut(&client.id)
+            && row.version <= client.version
+        {
+            *row = row.refreshed(client);
+        }
+    }
+
+    /// Keeps a listed row unless a newer version is held, as a row or as the
+    /// whole client.
+    fn learn_row(&mut self, listed: ClientSummary) {
+        let row = match self.clients.get(&listed.id) {
+            Some(client) if client.version > listed.version => listed.refreshed(client),
+            _ => listed,
+        };
+        match self.rows.get(&row.id) {
+            Some(held) if held.version > row.version => {}
+            Some(_) => {
+                self.rows.insert(row.id, row);
+            }
+            None => {
+                self.order.push(row.id);
+                self.rows.insert(row.id, row);
+            }
+        }
+    }
+}
+
+/// How a change ended, and so what the person is told.
+enum Settled {
+    /// The server applied it.
+    Saved,
+    /// The server did not apply it.
+    NotSaved,
+    /// The client has changed more than once since; what became of this
+    /// change cannot be told.
+    Unknown,
+}
+
 /// Everything the screens show, shared as context.
 #[derive(Clone, Copy)]
 pub struct Store {
-    /// Every client of the practice, in both tabs.
+    /// Every client of the practice, in both tabs, as shown.
     pub rows: RwSignal<Vec<ClientSummary>>,
     /// Whether `rows` has loaded.
     pub list: RwSignal<ListState>,
-    /// Clients loaded whole, by id.
+    /// Clients loaded whole, by id, as shown.
     pub clients: RwSignal<HashMap<ClientId, Client>>,
-    /// Clients with a change in flight.
-    pub syncing: RwSignal<HashSet<ClientId>>,
+    /// Clients with a change that has not settled.
+    pub syncing: RwSignal<HashMap<ClientId, SyncState>>,
+    /// Clients changed "just now" (see [`ChangedJustNow`]).
+    pub changed: RwSignal<HashMap<ClientId, ChangedJustNow>>,
+    known: StoredValue<Known>,
+    /// The client each change in flight shows meanwhile.
+    pending: StoredValue<HashMap<ClientId, Client>>,
     /// Counts the sessions this store has served; an answer that arrives
     /// after its session ended is dropped.
     session: StoredValue<u64>,
+    /// Counts list loads; only the latest says whether the list loaded.
+    list_loads: StoredValue<u64>,
+    /// Counts changes, for [`ChangedJustNow::order`].
+    changes: StoredValue<u64>,
     api: StoredValue<SharedApi>,
+    pause: StoredValue<Pause>,
     toasts: Toasts,
 }
 
@@ -54,20 +180,34 @@ impl Store {
             rows: RwSignal::new(Vec::new()),
             list: RwSignal::new(ListState::Loading),
             clients: RwSignal::new(HashMap::new()),
-            syncing: RwSignal::new(HashSet::new()),
+            syncing: RwSignal::new(HashMap::new()),
+            changed: RwSignal::new(HashMap::new()),
+            known: StoredValue::new(Known::default()),
+            pending: StoredValue::new(HashMap::new()),
             session: StoredValue::new(0),
+            list_loads: StoredValue::new(0),
+            changes: StoredValue::new(0),
             api: StoredValue::new(api),
+            pause: StoredValue::new(clock_pause()),
             toasts,
         }
+    }
+
+    /// Waits with `pause` instead of the clock between re-reads.
+    pub fn pause_with(&self, pause: Pause) {
+        self.pause.set_value(pause);
     }
 
     /// Forgets everything: the session it was loaded for has ended.
     pub fn clear(&self) {
         self.session.update_value(|session| *session += 1);
+        self.known.set_value(Known::default());
+        self.pending.set_value(HashMap::new());
         self.rows.set(Vec::new());
         self.list.set(ListState::Loading);
         self.clients.set(HashMap::new());
-        self.syncing.set(HashSet::new());
+        self.syncing.set(HashMap::new());
+        self.changed.set(HashMap::new());
     }
 
     fn session(&self) -> u64 {
@@ -82,11 +222,14 @@ impl Store {
     /// Loads every client of both tabs, page by page.
     pub fn load_list(&self) {
         let store = *self;
+        store.list_loads.update_value(|loads| *loads += 1);
+        let load = store.list_loads.get_value();
         store.list.set(ListState::Loading);
         let session = store.session();
         spawn_local(async move {
             let mut rows = Vec::new();
-            for status in [Status::Active, Status::Deactivated] {
+            let mut failure = None;
+            'tabs: for status in [Status::Active, Status::Deactivated] {
                 let mut offset = 0;
                 loop {
                     let answer = store.api().clients(status, offset, PAGE).await;
@@ -103,14 +246,21 @@ impl Store {
                             }
                         }
                         Err(error) => {
-                            store.list.set(ListState::Failed(error.message()));
-                            return;
+                            failure = Some(error.message());
+                            break 'tabs;
                         }
                     }
                 }
             }
-            store.rows.set(rows);
-            store.list.set(ListState::Ready);
+            // Rows that did arrive are what the server held when it sent
+            // them, so they are kept even when a later page failed.
+            store.learn_rows(rows);
+            if store.list_loads.get_value() == load {
+                store.list.set(match failure {
+                    None => ListState::Ready,
+                    Some(message) => ListState::Failed(message),
+                });
+            }
         });
     }
 
@@ -125,53 +275,130 @@ impl Store {
         })
     }
 
-    /// Whether a change to this client is in flight.
+    /// Whether a change to this client has not settled yet.
     pub fn is_syncing(&self, id: ClientId) -> bool {
-        self.syncing.with(|syncing| syncing.contains(&id))
+        self.syncing.with(|syncing| syncing.contains_key(&id))
     }
 
-    /// Fetches a client whole (to act on its current version) and keeps it,
-    /// unless a change to it is in flight, whose local state wins until the
-    /// server answers.
+    /// Where a change to this client stands, if one has not settled.
+    pub fn sync_state(&self, id: ClientId) -> Option<SyncState> {
+        self.syncing.with(|syncing| syncing.get(&id).copied())
+    }
+
+    /// Whether this client's row shows "just now", and where it sorts.
+    pub fn changed_just_now(&self, id: ClientId) -> Option<ChangedJustNow> {
+        self.changed.with(|changed| changed.get(&id).copied())
+    }
+
+    /// Fetches a client whole (to act on its current version) and keeps it
+    /// unless a newer version is held. Returns the client as shown: with a
+    /// change in flight, that change.
     pub async fn fetch_client(&self, id: ClientId) -> Result<Client, ApiError> {
         let session = self.session();
         let client = self.api().client(id).await?;
         if self.session() != session {
             return Err(ApiError::SessionEnded);
         }
-        if self.syncing.with_untracked(|syncing| syncing.contains(&id)) {
-            return self
-                .clients
-                .with_untracked(|clients| clients.get(&id).cloned())
-                .ok_or(ApiError::Network("the client is syncing".into()));
-        }
-        self.put(&client);
-        Ok(client)
+        self.learn(&client);
+        Ok(self
+            .clients
+            .with_untracked(|clients| clients.get(&id).cloned())
+            .unwrap_or(client))
     }
 
-    /// Keeps `client` and brings its list row up to date.
-    fn put(&self, client: &Client) {
-        self.clients.update(|clients| {
-            clients.insert(client.id, client.clone());
-        });
-        self.rows.update(|rows| {
-            if let Some(row) = rows.iter_mut().find(|row| row.id == client.id) {
-                *row = row.refreshed(client);
+    /// Keeps what the server sent about `client` (unless a newer version is
+    /// held) and shows it.
+    fn learn(&self, client: &Client) {
+        self.known.update_value(|known| known.learn_client(client));
+        self.show(client.id);
+    }
+
+    /// Keeps the rows of a list load and shows them.
+    fn learn_rows(&self, rows: Vec<ClientSummary>) {
+        let mut caught_up = Vec::new();
+        self.known.update_value(|known| {
+            for row in rows {
+                // A row of the change's version or newer carries the
+                // server's time of it, which replaces "just now".
+                let marked = self
+                    .changed
+                    .with_untracked(|changed| changed.get(&row.id).copied());
+                if marked.is_some_and(|mark| row.version >= mark.version) {
+                    caught_up.push(row.id);
+                }
+                known.learn_row(row);
             }
         });
-    }
-
-    /// Puts back exactly what was there before a failed change.
-    fn restore(&self, client: Client, row: Option<ClientSummary>) {
-        self.clients.update(|clients| {
-            clients.insert(client.id, client);
-        });
-        if let Some(row) = row {
-            self.rows.update(|rows| {
-                if let Some(slot) = rows.iter_mut().find(|slot| slot.id == row.id) {
-                    *slot = row;
+        if !caught_up.is_empty() {
+            self.changed.update(|changed| {
+                for id in &caught_up {
+                    changed.remove(id);
                 }
             });
+        }
+        let shown: Vec<ClientSummary> = self.known.with_value(|known| {
+            known
+                .order
+                .iter()
+                .filter_map(|id| known.rows.get(id))
+                .map(|row| self.shown_row(row))
+                .collect()
+        });
+        self.rows.maybe_update(|rows| {
+            let differs = *rows != shown;
+            if differs {
+                *rows = shown;
+            }
+            differs
+        });
+    }
+
+    /// A row as shown: with a change in flight, that change.
+    fn shown_row(&self, row: &ClientSummary) -> ClientSummary {
+        self.pending
+            .with_value(|pending| match pending.get(&row.id) {
+                Some(client) => row.refreshed(client),
+                None => row.clone(),
+            })
+    }
+
+    /// Shows client `id` and its row as they now are: the change in flight,
+    /// or else the newest the server sent. Signals change only if the
+    /// shown value does.
+    fn show(&self, id: ClientId) {
+        let client = self
+            .pending
+            .with_value(|pending| pending.get(&id).cloned())
+            .or_else(|| {
+                self.known
+                    .with_value(|known| known.clients.get(&id).cloned())
+            });
+        if let Some(client) = client {
+            self.clients.maybe_update(|clients| {
+                let differs = clients.get(&id) != Some(&client);
+                if differs {
+                    clients.insert(id, client);
+                }
+                differs
+            });
+        }
+        let row = self
+            .known
+            .with_value(|known| known.rows.get(&id).cloned())
+            .map(|row| self.shown_row(&row));
+        if let Some(row) = row {
+            self.rows
+                .maybe_update(|rows| match rows.iter_mut().find(|slot| slot.id == id) {
+                    Some(slot) if *slot == row => false,
+                    Some(slot) => {
+                        *slot = row;
+                        true
+                    }
+                    None => {
+                        rows.push(row);
+                        true
+                    }
+                });
         }
     }
 
@@ -179,7 +406,10 @@ impl Store {
     /// locally (by `core`) or while the client is syncing, nothing changes
     /// and the person is told why.
     pub fn submit(&self, id: ClientId, command: Command) {
-        if self.syncing.with_untracked(|syncing| syncing.contains(&id)) {
+        if self
+            .syncing
+            .with_untracked(|syncing| syncing.contains_key(&id))
+        {
             self.toasts
                 .push("A change to this client is still syncing. Try again in a moment.");
             return;
@@ -192,62 +422,247 @@ impl Store {
                 .push("This client is still loading. Try again in a moment.");
             return;
         };
-        let next = match execute(&before, before.version, &command) {
+        let optimistic = match execute(&before, before.version, &command) {
             Ok((next, _events)) => next,
             Err(refusal) => {
                 self.toasts.push(refusal.to_string());
                 return;
             }
         };
-        let row_before = self
-            .rows
-            .with_untracked(|rows| rows.iter().find(|row| row.id == id).cloned());
-        self.put(&next);
+        self.changes.update_value(|changes| *changes += 1);
+        let mark = ChangedJustNow {
+            order: self.changes.get_value(),
+            version: optimistic.version,
+        };
+        self.pending.update_value(|pending| {
+            pending.insert(id, optimistic.clone());
+        });
         self.syncing.update(|syncing| {
-            syncing.insert(id);
+            syncing.insert(id, SyncState::Syncing);
         });
-        let store = *self;
-        let session = store.session();
-        spawn_local(async move {
-            let key = new_idempotency_key();
-            let api = store.api();
-            let mut outcome = api.change(id, before.version, &command, &key).await;
-            // An answer lost on the way back may still have been applied:
-            // one retry with the same key either applies it or replays it.
-            if matches!(outcome, Err(ApiError::Network(_))) {
-                outcome = api.change(id, before.version, &command, &key).await;
-            }
-            if store.session() != session {
-                return;
-            }
-            match outcome {
-                Ok(client) => {
-                    store.put(&client);
-                    store.touch(id);
-                }
-                Err(error) => {
-                    store.restore(before, row_before);
-                    if let Some(current) = error.current_client() {
-                        store.put(current);
-                    }
-                    store.toasts.push_error(&error);
-                }
-            }
-            store.syncing.update(|syncing| {
-                syncing.remove(&id);
-            });
+        self.changed.update(|changed| {
+            changed.insert(id, mark);
         });
+        self.show(id);
+        let change = Change {
+            store: *self,
+            session: self.session(),
+            before,
+            optimistic,
+            command,
+        };
+        spawn_local(change.sync());
     }
 
-    /// Marks a client's row as changed just now, for "sort by last change".
-    fn touch(&self, id: ClientId) {
-        let now = js_sys::Date::new_0().to_iso_string().as_string();
-        if let Some(now) = now {
-            self.rows.update(|rows| {
-                if let Some(row) = rows.iter_mut().find(|row| row.id == id) {
-                    row.updated_at = now;
-                }
+    /// Ends a change: the client shows what the server holds again. The
+    /// "just now" mark stays only if the change may have been made.
+    fn settle(&self, id: ClientId, keep_mark: bool) {
+        self.pending.update_value(|pending| {
+            pending.remove(&id);
+        });
+        if !keep_mark {
+            self.changed.update(|changed| {
+                changed.remove(&id);
             });
         }
+        self.show(id);
+        self.syncing.update(|syncing| {
+            syncing.remove(&id);
+        });
     }
+}
+
+/// One change on its way to the server.
+struct Change {
+    store: Store,
+    session: u64,
+    before: Client,
+    optimistic: Client,
+    command: Command,
+}
+
+impl Change {
+    fn id(&self) -> ClientId {
+        self.before.id
+    }
+
+    /// Whether the session the change was made in is still the store's.
+    fn current(&self) -> bool {
+        self.store.session() == self.session
+    }
+
+    /// Sends the change (twice at most, with one key) and settles it.
+    async fn sync(self) {
+        let store = self.store;
+        let api = store.api();
+        let key = new_idempotency_key();
+        let expected = self.before.version;
+        let mut answer = api.change(self.id(), expected, &self.command, &key).await;
+        // An answer that does not say what became of the change is asked
+        // again with the same key: applied once, or replayed.
+        if answer.as_ref().is_err_and(says_nothing) && self.current() {
+            answer = api.change(self.id(), expected, &self.command, &key).await;
+        }
+        if !self.current() {
+            return;
+        }
+        match answer {
+            Ok(client) => {
+                store.learn(&client);
+                store.settle(self.id(), true);
+            }
+            Err(ApiError::SessionEnded) => store.settle(self.id(), false),
+            Err(error) if !says_nothing(&error) => {
+                // The server decided, and a refused change changed nothing.
+                // (Had a lost first try been applied, the retry would have
+                // replayed its answer instead.)
+                if let Some(current) = error.current_client() {
+                    store.learn(current);
+                }
+                store.settle(self.id(), false);
+                store.toasts.push(format!(
+                    "Your change to {} was not saved. {}",
+                    self.before.name,
+                    error.message()
+                ));
+            }
+            Err(error) => self.check(error).await,
+        }
+    }
+
+    /// Re-reads the client until the server answers, then says what became
+    /// of the change and shows what the server holds.
+    async fn check(self, error: ApiError) {
+        let store = self.store;
+        let id = self.id();
+        store.syncing.update(|syncing| {
+            syncing.insert(id, SyncState::Checking);
+        });
+        let why = match &error {
+            ApiError::Server { message, code, .. } if code != UNEXPECTED_ANSWER => {
+                format!("The server failed: {}.", message.trim_end_matches('.'))
+            }
+            ApiError::Server { status, .. } => format!("The server answered {status}."),
+            _ => "Could not reach the server.".to_owned(),
+        };
+        let mut attempt = 0;
+        loop {
+            if attempt > 0 {
+                let pause = store.pause.get_value();
+                pause(backoff(attempt)).await;
+                if !self.current() {
+                    return;
+                }
+            }
+            attempt += 1;
+            let read = store.api().client(id).await;
+            if !self.current() {
+                return;
+            }
+            match read {
+                Ok(client) => {
+                    store.learn(&client);
+                    let newest = store
+                        .known
+                        .with_value(|known| known.clients.get(&id).cloned())
+                        .unwrap_or(client);
+                    let name = &self.before.name;
+                    let message = match self.judge(&newest) {
+                        Settled::Saved => {
+                            store.settle(id, true);
+                            format!(
+                                "{why} The server was asked again: your change to {name} was saved."
+                            )
+                        }
+                        Settled::NotSaved => {
+                            store.settle(id, false);
+                            format!(
+                                "{why} The server was asked again: your change to {name} was not \
+                                 saved."
+                            )
+                        }
+                        Settled::Unknown => {
+                            store.settle(id, true);
+                            format!(
+                                "{why} {name} has been changed more than once since, so whether \
+                                 your change was saved cannot be told. It is shown as the server \
+                                 holds it now."
+                            )
+                        }
+                    };
+                    store.toasts.push(message);
+                    return;
+                }
+                Err(ApiError::SessionEnded) => {
+                    store.settle(id, false);
+                    return;
+                }
+                Err(read_error) if says_nothing(&read_error) => continue,
+                Err(read_error) => {
+                    store.settle(id, false);
+                    store.toasts.push(format!(
+                        "{why} Whether your change to {} was saved could not be checked. {}",
+                        self.before.name,
+                        read_error.message()
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// What became of the change, from the newest client the server sent:
+    /// at the same version nothing was applied; one version on, it was
+    /// applied if it is exactly what `core` made of it (the only change the
+    /// server could apply against `before`'s version); further on, which
+    /// changes were applied cannot be told.
+    fn judge(&self, newest: &Client) -> Settled {
+        let version = self.before.version;
+        if newest.version == version {
+            Settled::NotSaved
+        } else if newest.version == version + 1 {
+            let same = |client: &Client| Client {
+                version: 0,
+                ..client.clone()
+            };
+            if same(newest) == same(&self.optimistic) {
+                Settled::Saved
+            } else {
+                Settled::NotSaved
+            }
+        } else {
+            Settled::Unknown
+        }
+    }
+}
+
+/// Whether a failed request's answer leaves open whether it was applied: it
+/// was lost, the server (or a proxy before it) failed, or the server reports
+/// a key it has already stored, which it only does for an applied change.
+fn says_nothing(error: &ApiError) -> bool {
+    match error {
+        ApiError::Network(_) => true,
+        ApiError::Server { status, code, .. } => {
+            *status >= 500 || code == UNEXPECTED_ANSWER || code == "idempotency_key_reused"
+        }
+        ApiError::SessionEnded => false,
+    }
+}
+
+/// Pauses on the browser's clock.
+fn clock_pause() -> Pause {
+    Arc::new(|wait| Box::pin(sleep(wait)))
+}
+
+/// Resolves after `wait`, on the browser's clock.
+async fn sleep(wait: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                wait.as_millis().min(i32::MAX as u128) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

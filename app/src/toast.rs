@@ -34,6 +34,11 @@ impl Toasts {
         }
     }
 
+    /// The messages on screen, oldest first, each with its id.
+    pub fn shown(&self) -> Vec<(u64, String)> {
+        self.0.get()
+    }
+
     /// Hides one message.
     pub fn dismiss(&self, id: u64) {
         self.0
