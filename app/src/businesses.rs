@@ -18,6 +18,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// The businesses screen of the client in the URL.
+///
+/// The screen is built once per client, and each part tracks only what it
+/// shows (the name, the status, a tab's businesses), so a change to the
+/// client, optimistic or from the server, updates those parts in place:
+/// nothing is rebuilt, and keyboard focus stays where it was.
 #[component]
 pub fn Businesses() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -38,37 +43,47 @@ pub fn Businesses() -> impl IntoView {
             None => Err("There is no such client.".to_owned()),
         }
     });
-    let client = Memo::new(move |_| {
+    // The client in the URL once the store holds it; not the client itself,
+    // whose every change would rebuild the screen.
+    let shown = Memo::new(move |_| {
         id.get()
-            .and_then(|id| store.clients.with(|clients| clients.get(&id).cloned()))
+            .filter(|id| store.clients.with(|clients| clients.contains_key(id)))
     });
     view! {
         <section class="screen">
             <nav class="breadcrumb" aria-label="Breadcrumb">
                 <a href="/clients">"Solo Clients"</a>
             </nav>
-            {move || match (client.get(), loaded.get()) {
-                (Some(client), _) => view! { <ClientBusinesses client=client /> }.into_any(),
-                (None, Some(Err(message))) => view! {
-                    <div class="state error">
-                        <p>{format!("This client could not be loaded. {message}")}</p>
-                        <button class="button secondary" on:click=move |_| loaded.refetch()>"Retry"</button>
-                    </div>
-                }.into_any(),
-                (None, _) => view! { <p class="state">"Loading businesses…"</p> }.into_any(),
+            {move || match shown.get() {
+                Some(id) => view! { <ClientBusinesses id=id /> }.into_any(),
+                None => view! { <NotLoaded loaded=loaded /> }.into_any(),
             }}
         </section>
     }
 }
 
+/// Until the client is held: loading, or why it could not be loaded.
+#[component]
+fn NotLoaded(loaded: LocalResource<Result<(), String>>) -> impl IntoView {
+    move || match loaded.get() {
+        Some(Err(message)) => view! {
+            <div class="state error">
+                <p>{format!("This client could not be loaded. {message}")}</p>
+                <button class="button secondary" on:click=move |_| loaded.refetch()>"Retry"</button>
+            </div>
+        }
+        .into_any(),
+        _ => view! { <p class="state">"Loading businesses…"</p> }.into_any(),
+    }
+}
+
 /// The loaded client: heading, banner, tabs and panels.
 #[component]
-fn ClientBusinesses(client: Client) -> impl IntoView {
+fn ClientBusinesses(id: ClientId) -> impl IntoView {
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let query = use_query_map();
     let navigate = use_navigate();
-    let id = client.id;
     let tab = Memo::new(move |_| {
         query
             .with(|query| query.get("tab"))
@@ -85,45 +100,57 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
             },
         );
     });
-    let current = Memo::new(move |_| store.clients.with(|clients| clients.get(&id).cloned()));
-    let count = move |status: Status| {
-        current.with(|client| {
-            client
-                .as_ref()
-                .map_or(0, |client| client.count_businesses(status))
-        })
+    // One memo per thing shown: each changes only when its value does.
+    let read = move |part: fn(&Client) -> usize| {
+        store
+            .clients
+            .with(|clients| clients.get(&id).map_or(0, part))
     };
+    let active_count = Memo::new(move |_| read(|c| c.count_businesses(Status::Active)));
+    let deactivated_count = Memo::new(move |_| read(|c| c.count_businesses(Status::Deactivated)));
+    let business_total = Memo::new(move |_| read(|c| c.businesses.len()));
+    let name = Memo::new(move |_| {
+        store.clients.with(|clients| {
+            clients
+                .get(&id)
+                .map(|client| client.name.clone())
+                .unwrap_or_default()
+        })
+    });
+    let deactivated = Memo::new(move |_| {
+        store.clients.with(|clients| {
+            clients
+                .get(&id)
+                .is_some_and(|client| client.status == Status::Deactivated)
+        })
+    });
     let tabs = vec![
         TabSpec {
             id: "tab-active-businesses",
-            label: Signal::derive(move || format!("Active businesses ({})", count(Status::Active))),
+            label: Signal::derive(move || format!("Active businesses ({})", active_count.get())),
         },
         TabSpec {
             id: "tab-deactivated-businesses",
             label: Signal::derive(move || {
-                format!("Deactivated businesses ({})", count(Status::Deactivated))
+                format!("Deactivated businesses ({})", deactivated_count.get())
             }),
         },
     ];
     let selected = Signal::derive(move || if tab.get() == Status::Active { 0 } else { 1 });
-    let deactivated =
-        move || current.with(|c| c.as_ref().is_some_and(|c| c.status == Status::Deactivated));
-    let version = Signal::derive(move || current.with(|c| c.as_ref().map_or(0, |c| c.version)));
     let confirming = RwSignal::new(false);
-    let name = StoredValue::new(client.name.clone());
-    let business_total = move || current.with(|c| c.as_ref().map_or(0, |c| c.businesses.len()));
+    let sync_state = Memo::new(move |_| store.sync_state(id));
     view! {
         <header class="screen-header">
-            <h1>{client.name.clone()}</h1>
-            <span class=move || if deactivated() { "badge muted" } else { "badge ok" }>
-                {move || if deactivated() { "Deactivated" } else { "Active" }}
+            <h1>{move || name.get()}</h1>
+            <span class=move || if deactivated.get() { "badge muted" } else { "badge ok" }>
+                {move || if deactivated.get() { "Deactivated" } else { "Active" }}
             </span>
-            <Show when=move || store.is_syncing(id)>
-                <span class="syncing-mark">"Syncing…"</span>
-            </Show>
+            {move || sync_state.get().map(|state| view! {
+                <span class="syncing-mark">{state.label()}</span>
+            })}
         </header>
         <WhoCanChange />
-        <Show when=deactivated>
+        <Show when=move || deactivated.get()>
             <div class="banner" role="status">
                 <p>
                     "This client is deactivated. New documents added to it will not be extracted. \
@@ -143,8 +170,8 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
         </Show>
         {move || confirming.get().then(|| view! {
             <ReactivateDialog
-                client_name=name.get_value()
-                business_count=business_total()
+                client_name=name.get_untracked()
+                business_count=business_total.get_untracked()
                 on_cancel=Callback::new(move |()| confirming.set(false))
                 on_confirm=Callback::new(move |()| {
                     confirming.set(false);
@@ -158,8 +185,23 @@ fn ClientBusinesses(client: Client) -> impl IntoView {
         }>
             <BusinessTable client_id=id tab=tab />
         </div>
-        <ActivityPanel client_id=id version=version />
+        <ActivityPanel client_id=id version=settled_version(store, id) />
     }
+}
+
+/// The client's version once no change to it is in flight: the activity
+/// log reloads when a change has settled, not when it is made on screen
+/// (before the server holds it).
+fn settled_version(store: Store, id: ClientId) -> Memo<u64> {
+    Memo::new(move |previous: Option<&u64>| {
+        let version = store
+            .clients
+            .with(|clients| clients.get(&id).map_or(0, |client| client.version));
+        match previous {
+            Some(previous) if store.is_syncing(id) => *previous,
+            _ => version,
+        }
+    })
 }
 
 /// The businesses of the selected tab.
@@ -244,7 +286,8 @@ fn BusinessRow(
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let business_id = business.id;
-    let syncing = Signal::derive(move || store.is_syncing(client_id));
+    let sync_state = Memo::new(move |_| store.sync_state(client_id));
+    let syncing = Signal::derive(move || sync_state.get().is_some());
     let action = view! {
         <RowAction
             status=business.status
@@ -265,9 +308,9 @@ fn BusinessRow(
         <tr class:syncing=move || syncing.get()>
             <td>
                 {business.name.clone()}
-                <Show when=move || syncing.get()>
-                    <span class="syncing-mark">"Syncing…"</span>
-                </Show>
+                {move || sync_state.get().map(|state| view! {
+                    <span class="syncing-mark">{state.label()}</span>
+                })}
             </td>
             <td>{owner}</td>
             <td>
