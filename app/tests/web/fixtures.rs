@@ -1,6 +1,8 @@
 //! The data the tests start from and the fake server they run against: it
 //! applies `core`'s rules like the real one, knows three people who can sign
 //! in, answers 401 to every call without a session, and can be told to fail.
+//! Given a [`script::Script`], it holds every client read and change until
+//! the test says when and how each is answered.
 
 use clientele_app::api::{Api, ApiError, ApiFuture};
 use clientele_core::wire::{
@@ -12,7 +14,9 @@ use clientele_core::{
     Status, UserId, execute,
 };
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+pub mod script;
 
 /// Three clients: Acme (active, two businesses, two users), Birch (active)
 /// and Cedar (deactivated, with both businesses deactivated).
@@ -161,6 +165,8 @@ pub struct FakeServer {
     pub sign_in_delay_ms: i32,
     /// How many times the app signed out.
     pub sign_outs: Mutex<u32>,
+    /// When set, client reads and changes wait for the script to answer.
+    pub script: Option<Arc<script::Script>>,
 }
 
 impl Default for FakeServer {
@@ -174,6 +180,7 @@ impl Default for FakeServer {
             sign_in_refusal: Mutex::new(None),
             sign_in_delay_ms: 0,
             sign_outs: Mutex::new(0),
+            script: None,
         }
     }
 }
@@ -265,6 +272,60 @@ impl Api for FakeServer {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
+        if let Some(script) = &self.script {
+            return script.hold_page(self, status);
+        }
+        ready(Ok(self.page(status)))
+    }
+
+    fn client(&self, id: ClientId) -> ApiFuture<Client> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        if let Some(script) = &self.script {
+            return script.hold_client(self, id);
+        }
+        ready(self.read_client(id))
+    }
+
+    fn activity(&self, _id: ClientId) -> ApiFuture<Vec<ActivityEntry>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(Ok(Vec::new()))
+    }
+
+    fn documents(&self, _business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(Ok(Vec::new()))
+    }
+
+    fn change(
+        &self,
+        id: ClientId,
+        expected: u64,
+        command: &Command,
+        key: &str,
+    ) -> ApiFuture<Client> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.changes.lock().unwrap().push(command.clone());
+        if let Some(script) = &self.script {
+            return script.hold_change(id, expected, command, key);
+        }
+        if let Some(failure) = self.failure.lock().unwrap().clone() {
+            return ready(Err(failure));
+        }
+        ready(self.decide(id, expected, command))
+    }
+}
+
+impl FakeServer {
+    /// One tab of the client list, as it is now.
+    pub fn page(&self, status: Status) -> ClientPage {
         let clients = self.clients.lock().unwrap();
         let items: Vec<ClientSummary> = clients
             .values()
@@ -287,52 +348,30 @@ impl Api for FakeServer {
             active: count(Status::Active),
             deactivated: count(Status::Deactivated),
         };
-        ready(Ok(ClientPage {
+        ClientPage {
             total: items.len() as u64,
             items,
             counts,
-        }))
+        }
     }
 
-    fn client(&self, id: ClientId) -> ApiFuture<Client> {
-        if let Some(refused) = self.unauthenticated() {
-            return refused;
-        }
+    /// One client, as it is now.
+    pub fn read_client(&self, id: ClientId) -> Result<Client, ApiError> {
         let found = self.clients.lock().unwrap().get(&id).cloned();
-        ready(found.ok_or_else(|| refusal(404, "not_found", "No such client.")))
+        found.ok_or_else(|| refusal(404, "not_found", "No such client."))
     }
 
-    fn activity(&self, _id: ClientId) -> ApiFuture<Vec<ActivityEntry>> {
-        if let Some(refused) = self.unauthenticated() {
-            return refused;
-        }
-        ready(Ok(Vec::new()))
-    }
-
-    fn documents(&self, _business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
-        if let Some(refused) = self.unauthenticated() {
-            return refused;
-        }
-        ready(Ok(Vec::new()))
-    }
-
-    fn change(
+    /// Decides a change by `core`'s rules and keeps it if they allow it; a
+    /// refusal answers 409 with the current client.
+    pub fn decide(
         &self,
         id: ClientId,
         expected: u64,
         command: &Command,
-        _key: &str,
-    ) -> ApiFuture<Client> {
-        if let Some(refused) = self.unauthenticated() {
-            return refused;
-        }
-        self.changes.lock().unwrap().push(command.clone());
-        if let Some(failure) = self.failure.lock().unwrap().clone() {
-            return ready(Err(failure));
-        }
+    ) -> Result<Client, ApiError> {
         let mut clients = self.clients.lock().unwrap();
         let current = clients.get(&id).cloned().unwrap();
-        ready(match execute(&current, expected, command) {
+        match execute(&current, expected, command) {
             Ok((next, _)) => {
                 clients.insert(id, next.clone());
                 Ok(next)
@@ -343,6 +382,6 @@ impl Api for FakeServer {
                 message: refusal.to_string(),
                 current: Some(Box::new(current)),
             }),
-        })
+        }
     }
 }

@@ -9,6 +9,7 @@ mod activation;
 mod fixtures;
 mod http_api;
 mod identity;
+mod interleavings;
 
 use clientele_app::AppWith;
 use clientele_app::api::SharedApi;
