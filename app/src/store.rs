@@ -7,13 +7,13 @@
 //! `core`'s rules. So an answer that arrives late, after newer ones, changes
 //! nothing: a client or row is never replaced by one of a lower version.
 //!
-//! A change is sent with an idempotency key. When its answer says nothing
-//! about what happened (it was lost, or the server failed), it is sent once
-//! more with the same key, which either applies it or replays the first
-//! answer. If that still says nothing, the app claims neither outcome: the
-//! row says it is checking, the client is re-read (with backoff) until the
-//! server answers, and then the person is told whether the change was saved,
-//! and the screen shows what the server holds.
+//! A change is sent with an idempotency key. When its answer was lost, it is
+//! sent once more, after a moment, with the same key, which either applies
+//! it or replays the first answer. When no answer says what became of it
+//! (both were lost, or the server failed), the app claims neither outcome:
+//! the row says it is checking, the client is re-read (with backoff) until
+//! the server answers, and then the person is told whether the change was
+//! saved, and the screen shows what the server holds.
 //!
 //! The store belongs to one session: [`Store::clear`] forgets everything when
 //! it ends, and answers to requests made before that are dropped, so nothing
@@ -34,8 +34,11 @@ use std::time::Duration;
 /// The most rows asked for in one request.
 const PAGE: u64 = 10_000;
 
-/// Waits before the next re-read of a client whose change is in doubt.
-/// Tests put in one that they resolve themselves.
+/// How long to wait before sending a change again whose answer was lost.
+pub const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// Waits before a retry, or before the next re-read of a client whose
+/// change is in doubt. Tests put in one that they resolve themselves.
 pub type Pause = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()>>> + Send + Sync>;
 
 /// How long to wait before the `attempt`-th re-read (the first is at once):
@@ -498,9 +501,15 @@ impl Change {
         let key = new_idempotency_key();
         let expected = self.before.version;
         let mut answer = api.change(self.id(), expected, &self.command, &key).await;
-        // An answer that does not say what became of the change is asked
-        // again with the same key: applied once, or replayed.
-        if answer.as_ref().is_err_and(says_nothing) && self.current() {
+        // A lost answer is asked for again with the same key, after a moment
+        // (a connection that just dropped often drops the next try too): the
+        // server applies the change once, or replays its first answer.
+        if matches!(answer, Err(ApiError::Network(_))) && self.current() {
+            let pause = store.pause.get_value();
+            pause(RETRY_AFTER).await;
+            if !self.current() {
+                return;
+            }
             answer = api.change(self.id(), expected, &self.command, &key).await;
         }
         if !self.current() {

@@ -5,6 +5,7 @@
 use crate::fixtures::{FakeServer, demo};
 use crate::*;
 use clientele_app::api::ApiError;
+use clientele_app::store::RETRY_AFTER;
 use clientele_core::{BusinessId, ClientId, Command, Status, UserId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -114,6 +115,7 @@ async fn a_lost_connection_is_retried_once_then_rolled_back() {
     *app.server.failure.lock().unwrap() = Some(ApiError::Network("reset".into()));
     open_acme_wizard().await;
     choose_ben_and_confirm().await;
+    sleep(RETRY_AFTER.as_millis() as i32 + 100).await;
     assert_eq!(
         app.server.changes.lock().unwrap().len(),
         2,

@@ -21,7 +21,7 @@ use crate::{
     Mounted, all, choose_ben_and_confirm, click, document, expect, find, mount_at, mount_with,
     page_text, row_names, settle, tab_text,
 };
-use clientele_app::store::{ListState, Store, SyncState, backoff};
+use clientele_app::store::{ListState, RETRY_AFTER, Store, SyncState, backoff};
 use clientele_app::toast::Toasts;
 use clientele_core::{Client, ClientId, Command, Status, execute};
 use leptos::prelude::*;
@@ -541,6 +541,11 @@ async fn answer_read(app: &Mounted, read: ReadFault) {
     settle().await;
 }
 
+/// The mounted app waits on the browser's clock before it retries.
+async fn wait_for_the_retry() {
+    crate::sleep(RETRY_AFTER.as_millis() as i32 + 100).await;
+}
+
 fn alert_text() -> String {
     find("[role=alert]", "")
         .and_then(|alert| alert.text_content())
@@ -561,6 +566,7 @@ async fn a_change_applied_whose_answer_and_retry_were_lost_is_checked_and_report
     let app = mount_scripted("/clients", FakeServer::default()).await;
     deactivate_acme(&app).await;
     answer_change(&app, ChangeFault::DropAfterCommit).await;
+    wait_for_the_retry().await;
     answer_change(&app, ChangeFault::DropBeforeCommit).await;
 
     // Neither outcome is claimed while the server is asked again.
@@ -592,6 +598,7 @@ async fn a_change_lost_before_it_was_applied_twice_is_checked_and_reported_not_s
     let app = mount_scripted("/clients", FakeServer::default()).await;
     deactivate_acme(&app).await;
     answer_change(&app, ChangeFault::DropBeforeCommit).await;
+    wait_for_the_retry().await;
     answer_change(&app, ChangeFault::DropBeforeCommit).await;
     assert_eq!(
         row_names(),
