@@ -8,8 +8,9 @@
 //! Also: a 20 MiB image is read within the tools' time limit.
 
 use crate::helpers::*;
-use crate::receipts::{self, FIELDS, Receipt, Tally};
+use crate::receipts::{self, Receipt, Tally};
 use axum::http::StatusCode;
+use clientele_core::documents::MAX_DOCUMENT_BYTES;
 use clientele_server::extraction::tools::TOOL_TIME_LIMIT;
 use serde_json::Value;
 use std::time::Instant;
@@ -67,19 +68,10 @@ fn score(kind: &str, receipts: &[Receipt], documents: &[Value]) -> Tally {
             "{}: {document}",
             receipt.name
         );
-        let answers = receipt.check(&document["fields"]);
-        for (index, right) in answers.iter().enumerate() {
-            if !right {
-                println!(
-                    "{kind} {}: {} expected {:?}, read {}",
-                    receipt.name,
-                    FIELDS[index],
-                    receipt.expected()[index],
-                    document["fields"][FIELDS[index]]["value"]
-                );
-            }
+        for miss in receipt.misses(&document["fields"]) {
+            println!("{kind} {}: {miss}", receipt.name);
         }
-        tally.add(answers);
+        tally.add(receipt.check(&document["fields"]));
     }
     println!("{kind}: {}", tally.summary());
     tally
@@ -124,50 +116,62 @@ async fn three_in_four_fields_are_read_right_from_scanned_images() {
 }
 
 #[tokio::test]
-async fn dump_fixtures_tmp() {
-    let dir = std::path::Path::new("/tmp/receipts");
-    std::fs::create_dir_all(dir).unwrap();
-    for receipt in receipts::receipts(RECEIPTS) {
-        std::fs::write(dir.join(format!("{}.pdf", receipt.name)), receipt.pdf()).unwrap();
-        std::fs::write(dir.join(format!("{}.png", receipt.name)), receipt.png(dir)).unwrap();
-        std::fs::write(dir.join(format!("{}.txt", receipt.name)), receipt.text()).unwrap();
-    }
+async fn a_20_mib_image_is_read_within_the_tools_time_limit() {
+    let app = spawn_app().await;
+    let business = active_business(&app).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let scan = flatbed_scan(&receipts::receipts(1)[0], scratch.path());
+    assert!(
+        scan.len() > 19 * 1024 * 1024 && scan.len() as u64 <= MAX_DOCUMENT_BYTES,
+        "{} bytes",
+        scan.len()
+    );
+    // The demo's own queued documents first, so the step below takes the scan.
+    while app.workers.step().await.unwrap() {}
+    let path = format!("/api/businesses/{business}/documents");
+    let uploaded = app.upload(&path, "scan.tif", &scan).await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{:?}", uploaded.body);
+
+    let started = Instant::now();
+    assert!(app.workers.step().await.unwrap(), "the scan was due");
+    let took = started.elapsed();
+
+    let list = app.get(&path).await;
+    let read = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|document| document["id"] == uploaded.body["id"])
+        .unwrap();
+    println!(
+        "a {:.1} MiB TIFF: {} in {:.1} s",
+        scan.len() as f64 / 1024.0 / 1024.0,
+        read["extraction"],
+        took.as_secs_f64()
+    );
+    assert!(took < TOOL_TIME_LIMIT, "{took:?}");
+    // Finished: read, or refused with a reason (and queued for a retry).
+    let finished = read["extraction"] == "extracted"
+        || read["failure"]
+            .as_str()
+            .is_some_and(|failure| !failure.is_empty());
+    assert!(finished, "{read}");
 }
 
-#[test]
-fn time_image_parts_tmp() {
-    use std::time::Instant;
-    let dir = tempfile::tempdir().unwrap();
-    let receipt = &receipts::receipts(4)[3];
-    let t = Instant::now();
-    let path = receipts::render(&receipt.pdf(), dir.path(), "x", 200);
-    println!("render {:?}", t.elapsed());
-    let t = Instant::now();
-    let mut page = image::open(&path).unwrap().to_luma8();
-    println!(
-        "decode {:?} {}x{}",
-        t.elapsed(),
-        page.width(),
-        page.height()
-    );
-    let t = Instant::now();
-    receipts::add_noise(&mut page, 20.0, 7);
-    println!("noise {:?}", t.elapsed());
-    let t = Instant::now();
-    let _ = receipts::rotated(&page, 3.0);
-    println!("rotate {:?}", t.elapsed());
-    let t = Instant::now();
-    let mut png = Vec::new();
-    page.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    println!("encode {:?} {}", t.elapsed(), png.len());
-    let t = Instant::now();
-    let mut png = Vec::new();
-    let encoder = image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::NoFilter,
-    );
-    page.write_with_encoder(encoder).unwrap();
-    println!("encode fast {:?} {}", t.elapsed(), png.len());
+/// A colour flatbed scan just under 20 MiB: the receipt at 400 dpi on a
+/// page of 2,048 × 3,400 pixels with a scanner's faint noise, as an
+/// uncompressed RGB TIFF (20,889,600 bytes of pixels, 19.9 MiB). Its size
+/// is in the pixels, not in how hard they are to read, so tesseract reads it
+/// in about two seconds and the test takes under ten; heavy noise would
+/// make it no bigger, only slower to make in this unoptimised build.
+fn flatbed_scan(receipt: &Receipt, scratch: &std::path::Path) -> Vec<u8> {
+    let rendered = receipts::render(&receipt.pdf(), scratch, "scan", 400);
+    let receipt_image = image::open(rendered).unwrap().to_luma8();
+    let mut page = image::GrayImage::from_pixel(2_048, 3_400, image::Luma([250]));
+    image::imageops::overlay(&mut page, &receipt_image, 120, 160);
+    receipts::add_noise(&mut page, 6.0, 20);
+    let page = image::DynamicImage::ImageLuma8(page).to_rgb8();
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut tiff, image::ImageFormat::Tiff).unwrap();
+    tiff.into_inner()
 }

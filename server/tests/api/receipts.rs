@@ -47,9 +47,9 @@ pub struct Receipt {
 }
 
 /// What is done to a receipt's image after rendering.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Look {
-    /// Turned by this many degrees (anticlockwise when positive).
+    /// Turned by this many degrees, one way or the other by its sign.
     pub degrees: f32,
     /// Grey noise of this standard deviation (0–255 scale), plus specks.
     pub noise: f32,
@@ -65,9 +65,9 @@ enum Line {
     Gap,
 }
 
-/// `count` receipts from [`SEED`]: the currencies take turns, every
-/// supplier is different, and each fourth image is clean, turned, noisy, or
-/// turned and noisy.
+/// `count` receipts from [`SEED`]: the currencies take turns, the first 36
+/// have 36 different suppliers, and of every four images one is clean, one
+/// turned, one noisy, and one turned and noisy.
 pub fn receipts(count: usize) -> Vec<Receipt> {
     let mut rng = StdRng::seed_from_u64(SEED);
     (0..count).map(|index| receipt(index, &mut rng)).collect()
@@ -542,19 +542,6 @@ fn written_date(currency: &str, year: u32, month: u32, day: u32, rng: &mut StdRn
 }
 
 impl Receipt {
-    /// The receipt's text, line by line, as printed (for looking at a miss).
-    pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|line| match line {
-                Line::Name(text) | Line::Centred(text) | Line::Left(text) => text.clone(),
-                Line::Amount(label, amount) => body_line(label, amount),
-                Line::Gap => String::new(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     /// A real one-page PDF of the receipt, with a text layer: the supplier
     /// in Helvetica Bold, the rest in Courier, as a till prints it.
     pub fn pdf(&self) -> Vec<u8> {
@@ -705,9 +692,26 @@ impl Receipt {
         ]
     }
 
-    /// What a reader should find, in the order of [`FIELDS`].
-    pub fn expected(&self) -> [&str; 4] {
-        [&self.supplier, &self.date, &self.total, self.currency]
+    /// Each field a document's `fields` has wrong, in words.
+    pub fn misses(&self, fields: &Value) -> Vec<String> {
+        let expected = [
+            self.supplier.as_str(),
+            &self.date,
+            &self.total,
+            self.currency,
+        ];
+        self.check(fields)
+            .iter()
+            .enumerate()
+            .filter(|(_, right)| !**right)
+            .map(|(index, _)| {
+                let name = FIELDS[index];
+                format!(
+                    "{name} expected {:?}, read {}",
+                    expected[index], fields[name]["value"]
+                )
+            })
+            .collect()
     }
 }
 
