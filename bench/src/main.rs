@@ -2,16 +2,18 @@
 //! written to `bench/results.json` (see `bench/README.md` for each figure).
 //! `bench/run.sh` builds everything first and measures the bundle; this
 //! program does the rest: start-up, large lists against a plain-JS baseline,
-//! click-to-paint under a slow server, memory, and backend throughput
-//! against json-server. Every Clientele server is seeded in demo mode and
+//! click-to-paint under a slow server, memory, backend throughput against
+//! json-server, and how well and how fast receipts are extracted
+//! (`extraction.rs`). Every Clientele server is seeded in demo mode and
 //! signed in to over HTTP before anything is timed (`session.rs`); the
 //! browser is given that session's cookie.
 //!
-//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`)
-//! runs some parts only, for checking the benchmark itself; `make bench`
-//! always runs them all.
+//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`,
+//! `extraction`) runs some parts only, for checking the benchmark itself;
+//! `make bench` always runs them all.
 
 mod browser;
+mod extraction;
 mod load;
 mod servers;
 mod session;
@@ -28,7 +30,7 @@ use std::time::Duration;
 const LOAD_TIME: Duration = Duration::from_secs(3);
 
 /// The parts `--only` may name, in the order they run.
-const PARTS: [&str; 4] = ["startup", "lists", "click", "backend"];
+const PARTS: [&str; 5] = ["startup", "lists", "click", "backend", "extraction"];
 
 struct Args {
     server: PathBuf,
@@ -127,6 +129,9 @@ async fn main() {
     }
     if args.runs("backend") {
         measure_backend(&args, &mut figures).await;
+    }
+    if args.runs("extraction") {
+        extraction::measure(&args.server, &args.dist, &mut figures).await;
     }
 
     let results = Value::Object(figures);
