@@ -4,13 +4,16 @@
 //!
 //! The server knows who is asking from its session cookie, so every request
 //! carries credentials (the API may live on another origin), and every change
-//! carries the session's CSRF token as `X-CSRF-Token`.
+//! carries the session's CSRF token as `X-CSRF-Token`. Files go up with
+//! XMLHttpRequest instead of fetch, for their progress (see `upload`).
+
+mod upload;
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, DocumentView,
-    ErrorBody, Items, ReactivateRequest, Session, SignInRequest,
+    ErrorBody, Items, Portal, ReactivateRequest, Session, SignInRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, Status};
+use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Status};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -81,6 +84,48 @@ impl ApiError {
     }
 }
 
+/// Whose side a business's documents are read and added from: the
+/// practice's, or the client's own account through the portal. The server
+/// has a route for each, and checks the caller against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentScope {
+    /// The practice's staff: `/api/businesses/{id}/documents`.
+    Practice(BusinessId),
+    /// A user of the client's own account: `/api/portal/businesses/{id}/documents`.
+    Portal(BusinessId),
+}
+
+impl DocumentScope {
+    /// The business whose documents these are.
+    pub fn business(self) -> BusinessId {
+        match self {
+            DocumentScope::Practice(business) | DocumentScope::Portal(business) => business,
+        }
+    }
+
+    /// The path that lists the business's documents and takes new ones.
+    fn path(self) -> String {
+        match self {
+            DocumentScope::Practice(business) => format!("/api/businesses/{business}/documents"),
+            DocumentScope::Portal(business) => {
+                format!("/api/portal/businesses/{business}/documents")
+            }
+        }
+    }
+}
+
+/// How much of a file has gone up so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes sent.
+    pub sent: u64,
+    /// Bytes to send in all.
+    pub total: u64,
+}
+
+/// Told each time more of a file has gone up.
+pub type OnProgress = Box<dyn Fn(Progress)>;
+
 /// Everything the screens ask of the server.
 pub trait Api {
     /// Who is signed in; a 401 when nobody is.
@@ -107,6 +152,32 @@ pub trait Api {
         command: &Command,
         idempotency_key: &str,
     ) -> ApiFuture<Client>;
+    /// The signed-in client user's account: its practice, the user and the
+    /// account's businesses, with the banners to show.
+    fn portal(&self) -> ApiFuture<Portal>;
+    /// A business of the signed-in client user's own account: its
+    /// documents, newest first.
+    fn portal_documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>>;
+    /// Sends one file to become a document of `to`'s business, telling
+    /// `on_progress` as it goes up; the stored document, with its extraction
+    /// state, or why the server refused the file.
+    fn upload(
+        &self,
+        to: DocumentScope,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<DocumentView>;
+    /// Where a document's original file is downloaded from. The session
+    /// cookie goes with a plain link, so no script is needed to save it.
+    fn file_url(&self, document: DocumentId) -> String;
+
+    /// A business's documents, read from `scope`'s side.
+    fn documents_in(&self, scope: DocumentScope) -> ApiFuture<Vec<DocumentView>> {
+        match scope {
+            DocumentScope::Practice(business) => self.documents(business),
+            DocumentScope::Portal(business) => self.portal_documents(business),
+        }
+    }
 }
 
 /// The API as the screens hold it.
@@ -158,10 +229,14 @@ impl HttpApi {
     /// server refuses with `csrf_failed`, which the person is shown.
     fn change_request(&self, method: Method, path: &str) -> RequestBuilder {
         let request = self.request(method, path);
-        match self.csrf_token.lock().ok().and_then(|token| token.clone()) {
+        match self.csrf_token() {
             Some(token) => request.header("X-CSRF-Token", &token),
             None => request,
         }
+    }
+
+    fn csrf_token(&self) -> Option<String> {
+        self.csrf_token.lock().ok().and_then(|token| token.clone())
     }
 
     fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
@@ -203,19 +278,25 @@ async fn succeeded(sent: Result<Response, gloo_net::Error>) -> Result<Response, 
         return Ok(response);
     }
     let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Server {
+    Err(refused(status, response.json::<ErrorBody>().await.ok()))
+}
+
+/// The error an answer with `status` and, if it had the API's JSON, `body`
+/// stands for.
+fn refused(status: u16, body: Option<ErrorBody>) -> ApiError {
+    match body {
+        Some(body) => ApiError::Server {
             status,
             code: body.error.code,
             message: body.error.message,
             current: body.client.map(Box::new),
-        }),
-        Err(_) => Err(ApiError::Server {
+        },
+        None => ApiError::Server {
             status,
             code: UNEXPECTED_ANSWER.into(),
             message: format!("The server answered {status}. Your change was not saved."),
             current: None,
-        }),
+        },
     }
 }
 
@@ -270,7 +351,7 @@ impl Api for HttpApi {
 
     fn documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
         let items: ApiFuture<Items<DocumentView>> =
-            self.get(&format!("/api/businesses/{business}/documents"));
+            self.get(&DocumentScope::Practice(business).path());
         Box::pin(async move { Ok(items.await?.items) })
     }
 
@@ -322,6 +403,30 @@ impl Api for HttpApi {
                 .map_err(|error| ApiError::Network(error.to_string()))?;
             read(request.send().await).await
         })
+    }
+
+    fn portal(&self) -> ApiFuture<Portal> {
+        self.get("/api/portal")
+    }
+
+    fn portal_documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        let path = DocumentScope::Portal(business).path();
+        let items: ApiFuture<Items<DocumentView>> = self.get(&path);
+        Box::pin(async move { Ok(items.await?.items) })
+    }
+
+    fn upload(
+        &self,
+        to: DocumentScope,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<DocumentView> {
+        let url = format!("{}{}", self.base, to.path());
+        upload::send(url, self.csrf_token(), file, on_progress)
+    }
+
+    fn file_url(&self, document: DocumentId) -> String {
+        format!("{}/api/documents/{document}/file", self.base)
     }
 }
 

@@ -4,9 +4,13 @@
 //! What a person may do comes from `core`'s [`allows`], the same function
 //! the server enforces.
 
-use crate::api::{Api, ApiError, ApiFuture, SharedApi, UNEXPECTED_ANSWER};
-use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, Session, SessionUser};
-use clientele_core::{Action, BusinessId, Client, ClientId, Command, Principal, Status, allows};
+use crate::api::{
+    Api, ApiError, ApiFuture, DocumentScope, OnProgress, SharedApi, UNEXPECTED_ANSWER,
+};
+use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, Portal, Session, SessionUser};
+use clientele_core::{
+    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Status, allows,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -243,5 +247,26 @@ impl Api for EndsOn401 {
             self.inner
                 .change(client, expected_version, command, idempotency_key),
         )
+    }
+
+    fn portal(&self) -> ApiFuture<Portal> {
+        self.watch(self.inner.portal())
+    }
+
+    fn portal_documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        self.watch(self.inner.portal_documents(business))
+    }
+
+    fn upload(
+        &self,
+        to: DocumentScope,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<DocumentView> {
+        self.watch(self.inner.upload(to, file, on_progress))
+    }
+
+    fn file_url(&self, document: DocumentId) -> String {
+        self.inner.file_url(document)
     }
 }

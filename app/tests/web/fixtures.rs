@@ -2,20 +2,22 @@
 //! applies `core`'s rules like the real one, knows three people who can sign
 //! in, answers 401 to every call without a session, and can be told to fail.
 //! Given a [`script::Script`], it holds every client read and change until
-//! the test says when and how each is answered.
+//! the test says when and how each is answered. Its documents, uploads and
+//! portal are in `documents`.
 
-use clientele_app::api::{Api, ApiError, ApiFuture};
+use clientele_app::api::{Api, ApiError, ApiFuture, DocumentScope, OnProgress};
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, Session, SessionRole,
-    SessionUser, StatusCounts, UserKind, UserRef,
+    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, Portal, Session,
+    SessionRole, SessionUser, StatusCounts, UserKind, UserRef,
 };
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, Command, Practice, PracticeId, Role,
-    Status, UserId, execute,
+    Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
+    Role, Status, UserId, execute,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+pub mod documents;
 pub mod script;
 
 /// Three clients: Acme (active, two businesses, two users), Birch (active)
@@ -167,6 +169,8 @@ pub struct FakeServer {
     pub sign_outs: Mutex<u32>,
     /// When set, client reads and changes wait for the script to answer.
     pub script: Option<Arc<script::Script>>,
+    /// Documents, and the uploads that add to them.
+    pub documents: documents::FakeDocuments,
 }
 
 impl Default for FakeServer {
@@ -181,6 +185,7 @@ impl Default for FakeServer {
             sign_in_delay_ms: 0,
             sign_outs: Mutex::new(0),
             script: None,
+            documents: Default::default(),
         }
     }
 }
@@ -226,7 +231,7 @@ pub fn refusal(status: u16, code: &str, message: &str) -> ApiError {
     }
 }
 
-fn ready<T: 'static>(value: Result<T, ApiError>) -> ApiFuture<T> {
+pub(crate) fn ready<T: 'static>(value: Result<T, ApiError>) -> ApiFuture<T> {
     Box::pin(async move { value })
 }
 
@@ -295,11 +300,11 @@ impl Api for FakeServer {
         ready(Ok(Vec::new()))
     }
 
-    fn documents(&self, _business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+    fn documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
-        ready(Ok(Vec::new()))
+        self.documents.list(business)
     }
 
     fn change(
@@ -320,6 +325,53 @@ impl Api for FakeServer {
             return ready(Err(failure));
         }
         ready(self.decide(id, expected, command))
+    }
+
+    fn portal(&self) -> ApiFuture<Portal> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let session = self.session.lock().unwrap().clone().unwrap();
+        let clients = self.clients.lock().unwrap();
+        ready(documents::portal(&session, &clients))
+    }
+
+    fn portal_documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.documents.list(business)
+    }
+
+    fn upload(
+        &self,
+        to: DocumentScope,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<DocumentView> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let session = self.session.lock().unwrap().clone().unwrap();
+        let client = self
+            .clients
+            .lock()
+            .unwrap()
+            .values()
+            .find(|client| client.business(to.business()).is_some())
+            .cloned()
+            .unwrap();
+        self.documents.receive(
+            &client,
+            to.business(),
+            &session.user.name,
+            file,
+            on_progress,
+        )
+    }
+
+    fn file_url(&self, document: DocumentId) -> String {
+        format!("/api/documents/{document}/file")
     }
 }
 
