@@ -11,6 +11,7 @@ mod businesses;
 mod client_list;
 mod deactivate_wizard;
 mod dialog;
+mod document_list;
 mod documents;
 mod header;
 mod layout;
@@ -23,6 +24,7 @@ pub mod store;
 mod table;
 mod tabs;
 pub mod toast;
+mod upload;
 
 use api::{HttpApi, SharedApi};
 use leptos::prelude::*;

@@ -1,0 +1,161 @@
+//! A business's documents: each with its name, when and by whom it was
+//! added, its size, its extraction state (with the reason when it was not
+//! extracted) and "Download" for those with a stored file; "Add documents"
+//! above them for those who may. Shared by the practice's documents dialog
+//! and the client's portal. Reading is allowed whatever the status (R5).
+
+use crate::api::DocumentScope;
+use crate::session::Auth;
+use crate::store::Store;
+use crate::upload::{AddDocuments, DropZone, UploadList, Uploads};
+use clientele_core::Action;
+use clientele_core::wire::{DocumentView, ExtractionState};
+use leptos::prelude::*;
+
+/// The documents of `scope`'s business, with `children` (a heading, a
+/// banner) at the top. The whole of it takes dropped files.
+#[component]
+pub fn BusinessDocuments(
+    scope: DocumentScope,
+    /// The business's name, when several are on one page.
+    #[prop(optional, into)]
+    business_name: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let may_add = expect_context::<Auth>().may(match scope {
+        DocumentScope::Practice(_) => Action::AddDocument,
+        DocumentScope::Portal(_) => Action::AddOwnDocument,
+    });
+    let loaded = LocalResource::new(move || {
+        let api = store.api();
+        async move {
+            api.documents_in(scope)
+                .await
+                .map_err(|error| error.message())
+        }
+    });
+    let added = RwSignal::new(Vec::new());
+    let uploads = may_add.then(|| Uploads::new(store, scope, added));
+    view! {
+        <DropZone uploads=uploads>
+            {children.map(|children| children())}
+            {uploads.map(|uploads| view! {
+                <AddDocuments uploads=uploads business_name=business_name />
+                <UploadList uploads=uploads />
+            })}
+            <DocumentListing loaded=loaded added=added />
+        </DropZone>
+    }
+}
+
+/// The loading, error or empty state, and the documents: those added here
+/// first, newest first, then those loaded.
+#[component]
+fn DocumentListing(
+    loaded: LocalResource<Result<Vec<DocumentView>, String>>,
+    added: RwSignal<Vec<DocumentView>>,
+) -> impl IntoView {
+    let shown = move || {
+        let mut documents = added.get();
+        if let Some(Ok(stored)) = loaded.get() {
+            let fresh: Vec<DocumentView> = stored
+                .into_iter()
+                .filter(|document| !documents.iter().any(|new| new.id == document.id))
+                .collect();
+            documents.extend(fresh);
+        }
+        documents
+    };
+    let state = move || {
+        match loaded.get() {
+        None => Some(view! { <p class="state">"Loading documents…"</p> }.into_any()),
+        Some(Err(message)) => Some(view! {
+            <div class="state error">
+                <p>{format!("The documents could not be loaded. {message}")}</p>
+                <button type="button" class="button secondary" on:click=move |_| loaded.refetch()>"Retry"</button>
+            </div>
+        }.into_any()),
+        Some(Ok(stored)) if stored.is_empty() && added.with(Vec::is_empty) => {
+            Some(view! { <p class="state">"No documents yet."</p> }.into_any())
+        }
+        Some(Ok(_)) => None,
+    }
+    };
+    view! {
+        {state}
+        <Show when=move || !shown().is_empty()>
+            <ul class="documents">
+                <For each=shown key=|document| document.id let:document>
+                    <DocumentItem document=document />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// One document.
+#[component]
+fn DocumentItem(document: DocumentView) -> impl IntoView {
+    let api = expect_context::<Store>().api();
+    let badge = match document.extraction {
+        ExtractionState::Queued | ExtractionState::Extracting => "badge",
+        ExtractionState::Extracted => "badge ok",
+        ExtractionState::Failed => "badge failed",
+        ExtractionState::NotExtracted => "badge muted",
+    };
+    // Why it was not extracted, or why extraction failed.
+    let why = document.reason_message.clone().or(document.failure.clone());
+    // Early demo documents have no stored file: nothing to download.
+    let download = document.size_bytes.map(|_| {
+        let name = document.file_name.clone();
+        view! {
+            <a
+                class="button secondary download"
+                href=api.file_url(document.id)
+                download=name.clone()
+                aria-label=format!("Download {name}")
+            >
+                "Download"
+            </a>
+        }
+    });
+    view! {
+        <li class="document">
+            <div class="document-main">
+                <span class="document-name">{document.file_name.clone()}</span>
+                <span class="muted">
+                    {format!("Added by {} on ", document.added_by)}
+                    <time datetime=document.added_at.clone()>{crate::format_date(&document.added_at)}</time>
+                    {document.size_bytes.map(|bytes| view! {
+                        " · " <span class="document-size">{format_size(bytes)}</span>
+                    })}
+                </span>
+            </div>
+            <div class="document-state">
+                <span class=badge>{document.extraction.label()}</span>
+                {why.map(|why| view! { <span class="muted reason">{why}</span> })}
+            </div>
+            {download}
+        </li>
+    }
+}
+
+/// A file size as people read it: "512 bytes", "48 KB", "3.4 MB", "18 MB"
+/// (in units of 1024, like the 20 MiB limit), rounded to the nearest.
+pub fn format_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * KB;
+    let kilobytes = (bytes + KB / 2) / KB;
+    if bytes == 1 {
+        "1 byte".to_owned()
+    } else if bytes < KB {
+        format!("{bytes} bytes")
+    } else if kilobytes < KB {
+        format!("{kilobytes} KB")
+    } else if bytes < 10 * MB - MB / 20 {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} MB", (bytes + MB / 2) / MB)
+    }
+}
