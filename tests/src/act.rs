@@ -125,6 +125,20 @@ pub async fn open_client(harness: &mut Harness, browser: &Client, client_name: &
     harness.screenshot(browser, "businesses").await
 }
 
+/// "Add documents" on `business` (in the portal; `None`: in the open
+/// documents dialog), choosing the file at `path` in the file picker.
+pub async fn add_document(
+    harness: &mut Harness,
+    browser: &Client,
+    business: Option<&str>,
+    path: &std::path::Path,
+) -> Outcome {
+    let input = find::add_documents_input(browser, business).await?;
+    let path = path.to_str().ok_or("the file's path is not UTF-8")?;
+    input.send_keys(path).await?;
+    harness.screenshot(browser, "adding-a-document").await
+}
+
 /// Reloads the page, as a person pressing F5 would.
 pub async fn reload(browser: &Client) -> Outcome {
     browser.refresh().await?;

@@ -80,6 +80,31 @@ pub async fn field(browser: &Client, label: &str) -> Outcome<Element> {
     xpath(browser, &path).await
 }
 
+/// The "Add documents" file input of the business named `business` (its
+/// card in the portal), or of the open documents dialog with `None`.
+pub async fn add_documents_input(browser: &Client, business: Option<&str>) -> Outcome<Element> {
+    let scope = match business {
+        Some(name) => format!("//section[.//h3[normalize-space()={}]]", literal(name)),
+        None => DIALOG.to_owned(),
+    };
+    xpath(browser, &format!("{scope}//input[@type='file']")).await
+}
+
+/// The listed document named `file_name` once it shows `state` ("Queued
+/// for extraction", "Not extracted"…).
+pub async fn document(browser: &Client, file_name: &str, state: &str) -> Outcome<Element> {
+    xpath(browser, &document_path(file_name, state)).await
+}
+
+/// The XPath of a listed document named `file_name` that shows `state`.
+pub fn document_path(file_name: &str, state: &str) -> String {
+    format!(
+        "//li[.//span[normalize-space()={}]][.//span[normalize-space()={}]]",
+        literal(file_name),
+        literal(state)
+    )
+}
+
 /// The open dialog.
 pub async fn dialog(browser: &Client) -> Outcome<Element> {
     xpath(browser, DIALOG).await
