@@ -20,7 +20,9 @@ pub fn BusinessDocuments(
     /// The business's name, when several are on one page.
     #[prop(optional, into)]
     business_name: Option<String>,
-    #[prop(optional)] children: Option<Children>,
+    /// What goes above "Add documents": the business's heading and banner.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let may_add = expect_context::<Auth>().may(match scope {

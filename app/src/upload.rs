@@ -223,12 +223,7 @@ fn percent(progress: Progress) -> String {
 pub fn DropZone(uploads: Option<Uploads>, children: Children) -> impl IntoView {
     // Entering a child leaves the parent: count, rather than flip a flag.
     let over = RwSignal::new(0_i32);
-    let dragging = move |event: &leptos::ev::DragEvent| {
-        let carries_files = event
-            .data_transfer()
-            .is_some_and(|transfer| transfer.types().includes(&"Files".into(), 0));
-        uploads.is_some() && carries_files
-    };
+    let dragging = move |event: &leptos::ev::DragEvent| uploads.is_some() && carries_files(event);
     let enter = move |event: leptos::ev::DragEvent| {
         if dragging(&event) {
             over.update(|n| *n += 1);
@@ -239,6 +234,9 @@ pub fn DropZone(uploads: Option<Uploads>, children: Children) -> impl IntoView {
             event.prevent_default();
         }
     };
+    if uploads.is_some() {
+        keep_stray_drops_on_the_page();
+    }
     let drop = move |event: leptos::ev::DragEvent| {
         over.set(0);
         if let Some(uploads) = uploads {
@@ -260,4 +258,29 @@ pub fn DropZone(uploads: Option<Uploads>, children: Children) -> impl IntoView {
             {children()}
         </div>
     }
+}
+
+/// A file dropped just beside a drop zone would otherwise make the browser
+/// open it in place of the app, and the uploads under way with it. While a
+/// drop zone is on the page, the page itself takes such drops and does
+/// nothing with them.
+fn keep_stray_drops_on_the_page() {
+    let refuse = move |event: leptos::ev::DragEvent| {
+        if carries_files(&event) {
+            event.prevent_default();
+        }
+    };
+    let over = window_event_listener(leptos::ev::dragover, refuse);
+    let drop = window_event_listener(leptos::ev::drop, refuse);
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}
+
+/// Whether what is dragged is files (not text or a link).
+fn carries_files(event: &leptos::ev::DragEvent) -> bool {
+    event
+        .data_transfer()
+        .is_some_and(|transfer| transfer.types().includes(&"Files".into(), 0))
 }
