@@ -269,12 +269,22 @@ async fn documents_that_cannot_be_read_say_why_and_come_back_with_retry() {
 }
 
 #[wasm_bindgen_test]
-async fn each_document_shows_who_added_it_its_size_its_state_and_a_download() {
+async fn each_document_shows_who_added_it_its_size_its_state_with_why_and_a_download() {
     let server = FakeServer::signed_in(client_user());
     let not_extracted = Extraction::NotExtracted(NotExtractedReason::ClientDeactivated);
+    let mut unreadable = document_view(
+        4,
+        ACME_SHOP,
+        "blurred.png",
+        "Ben Carter",
+        Extraction::Failed,
+        Some(10),
+    );
+    unreadable.failure = Some("No text could be read from this file.".into());
     server.documents.stored.lock().unwrap().insert(
         ACME_SHOP,
         vec![
+            unreadable,
             document_view(
                 3,
                 ACME_SHOP,
@@ -305,8 +315,15 @@ async fn each_document_shows_who_added_it_its_size_its_state_and_a_download() {
     let card = business_card("Acme Shop");
     assert_eq!(
         document_names(&card),
-        ["fuel.pdf", "van.jpg", "old-scan.pdf"]
+        ["blurred.png", "fuel.pdf", "van.jpg", "old-scan.pdf"]
     );
+    let blurred = text_of(&listed_document(&card, "blurred.png"));
+    assert!(blurred.contains("Extraction failed"), "{blurred}");
+    assert!(
+        blurred.contains("No text could be read from this file."),
+        "{blurred}"
+    );
+    assert!(blurred.contains("10 bytes"), "{blurred}");
 
     let fuel = listed_document(&card, "fuel.pdf");
     let text = text_of(&fuel);
