@@ -76,8 +76,10 @@ async fn ocr(image: &Path) -> Result<String, String> {
             "-".into(),
             "-l".into(),
             "eng".into(),
+            // One uniform block of text: receipts are a single column, and
+            // this keeps a right-hand amount with its line.
             "--psm".into(),
-            "4".into(),
+            "6".into(),
         ],
     )
     .await
