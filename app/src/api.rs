@@ -131,6 +131,8 @@ pub trait Api {
     /// Where a document's original file is downloaded from. The session
     /// cookie goes with a plain link, so no script is needed to save it.
     fn file_url(&self, document: DocumentId) -> String;
+    /// "Retry": queues a document whose extraction failed again.
+    fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView>;
 
     /// A business's documents, read from `scope`'s side.
     fn documents_in(&self, scope: DocumentScope) -> ApiFuture<Vec<DocumentView>> {
@@ -388,6 +390,17 @@ impl Api for HttpApi {
 
     fn file_url(&self, document: DocumentId) -> String {
         format!("{}/api/documents/{document}/file", self.base)
+    }
+
+    fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView> {
+        let request =
+            self.change_request(Method::POST, &format!("/api/documents/{document}/retry"));
+        Box::pin(async move {
+            let request: Request = request
+                .json(&serde_json::json!({}))
+                .map_err(|error| ApiError::Network(error.to_string()))?;
+            read(request.send().await).await
+        })
     }
 }
 

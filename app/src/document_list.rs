@@ -1,16 +1,24 @@
 //! A business's documents: each with its name, when and by whom it was
 //! added, its size, its extraction state (with the reason when it was not
-//! extracted) and "Download" for those with a stored file; "Add documents"
-//! above them for those who may. Shared by the practice's documents dialog
-//! and the client's portal. Reading is allowed whatever the status (R5).
+//! extracted or why it failed, and "Retry"), the fields read from it, and
+//! "Download" for those with a stored file; "Add documents" above them for
+//! those who may. While any document waits to be read, the list looks again
+//! every few seconds, so what the worker reads appears without a reload.
+//! Shared by the practice's documents dialog and the client's portal.
+//! Reading is allowed whatever the status (R5).
 
 use crate::api::DocumentScope;
 use crate::session::Auth;
 use crate::store::Store;
 use crate::upload::{AddDocuments, DropZone, UploadList, Uploads};
 use clientele_core::Action;
+use clientele_core::extraction::{Field, Fields};
 use clientele_core::wire::{DocumentView, ExtractionState};
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// How often a list with documents waiting to be read looks again.
+const LOOK_AGAIN: Duration = Duration::from_secs(2);
 
 /// The documents of `scope`'s business, with `children` (a heading, a
 /// banner) at the top. The whole of it takes dropped files.
@@ -39,6 +47,22 @@ pub fn BusinessDocuments(
     });
     let added = RwSignal::new(Vec::new());
     let uploads = may_add.then(|| Uploads::new(store, scope, added));
+    // Look again while anything waits for the extraction worker.
+    Effect::new(move |_| {
+        let waiting = |documents: &[DocumentView]| {
+            documents.iter().any(|document| {
+                matches!(
+                    document.extraction,
+                    ExtractionState::Queued | ExtractionState::Extracting
+                )
+            })
+        };
+        let pending = added.with(|added| waiting(added))
+            || loaded.with(|loaded| matches!(loaded, Some(Ok(stored)) if waiting(stored)));
+        if pending {
+            set_timeout(move || loaded.refetch(), LOOK_AGAIN);
+        }
+    });
     view! {
         <DropZone uploads=uploads>
             {children.map(|children| children())}
@@ -58,15 +82,20 @@ fn DocumentListing(
     loaded: LocalResource<Result<Vec<DocumentView>, String>>,
     added: RwSignal<Vec<DocumentView>>,
 ) -> impl IntoView {
+    // What the server answered last wins over what an upload answered.
     let shown = move || {
-        let mut documents = added.get();
-        if let Some(Ok(stored)) = loaded.get() {
-            let fresh: Vec<DocumentView> = stored
-                .into_iter()
-                .filter(|document| !documents.iter().any(|new| new.id == document.id))
-                .collect();
-            documents.extend(fresh);
-        }
+        let stored = match loaded.get() {
+            Some(Ok(stored)) => stored,
+            _ => Vec::new(),
+        };
+        let mut documents: Vec<DocumentView> = added.with(|added| {
+            added
+                .iter()
+                .filter(|new| !stored.iter().any(|document| document.id == new.id))
+                .cloned()
+                .collect()
+        });
+        documents.extend(stored);
         documents
     };
     let state = move || {
@@ -88,8 +117,12 @@ fn DocumentListing(
         {state}
         <Show when=move || !shown().is_empty()>
             <ul class="documents">
-                <For each=shown key=|document| document.id let:document>
-                    <DocumentItem document=document />
+                <For
+                    each=shown
+                    key=|document| (document.id, document.extraction, document.fields.is_some())
+                    let:document
+                >
+                    <DocumentItem document=document on_retried=Callback::new(move |()| loaded.refetch()) />
                 </For>
             </ul>
         </Show>
@@ -98,8 +131,9 @@ fn DocumentListing(
 
 /// One document.
 #[component]
-fn DocumentItem(document: DocumentView) -> impl IntoView {
-    let api = expect_context::<Store>().api();
+fn DocumentItem(document: DocumentView, on_retried: Callback<()>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let api = store.api();
     let badge = match document.extraction {
         ExtractionState::Queued | ExtractionState::Extracting => "badge",
         ExtractionState::Extracted => "badge ok",
@@ -137,9 +171,68 @@ fn DocumentItem(document: DocumentView) -> impl IntoView {
             <div class="document-state">
                 <span class=badge>{document.extraction.label()}</span>
                 {why.map(|why| view! { <span class="muted reason">{why}</span> })}
+                {(document.extraction == ExtractionState::Failed)
+                    .then(|| view! { <RetryExtraction document=document.id on_retried=on_retried /> })}
             </div>
+            {document.fields.clone().map(|fields| view! { <ExtractedFields fields=fields /> })}
             {download}
         </li>
+    }
+}
+
+/// "Retry" on a document whose extraction failed: queues it again.
+#[component]
+fn RetryExtraction(
+    document: clientele_core::DocumentId,
+    on_retried: Callback<()>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let toasts = expect_context::<crate::toast::Toasts>();
+    let sending = RwSignal::new(false);
+    let retry = move |_| {
+        sending.set(true);
+        let api = store.api();
+        leptos::task::spawn_local(async move {
+            match api.retry_extraction(document).await {
+                Ok(_) => on_retried.run(()),
+                Err(error) => toasts.push(error.message()),
+            }
+            sending.set(false);
+        });
+    };
+    view! {
+        <button type="button" class="button secondary" disabled=move || sending.get() on:click=retry>
+            "Retry"
+        </button>
+    }
+}
+
+/// What was read from a document: each field, or that it was not found.
+#[component]
+fn ExtractedFields(fields: Fields) -> impl IntoView {
+    let shown =
+        |field: Option<Field>| field.map_or_else(|| "Not found".to_owned(), |field| field.value);
+    let total = match (&fields.total, &fields.currency) {
+        (Some(total), Some(currency)) => format!("{} {}", currency.value, total.value),
+        (total, _) => shown(total.clone()),
+    };
+    let rows = [
+        ("Supplier", shown(fields.supplier)),
+        ("Date", shown(fields.date)),
+        ("Total", total),
+    ];
+    view! {
+        <dl class="fields" aria-label="Extracted fields">
+            {rows.into_iter().map(|(name, value)| {
+                let missing = value == "Not found";
+                view! {
+                    <div class="field">
+                        <dt>{name}</dt>
+                        <dd class:not-found=missing>{value}</dd>
+                    </div>
+                }
+            }).collect_view()}
+        </dl>
     }
 }
 

@@ -269,4 +269,8 @@ impl Api for EndsOn401 {
     fn file_url(&self, document: DocumentId) -> String {
         self.inner.file_url(document)
     }
+
+    fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView> {
+        self.watch(self.inner.retry_extraction(document))
+    }
 }

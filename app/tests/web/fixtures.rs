@@ -373,6 +373,10 @@ impl Api for FakeServer {
     fn file_url(&self, document: DocumentId) -> String {
         format!("/api/documents/{document}/file")
     }
+
+    fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView> {
+        self.documents.retry(document)
+    }
 }
 
 impl FakeServer {
