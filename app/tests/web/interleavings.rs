@@ -782,10 +782,50 @@ async fn a_change_shows_just_now_and_sorts_first_by_last_change() {
     assert_ne!(last_change[1], "just now");
 }
 
+/// The button labelled `label` on the table row whose first cell starts
+/// with `row`.
+fn row_button(row: &str, label: &str) -> web_sys::HtmlElement {
+    all("tbody tr")
+        .into_iter()
+        .find(|tr| {
+            tr.query_selector("td")
+                .ok()
+                .flatten()
+                .and_then(|td| td.text_content())
+                .is_some_and(|text| text.trim().starts_with(row))
+        })
+        .and_then(|tr| {
+            all("button").into_iter().find(|button| {
+                tr.contains(Some(button)) && button.text_content().as_deref() == Some(label)
+            })
+        })
+        .unwrap_or_else(|| panic!("no '{label}' on the row '{row}'"))
+}
+
+fn is_focused(element: &web_sys::HtmlElement) -> bool {
+    document().active_element().is_some_and(|active| {
+        wasm_bindgen::JsValue::from(active) == wasm_bindgen::JsValue::from(element.clone())
+    })
+}
+
 #[wasm_bindgen_test]
-async fn focus_stays_where_it_was_while_a_change_is_made_and_answered() {
+async fn focus_stays_where_it_was_while_a_change_is_made_and_saved() {
+    focus_stays_through_a_change_answered(ChangeFault::None).await;
+}
+
+#[wasm_bindgen_test]
+async fn focus_stays_where_it_was_while_a_change_is_made_and_refused_after_someone_elses() {
+    focus_stays_through_a_change_answered(ChangeFault::SomeoneElseFirst).await;
+}
+
+/// A business of Acme is reactivated and the server answers meeting
+/// `fault`, while the person has another business's documents open: the
+/// screen updates in place, and neither the dialog nor focus is lost.
+async fn focus_stays_through_a_change_answered(fault: ChangeFault) {
     let mut clients = demo();
-    clients.get_mut(&ClientId(1)).unwrap().businesses[1].status = Status::Deactivated;
+    for business in &mut clients.get_mut(&ClientId(1)).unwrap().businesses {
+        business.status = Status::Deactivated;
+    }
     let app = mount_scripted(
         "/clients/1?tab=deactivated",
         FakeServer {
@@ -796,28 +836,45 @@ async fn focus_stays_where_it_was_while_a_change_is_made_and_answered() {
     .await;
     let tab = expect("[role=tab]", "Deactivated businesses");
     tab.focus().unwrap();
-    let focused = || {
-        document().active_element().is_some_and(|active| {
-            wasm_bindgen::JsValue::from(active) == wasm_bindgen::JsValue::from(tab.clone())
-        })
-    };
-    assert!(focused());
 
-    // A click from a script leaves focus where it is, as a pointer on
-    // another part of the screen would not; what matters is the screen.
-    expect("tbody button", "Reactivate").click();
+    // One click reactivates Acme Cafe (a click from a script leaves focus
+    // where it was); the server is slow to answer.
+    row_button("Acme Cafe", "Reactivate").click();
     settle().await;
     assert_eq!(
         tab_text("Deactivated businesses"),
-        "Deactivated businesses (0)"
+        "Deactivated businesses (1)"
     );
     assert!(page_text().contains(SyncState::Syncing.label()));
-    assert!(focused(), "focus stayed through the optimistic change");
+    assert!(
+        is_focused(&tab),
+        "focus stayed through the optimistic change"
+    );
 
-    answer_change(&app, ChangeFault::None).await;
+    // Meanwhile the person opens Acme Shop's documents.
+    click(&row_button("Acme Shop", "Documents")).await;
+    let dialog = expect("[role=dialog]", "");
+    let inside: web_sys::HtmlElement = document().active_element().unwrap().unchecked_into();
+    assert!(dialog.contains(Some(&inside)), "the dialog took focus");
+
+    answer_change(&app, fault).await;
     answer_everything(&app).await;
     assert!(!page_text().contains(SyncState::Syncing.label()));
-    assert_eq!(tab_text("Active businesses"), "Active businesses (2)");
-    assert!(focused(), "focus stayed through the answer");
-    assert!(tab.is_connected());
+    let server = app.server.read_client(ClientId(1)).unwrap();
+    assert_eq!(
+        tab_text("Active businesses"),
+        format!(
+            "Active businesses ({})",
+            server.count_businesses(Status::Active)
+        ),
+        "as the server holds it"
+    );
+    assert!(
+        find("[role=dialog]", "").is_some(),
+        "the dialog is still open"
+    );
+    assert!(
+        inside.is_connected() && is_focused(&inside),
+        "focus stayed through the answer"
+    );
 }
