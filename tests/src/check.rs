@@ -68,11 +68,20 @@ pub async fn alert_says(browser: &Client, words: &str) -> Outcome {
     .await
 }
 
-/// The row names `row_name` and carries no "syncing" mark any more.
+/// The row names `row_name` and carries no "syncing" or "checking" mark
+/// any more.
 pub async fn settled(browser: &Client, row_name: &str) -> Outcome {
+    let mark = |word: &str| {
+        format!(
+            "contains(translate(normalize-space(), '{}', '{word}'), '{word}')",
+            word.to_uppercase()
+        )
+    };
     let path = format!(
-        "{}[.//*[contains(translate(normalize-space(), 'SYNCING', 'syncing'), 'syncing')]]",
-        find::row_path(row_name)
+        "{}[.//*[{} or {}]]",
+        find::row_path(row_name),
+        mark("syncing"),
+        mark("checking")
     );
     eventually(&format!("'{row_name}' has finished syncing"), || async {
         Ok(browser.find_all(Locator::XPath(&path)).await?.is_empty())
