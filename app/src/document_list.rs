@@ -174,8 +174,8 @@ fn DocumentItem(document: DocumentView, on_retried: Callback<()>) -> impl IntoVi
                 {(document.extraction == ExtractionState::Failed)
                     .then(|| view! { <RetryExtraction document=document.id on_retried=on_retried /> })}
             </div>
-            {document.fields.clone().map(|fields| view! { <ExtractedFields fields=fields /> })}
             {download}
+            {document.fields.clone().map(|fields| view! { <ExtractedFields fields=fields /> })}
         </li>
     }
 }
