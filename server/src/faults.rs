@@ -6,8 +6,9 @@
 //! endpoints behave until it is set again: `none`, `error` (a 500, nothing
 //! applied), `drop` (the connection closes with no answer, nothing applied),
 //! `delay` (`delay_ms` then as normal) or `drop_after_commit` (the change is
-//! committed, then the connection closes with no answer; once only, so the
-//! client's retry gets through). `delay_reads` leaves changes alone and holds
+//! committed, then the answer is cut off after its head; once only, so the
+//! client's retry gets through). A dropped answer sends its head and one
+//! byte, then the connection is cut. `delay_reads` leaves changes alone and holds
 //! back the answers of the client list and of a client for `delay_ms` after
 //! they were read, so an old answer arrives after newer changes.
 
@@ -123,12 +124,37 @@ pub async fn inject_into_reads(
     response
 }
 
-/// A response whose body fails before its first byte: hyper then closes the
-/// connection without sending anything, which is what a client sees when a
-/// server or the network dies mid-request.
+/// An answer that dies half-way: its head and the first byte of a body that
+/// promised more are sent, then the connection is cut, which is what a
+/// client sees when a server or the network dies mid-answer. Sending the
+/// head first matters: a browser silently resends a request whose reused
+/// connection closed before any answer at all, which would hide the loss
+/// from the app.
 fn dropped_connection() -> Response {
-    let failing = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("fault injection: connection dropped"))
+    use futures_util::StreamExt;
+    let head_and_one_byte =
+        futures_util::stream::once(async { Ok::<Bytes, std::io::Error>(Bytes::from_static(b"{")) });
+    // A moment's pause, so the head and the byte are written out before the
+    // connection is cut.
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Err(std::io::Error::other("fault injection: connection dropped"))
     });
-    Response::new(Body::from_stream(failing))
+    let failing = head_and_one_byte.chain(cut);
+    let mut response = Response::new(Body::from_stream(failing));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_LENGTH,
+        axum::http::HeaderValue::from_static("4096"),
+    );
+    // Not compressed: a compressor would hold the byte back, and the head
+    // with it.
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_ENCODING,
+        axum::http::HeaderValue::from_static("identity"),
+    );
+    response
 }

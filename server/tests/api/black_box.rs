@@ -267,7 +267,11 @@ async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
         .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
         .send()
         .await;
-    assert!(sent.is_err(), "the connection closed without an answer");
+    let answered = match sent {
+        Ok(response) => response.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!answered, "the connection was cut before the answer");
     assert_eq!(client_json(&http, &server.url, 1).await, client);
 }
 
@@ -284,7 +288,11 @@ async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
             .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
             .send()
     };
-    assert!(send().await.is_err(), "the first answer was dropped");
+    let first = match send().await {
+        Ok(response) => response.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!first, "the first answer was cut off");
     let retry = send().await.unwrap();
     assert_eq!(retry.status(), 200);
     let answered: Value = retry.json().await.unwrap();
