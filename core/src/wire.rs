@@ -2,10 +2,15 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
+mod portal;
+mod session;
+
+pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
+pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
+
 use crate::extraction::Fields;
-use crate::ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
-use crate::model::{Client, Document, NotExtractedReason, Practice, Role, Status};
-use crate::permissions::{Principal, StaffRole};
+use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
+use crate::model::{Client, Document, NotExtractedReason, Status};
 use crate::rules::Event;
 use serde::{Deserialize, Serialize};
 
@@ -366,190 +371,4 @@ pub struct ErrorBody {
     /// The client as it is now, on a conflict, so the app can reconcile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<Client>,
-}
-
-/// Body of `POST /api/session`: signing in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SignInRequest {
-    /// The email the person signs in with.
-    pub email: String,
-    /// Their password.
-    pub password: String,
-}
-
-/// Whether a signed-in person works for the practice or uses a client's
-/// account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum UserKind {
-    /// A member of the practice's staff.
-    Staff,
-    /// A user of one client's account.
-    Client,
-}
-
-/// A signed-in person's role: `practice_admin` or `staff` for the
-/// practice's staff, `admin` or `standard` for a client account's users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum SessionRole {
-    /// Staff who may do everything.
-    PracticeAdmin,
-    /// Staff who read and add documents.
-    Staff,
-    /// An admin of a client's account.
-    Admin,
-    /// A standard user of a client's account.
-    Standard,
-}
-
-impl From<StaffRole> for SessionRole {
-    fn from(role: StaffRole) -> SessionRole {
-        match role {
-            StaffRole::PracticeAdmin => SessionRole::PracticeAdmin,
-            StaffRole::Staff => SessionRole::Staff,
-        }
-    }
-}
-
-impl From<Role> for SessionRole {
-    fn from(role: Role) -> SessionRole {
-        match role {
-            Role::Admin => SessionRole::Admin,
-            Role::Standard => SessionRole::Standard,
-        }
-    }
-}
-
-/// A client account named by id and name, for display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ClientRef {
-    /// The client's id.
-    pub id: ClientId,
-    /// The client's name.
-    pub name: String,
-}
-
-/// The signed-in person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SessionUser {
-    /// Their id: a staff id for staff, a user id for client users.
-    pub id: u64,
-    /// Their name.
-    pub name: String,
-    /// The email they sign in with.
-    pub email: String,
-    /// Staff or client user.
-    pub kind: UserKind,
-    /// What they may do.
-    pub role: SessionRole,
-    /// Their practice: the one they work for, or the one that manages (or
-    /// managed) their client account.
-    pub practice: Practice,
-    /// For a client user, their account; `null` for staff.
-    pub client: Option<ClientRef>,
-}
-
-impl SessionUser {
-    /// Who this is, for [`crate::permissions::allows`]. `None` only for a
-    /// malformed answer (a client user without an account, or roles mixed
-    /// up), which may do nothing.
-    pub fn principal(&self) -> Option<Principal> {
-        let practice: PracticeId = self.practice.id;
-        match (self.kind, self.role, &self.client) {
-            (UserKind::Staff, SessionRole::PracticeAdmin, None) => Some(Principal::Staff {
-                id: StaffId(self.id),
-                practice,
-                role: StaffRole::PracticeAdmin,
-            }),
-            (UserKind::Staff, SessionRole::Staff, None) => Some(Principal::Staff {
-                id: StaffId(self.id),
-                practice,
-                role: StaffRole::Staff,
-            }),
-            (UserKind::Client, SessionRole::Admin | SessionRole::Standard, Some(client)) => {
-                Some(Principal::ClientUser {
-                    id: UserId(self.id),
-                    practice,
-                    client: client.id,
-                })
-            }
-            _ => None,
-        }
-    }
-}
-
-/// The answer of `POST /api/session` and `GET /api/session`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Session {
-    /// Who is signed in.
-    pub user: SessionUser,
-    /// Send this as `X-CSRF-Token` with every change.
-    pub csrf_token: String,
-}
-
-/// One business of the account, as its own users see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PortalBusiness {
-    /// The business's id.
-    pub id: BusinessId,
-    /// Its name.
-    pub name: String,
-    /// Active or deactivated.
-    pub status: Status,
-    /// Says the practice no longer manages it, when it alone is deactivated.
-    pub banner: Option<String>,
-}
-
-/// The signed-in client user, as the portal names them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PortalMe {
-    /// Their user id.
-    pub id: UserId,
-    /// Their name.
-    pub name: String,
-    /// Their email.
-    pub email: String,
-    /// Their role in the account, `admin` or `standard`.
-    pub role: Role,
-    /// "Account owner", "Admin" or "Standard".
-    pub role_label: String,
-}
-
-/// The client account, as its own users see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PortalAccount {
-    /// The client's id.
-    pub id: ClientId,
-    /// The client's name.
-    pub name: String,
-    /// Active, or deactivated by the practice.
-    pub status: Status,
-    /// Says the practice no longer manages the account, when deactivated.
-    pub banner: Option<String>,
-}
-
-/// `GET /api/portal`: the account, its practice, the signed-in user and the
-/// account's businesses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Portal {
-    /// The account.
-    pub account: PortalAccount,
-    /// The practice that manages (or managed) it.
-    pub practice: Practice,
-    /// The signed-in user.
-    pub me: PortalMe,
-    /// The account's businesses, in their stored order.
-    pub businesses: Vec<PortalBusiness>,
 }

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod auth;
 pub mod clock;
+mod config;
 pub mod demo;
 mod domain;
 mod error;
@@ -22,6 +23,7 @@ mod headers;
 mod openapi;
 pub mod receipt;
 mod routes;
+mod serve;
 mod state;
 pub mod store;
 
@@ -30,8 +32,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, put};
-use clap::{Parser, Subcommand};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -41,8 +41,10 @@ use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use config::{Cli, CliCommand, Config};
 pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
+pub use serve::{main, run};
 pub use state::{AppState, Store};
 
 /// The largest request body the API takes, but for uploads.
@@ -50,102 +52,6 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The largest upload body: a 20 MiB file and its multipart framing.
 pub const UPLOAD_BODY_BYTES: usize =
     clientele_core::documents::MAX_DOCUMENT_BYTES as usize + 64 * 1024;
-
-/// The command line: serve (the default), or a one-off command.
-#[derive(Debug, Clone, Parser)]
-#[command(
-    name = "clientele-server",
-    version,
-    about = "Clientele: Solo client management for bookkeeping practices"
-)]
-pub struct Cli {
-    /// How to serve.
-    #[command(flatten)]
-    pub config: Config,
-    /// A one-off command instead of serving.
-    #[command(subcommand)]
-    pub command: Option<CliCommand>,
-}
-
-/// The one-off commands.
-#[derive(Debug, Clone, Subcommand)]
-pub enum CliCommand {
-    /// Creates a practice and its first practice admin, then exits. The
-    /// password comes from CLIENTELE_ADMIN_PASSWORD, or is asked for on a
-    /// terminal.
-    CreateAdmin {
-        /// The practice's name.
-        #[arg(long)]
-        practice: String,
-        /// The admin's email, which they sign in with.
-        #[arg(long)]
-        email: String,
-        /// The admin's name (default: the part of the email before "@").
-        #[arg(long, default_value = "")]
-        name: String,
-    },
-}
-
-/// How the server is started; every flag has an environment variable.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Config {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, env = "CLIENTELE_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    /// The SQLite database file, created on first start.
-    #[arg(
-        long,
-        env = "CLIENTELE_DB",
-        default_value = "./data/clientele.db",
-        global = true
-    )]
-    pub db: PathBuf,
-    /// How many documents are read at once by the extraction workers.
-    #[arg(long, env = "CLIENTELE_EXTRACT_WORKERS", default_value_t = 1)]
-    pub extract_workers: usize,
-    /// Where document files are kept (default: `files` beside the database).
-    /// Several instances must share it.
-    #[arg(long, env = "CLIENTELE_FILES", global = true)]
-    pub files: Option<PathBuf>,
-    /// The built app (`trunk build --release` writes it).
-    #[arg(long, env = "CLIENTELE_DIST", default_value = "./dist")]
-    pub dist: PathBuf,
-    /// Origins allowed to call the API from a browser, for a statically
-    /// hosted app; repeat the flag or separate with commas.
-    #[arg(
-        long = "cors-origin",
-        env = "CLIENTELE_CORS_ORIGINS",
-        value_delimiter = ','
-    )]
-    pub cors_origins: Vec<String>,
-    /// Seeds an empty database with two demo practices whose accounts all
-    /// have the password "clientele-demo". Never for real use.
-    #[arg(
-        long,
-        env = "CLIENTELE_DEMO",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub demo: bool,
-    /// How many clients the first demo practice has (with --demo).
-    #[arg(long, env = "CLIENTELE_SEED_CLIENTS", default_value_t = 40)]
-    pub seed_clients: usize,
-    /// Marks the session cookie `Secure`, so browsers send it over HTTPS
-    /// only. Turn it on whenever Clientele is reached through TLS.
-    #[arg(
-        long,
-        env = "CLIENTELE_SECURE_COOKIES",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub secure_cookies: bool,
-    /// Enables `PUT /api/_test/fault`, for end-to-end tests and benchmarks.
-    /// Never turn this on for real use.
-    #[arg(
-        long,
-        env = "CLIENTELE_FAULT_INJECTION",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub fault_injection: bool,
-}
 
 /// What the router serves besides the API.
 #[derive(Debug, Clone, Default)]
@@ -314,184 +220,4 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
             ])
             .expose_headers([axum::http::header::RETRY_AFTER]),
     ))
-}
-
-/// Opens (and migrates) the database at `path`.
-async fn open_store(path: &std::path::Path) -> Result<Arc<store::SqliteStore>, String> {
-    let db = path.to_owned();
-    let store = tokio::task::spawn_blocking(move || store::SqliteStore::open(&db))
-        .await
-        .map_err(|error| format!("opening the database failed: {error}"))?
-        .map_err(|error| format!("cannot open database {}: {error}", path.display()))?;
-    Ok(Arc::new(store))
-}
-
-/// Opens the file store (`--files`, or `files` beside the database) and
-/// sweeps the files no document names: uploads that died before their row
-/// was committed.
-async fn open_files(
-    config: &Config,
-    store: &Arc<store::SqliteStore>,
-) -> Result<Arc<files::FileStore>, String> {
-    let dir = config.files.clone().unwrap_or_else(|| {
-        config
-            .db
-            .parent()
-            .map_or_else(|| PathBuf::from("files"), |parent| parent.join("files"))
-    });
-    let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || {
-        use store::DocumentStore;
-        let files = files::FileStore::open(&dir)
-            .map_err(|error| format!("cannot open the files folder {}: {error}", dir.display()))?;
-        let referenced = store
-            .referenced_files()
-            .map_err(|error| format!("cannot list the stored files: {error}"))?;
-        let swept = files
-            .sweep(&referenced)
-            .map_err(|error| format!("cannot sweep {}: {error}", dir.display()))?;
-        if swept > 0 {
-            tracing::info!(swept, "removed files that no document names");
-        }
-        Ok(Arc::new(files))
-    })
-    .await
-    .map_err(|error| format!("opening the files folder failed: {error}"))?
-}
-
-/// Runs a one-off command, or serves.
-pub async fn main(cli: Cli) -> Result<(), String> {
-    match cli.command {
-        Some(CliCommand::CreateAdmin {
-            practice,
-            email,
-            name,
-        }) => {
-            let store = open_store(&cli.config.db).await?;
-            let admin = admin::NewAdmin {
-                practice,
-                email,
-                name,
-            };
-            let done =
-                tokio::task::spawn_blocking(move || admin::create_admin(store.as_ref(), admin))
-                    .await
-                    .map_err(|error| format!("create-admin failed: {error}"))??;
-            println!("{done}");
-            Ok(())
-        }
-        None => run(cli.config).await,
-    }
-}
-
-/// Opens the database (seeding the demo practices first with `--demo`),
-/// binds, prints `Clientele listening on http://…` (the real port, when
-/// asked for port 0) and serves until Ctrl-C or SIGTERM.
-pub async fn run(config: Config) -> Result<(), String> {
-    let store = open_store(&config.db).await?;
-    let files = open_files(&config, &store).await?;
-    if config.demo {
-        let seeding = Arc::clone(&store);
-        let seeding_files = Arc::clone(&files);
-        let clients = config.seed_clients;
-        let seeded = tokio::task::spawn_blocking(move || {
-            demo::seed_if_empty(seeding.as_ref(), &seeding_files, clients)
-        })
-        .await
-        .map_err(|error| format!("seeding the demo data failed: {error}"))?
-        .map_err(|error| format!("seeding the demo data failed: {error}"))?;
-        if seeded {
-            tracing::info!("seeded the demo practices into an empty database");
-        }
-        tracing::warn!(
-            "demo mode: sign in as admin@harperlowe.example (or any demo account) with the \
-             password \"{}\"",
-            demo::DEMO_PASSWORD
-        );
-    }
-    let options = AppOptions {
-        dist: config.dist.clone(),
-        cors_origins: config.cors_origins.clone(),
-        fault_injection: config.fault_injection,
-    };
-    let clock: Arc<dyn clock::Clock> = Arc::new(clock::SystemClock);
-    let workers = extraction::Workers::new(store.clone(), Arc::clone(&files), Arc::clone(&clock));
-    workers.start(config.extract_workers).await?;
-    let state = AppState {
-        store,
-        files,
-        clock,
-        secure_cookies: config.secure_cookies,
-        extraction: Arc::clone(&workers.wake),
-    };
-    tokio::spawn(forget_old_answers(state.clone()));
-    let router = app(state, &options)?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|error| format!("cannot listen on {}: {error}", config.addr))?;
-    let address = listener
-        .local_addr()
-        .map_err(|error| format!("cannot read the bound address: {error}"))?;
-    {
-        use std::io::Write;
-        let mut stdout = std::io::stdout();
-        let _ = writeln!(stdout, "Clientele listening on http://{address}");
-        if config.demo {
-            let _ = writeln!(
-                stdout,
-                "Demo mode: sign in as admin@harperlowe.example, staff@harperlowe.example, \
-                 admin@northgate.example or staff@northgate.example (or any client user) \
-                 with the password {}",
-                demo::DEMO_PASSWORD
-            );
-        }
-        let _ = stdout.flush();
-    }
-    if config.fault_injection {
-        tracing::warn!("fault injection is on: PUT /api/_test/fault can break changes");
-    }
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("server failed: {error}"))
-}
-
-/// Sweeps stored idempotent answers past their 24 hours, at start and then
-/// hourly; a retry arriving later is decided afresh.
-async fn forget_old_answers(state: AppState) {
-    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        hourly.tick().await;
-        let before = clientele_core::Timestamp(state.clock.now().0 - store::IDEMPOTENCY_KEPT_MS);
-        match state
-            .blocking(move |store| store.forget_answers_before(before))
-            .await
-        {
-            Ok(0) => {}
-            Ok(forgotten) => {
-                tracing::info!(forgotten, "forgot idempotent answers older than 24 hours")
-            }
-            Err(error) => tracing::warn!(?error, "could not sweep old idempotent answers"),
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }

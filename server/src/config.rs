@@ -1,0 +1,102 @@
+//! The command line: how the server is started (every flag has an
+//! environment variable), and the one-off commands.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The command line: serve (the default), or a one-off command.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "clientele-server",
+    version,
+    about = "Clientele: Solo client management for bookkeeping practices"
+)]
+pub struct Cli {
+    /// How to serve.
+    #[command(flatten)]
+    pub config: Config,
+    /// A one-off command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// The one-off commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CliCommand {
+    /// Creates a practice and its first practice admin, then exits. The
+    /// password comes from CLIENTELE_ADMIN_PASSWORD, or is asked for on a
+    /// terminal.
+    CreateAdmin {
+        /// The practice's name.
+        #[arg(long)]
+        practice: String,
+        /// The admin's email, which they sign in with.
+        #[arg(long)]
+        email: String,
+        /// The admin's name (default: the part of the email before "@").
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+/// How the server is started; every flag has an environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "CLIENTELE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The SQLite database file, created on first start.
+    #[arg(
+        long,
+        env = "CLIENTELE_DB",
+        default_value = "./data/clientele.db",
+        global = true
+    )]
+    pub db: PathBuf,
+    /// How many documents are read at once by the extraction workers.
+    #[arg(long, env = "CLIENTELE_EXTRACT_WORKERS", default_value_t = 1)]
+    pub extract_workers: usize,
+    /// Where document files are kept (default: `files` beside the database).
+    /// Several instances must share it.
+    #[arg(long, env = "CLIENTELE_FILES", global = true)]
+    pub files: Option<PathBuf>,
+    /// The built app (`trunk build --release` writes it).
+    #[arg(long, env = "CLIENTELE_DIST", default_value = "./dist")]
+    pub dist: PathBuf,
+    /// Origins allowed to call the API from a browser, for a statically
+    /// hosted app; repeat the flag or separate with commas.
+    #[arg(
+        long = "cors-origin",
+        env = "CLIENTELE_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+    /// Seeds an empty database with two demo practices whose accounts all
+    /// have the password "clientele-demo". Never for real use.
+    #[arg(
+        long,
+        env = "CLIENTELE_DEMO",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub demo: bool,
+    /// How many clients the first demo practice has (with --demo).
+    #[arg(long, env = "CLIENTELE_SEED_CLIENTS", default_value_t = 40)]
+    pub seed_clients: usize,
+    /// Marks the session cookie `Secure`, so browsers send it over HTTPS
+    /// only. Turn it on whenever Clientele is reached through TLS.
+    #[arg(
+        long,
+        env = "CLIENTELE_SECURE_COOKIES",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub secure_cookies: bool,
+    /// Enables `PUT /api/_test/fault`, for end-to-end tests and benchmarks.
+    /// Never turn this on for real use.
+    #[arg(
+        long,
+        env = "CLIENTELE_FAULT_INJECTION",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub fault_injection: bool,
+}
