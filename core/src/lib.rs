@@ -18,6 +18,7 @@ pub mod identity;
 mod ids;
 mod implications;
 mod model;
+pub mod onboarding;
 pub mod permissions;
 pub mod portal;
 mod rules;

@@ -7,6 +7,7 @@ mod extraction;
 mod fixtures;
 mod identity;
 mod implications;
+mod onboarding;
 mod permissions;
 mod portal;
 mod properties;

@@ -1,0 +1,181 @@
+//! The rules of getting clients in: what a name, an email and a practice's
+//! client code must be, which must be unique where, that a business can
+//! only be added to an active client, and that an invitation link works
+//! once, for seven days. (The screens and routes that use them come with
+//! the onboarding work; the rules are here first, once.)
+
+use crate::identity::normalise_email;
+use crate::model::{Client, Status, Timestamp};
+use std::fmt;
+
+/// The longest name of a client, a business or a person, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest practice client code, in characters.
+pub const MAX_CODE_CHARS: usize = 50;
+/// How long an invitation link works: 7 days.
+pub const INVITATION_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// Why an onboarding value or step was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnboardingError {
+    /// A name is blank or longer than [`MAX_NAME_CHARS`]; names the field.
+    Name(&'static str),
+    /// An email is not an email address.
+    Email,
+    /// The email is already a user of this client account.
+    EmailInAccount,
+    /// A client code is longer than [`MAX_CODE_CHARS`] or has control
+    /// characters.
+    Code,
+    /// Another client of the practice has this code.
+    CodeTaken,
+    /// A business can only be added to an active client.
+    ClientDeactivated,
+    /// The invitation was used already.
+    InvitationUsed,
+    /// The invitation is more than seven days old.
+    InvitationExpired,
+}
+
+impl OnboardingError {
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OnboardingError::Name(_) => "invalid_name",
+            OnboardingError::Email => "invalid_email",
+            OnboardingError::EmailInAccount => "email_in_account",
+            OnboardingError::Code => "invalid_code",
+            OnboardingError::CodeTaken => "code_taken",
+            OnboardingError::ClientDeactivated => "client_deactivated",
+            OnboardingError::InvitationUsed => "invitation_used",
+            OnboardingError::InvitationExpired => "invitation_expired",
+        }
+    }
+}
+
+impl fmt::Display for OnboardingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OnboardingError::Name(field) => write!(
+                f,
+                "The {field} must be 1 to {MAX_NAME_CHARS} characters long."
+            ),
+            OnboardingError::Email => {
+                f.write_str("Enter an email address, such as name@example.com.")
+            }
+            OnboardingError::EmailInAccount => {
+                f.write_str("Someone in this client's account already has this email.")
+            }
+            OnboardingError::Code => write!(
+                f,
+                "A client code is at most {MAX_CODE_CHARS} characters, without control characters."
+            ),
+            OnboardingError::CodeTaken => {
+                f.write_str("Another client of the practice already has this code.")
+            }
+            OnboardingError::ClientDeactivated => {
+                f.write_str("This client is deactivated. Reactivate it before adding a business.")
+            }
+            OnboardingError::InvitationUsed => {
+                f.write_str("This invitation has been used already. Sign in instead.")
+            }
+            OnboardingError::InvitationExpired => {
+                f.write_str("This invitation has expired. Ask for a new one.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OnboardingError {}
+
+/// A name as kept: trimmed, 1 to [`MAX_NAME_CHARS`] characters. `field`
+/// names it in the refusal ("client name", "business name", "name").
+pub fn name(field: &'static str, raw: &str) -> Result<String, OnboardingError> {
+    let trimmed = raw.trim();
+    let length = trimmed.chars().count();
+    if length == 0 || length > MAX_NAME_CHARS || trimmed.chars().any(char::is_control) {
+        return Err(OnboardingError::Name(field));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// An email as kept: trimmed and lower-cased, with something either side of
+/// one "@".
+pub fn email(raw: &str) -> Result<String, OnboardingError> {
+    let email = normalise_email(raw);
+    let valid = email.chars().count() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(OnboardingError::Email)
+    }
+}
+
+/// A practice's client code: blank means none; otherwise trimmed, at most
+/// [`MAX_CODE_CHARS`] characters.
+pub fn client_code(raw: &str) -> Result<Option<String>, OnboardingError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > MAX_CODE_CHARS || trimmed.chars().any(char::is_control) {
+        return Err(OnboardingError::Code);
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// A client code is unique within its practice, whatever its case.
+pub fn code_is_free<'a>(
+    code: &str,
+    taken: impl IntoIterator<Item = &'a str>,
+) -> Result<(), OnboardingError> {
+    let wanted = code.to_lowercase();
+    if taken
+        .into_iter()
+        .any(|other| other.to_lowercase() == wanted)
+    {
+        return Err(OnboardingError::CodeTaken);
+    }
+    Ok(())
+}
+
+/// An email is unique within one client account.
+pub fn email_is_free_in(client: &Client, email: &str) -> Result<(), OnboardingError> {
+    let wanted = normalise_email(email);
+    if client
+        .users
+        .iter()
+        .any(|user| normalise_email(&user.email) == wanted)
+    {
+        return Err(OnboardingError::EmailInAccount);
+    }
+    Ok(())
+}
+
+/// A business can only be added to an active client.
+pub fn can_add_business(client: &Client) -> Result<(), OnboardingError> {
+    match client.status {
+        Status::Active => Ok(()),
+        Status::Deactivated => Err(OnboardingError::ClientDeactivated),
+    }
+}
+
+/// Whether an invitation made at `created_at`, and used already or not, may
+/// be accepted at `now`: once, within [`INVITATION_LIFETIME_MS`].
+pub fn accept_invitation(
+    created_at: Timestamp,
+    used: bool,
+    now: Timestamp,
+) -> Result<(), OnboardingError> {
+    if used {
+        return Err(OnboardingError::InvitationUsed);
+    }
+    if now.0 - created_at.0 >= INVITATION_LIFETIME_MS {
+        return Err(OnboardingError::InvitationExpired);
+    }
+    Ok(())
+}
