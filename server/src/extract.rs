@@ -14,12 +14,10 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 
-/// A JSON body, with the raw bytes kept for idempotency fingerprints.
+/// A JSON body, parsed.
 pub struct JsonBody<T> {
     /// The parsed value.
     pub value: T,
-    /// The body as sent.
-    pub raw: Bytes,
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -48,8 +46,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     }
                     _ => AppError::BadRequest("the request body could not be read".into()),
                 })?;
-        let value = parse_json(&raw)?;
-        Ok(JsonBody { value, raw })
+        Ok(JsonBody {
+            value: parse_json(&raw)?,
+        })
     }
 }
 
@@ -58,7 +57,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// alike. The handler checks the caller's permission first and then
 /// [`Write::open`]s it, so a refused caller learns nothing about the body.
 pub struct Write<T> {
-    body: JsonBody<serde_json::Value>,
+    body: serde_json::Value,
     key: Option<IdempotencyKey>,
     target: String,
     _shape: PhantomData<T>,
@@ -72,7 +71,7 @@ impl<S: Send + Sync, T> FromRequest<S> for Write<T> {
         let target = format!("{} {}", request.method(), request.uri().path());
         let body = JsonBody::<serde_json::Value>::from_request(request, state).await?;
         Ok(Write {
-            body,
+            body: body.value,
             key,
             target,
             _shape: PhantomData,
@@ -85,14 +84,13 @@ impl<T: DeserializeOwned> Write<T> {
     /// request is fingerprinted by its parsed JSON, so a retry whose body
     /// was re-serialised (other whitespace or key order) is the same request.
     pub fn open(self, caller: &Caller) -> Result<(T, Option<Idempotency>), AppError> {
-        let value: T = parse_json(&self.body.raw)?;
         let idempotency = self.key.map(|key| Idempotency {
             owner: caller.idempotency_owner(),
             key,
             // serde_json's maps are sorted, so this is canonical.
-            request: format!("{}\n{}", self.target, self.body.value),
+            request: format!("{}\n{}", self.target, self.body),
         });
-        Ok((value, idempotency))
+        Ok((from_json(self.body)?, idempotency))
     }
 }
 
@@ -109,6 +107,11 @@ pub fn idempotency_key(
 /// Parses JSON, naming the field that is missing, unknown or of the wrong
 /// type.
 pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
+    from_json(read_json(raw)?)
+}
+
+/// A JSON object from a body, with whole floats written as integers.
+fn read_json(raw: &[u8]) -> Result<serde_json::Value, AppError> {
     // serde's derived structs also accept an array of their fields in order;
     // a positional body is too easy to get wrong, so only objects are taken.
     let first = raw.iter().find(|byte| !byte.is_ascii_whitespace());
@@ -127,7 +130,13 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
         ))
     })?;
     whole_floats_as_integers(&mut value);
-    let value = serde_path_to_error::deserialize(value).map_err(|error| {
+    Ok(value)
+}
+
+/// A value read from JSON into `T`, naming the field that is missing,
+/// unknown or of the wrong type.
+fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let detail = strip_position(&inner.to_string());
@@ -136,8 +145,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
         } else {
             format!("invalid field {path}: {detail}")
         })
-    })?;
-    Ok(value)
+    })
 }
 
 /// Rewrites every float with a zero fraction (within the range where floats
