@@ -78,11 +78,21 @@ pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
             .to_owned(),
     ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf_file(&objects.map(String::into_bytes))
+}
+
+/// A PDF file of these objects, numbered from 1 (the first is the
+/// catalogue), with the cross-reference table and trailer that readers use
+/// to find them.
+pub fn pdf_file(objects: &[Vec<u8>]) -> Vec<u8> {
+    // The comment of high bytes tells tools that the file is binary.
+    let mut pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (index, object) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
+        pdf.extend_from_slice(format!("{} 0 obj\n", index + 1).as_bytes());
+        pdf.extend_from_slice(object);
+        pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
     pdf.extend_from_slice(
