@@ -87,28 +87,16 @@ async fn read_set(
     for (receipt, bytes) in receipts.iter().zip(files) {
         let part = reqwest::multipart::Part::bytes(bytes.clone())
             .file_name(format!("{}.{extension}", receipt.name));
-        let uploaded: Value = http
-            .post(&documents_url)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("an upload")
-            .json()
-            .await
-            .expect("the uploaded document");
+        let uploaded: Value = crate::answer(
+            http.post(&documents_url)
+                .multipart(reqwest::multipart::Form::new().part("file", part)),
+            "an upload",
+        )
+        .await;
         ids.push(uploaded["id"].clone());
     }
     let read = loop {
-        let page: Value = http
-            .get(&documents_url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the business's documents")
-            .json()
-            .await
-            .expect("documents as JSON");
+        let page: Value = crate::answer(http.get(&documents_url), "the business's documents").await;
         let ours: Vec<Value> = ids
             .iter()
             .filter_map(|id| {
@@ -150,25 +138,14 @@ async fn read_set(
 
 /// The first active business of the first active client.
 async fn business(http: &reqwest::Client, base: &str) -> u64 {
-    let page: Value = http
-        .get(format!("{base}/api/clients?status=active&limit=1"))
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .expect("the active clients")
-        .json()
-        .await
-        .expect("a client page");
+    let page: Value = crate::answer(
+        http.get(format!("{base}/api/clients?status=active&limit=1")),
+        "the active clients",
+    )
+    .await;
     let id = &page["items"][0]["id"];
-    let client: Value = http
-        .get(format!("{base}/api/clients/{id}"))
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .expect("a client")
-        .json()
-        .await
-        .expect("a client as JSON");
+    let client: Value =
+        crate::answer(http.get(format!("{base}/api/clients/{id}")), "a client").await;
     client["businesses"]
         .as_array()
         .and_then(|businesses| {

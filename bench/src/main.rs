@@ -220,18 +220,14 @@ async fn measure_click_to_paint(
 ) {
     let server = servers::clientele(&args.server, &args.dist, 40);
     let http = signed_in_browser(browser, &server.url).await.http();
-    let page: ClientPage = http
-        .get(format!(
+    let page: ClientPage = answer(
+        http.get(format!(
             "{}/api/clients?status=active&limit=100",
             server.url
-        ))
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .expect("the client list")
-        .json()
-        .await
-        .expect("a client page");
+        )),
+        "the client list",
+    )
+    .await;
     let mut names = page.items.into_iter().map(|item| item.name);
     let url = format!("{}/clients", server.url);
     for delay in [0u64, 200, 2_000] {
@@ -261,18 +257,14 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
     let none = reqwest::header::HeaderMap::new();
     let mut all = Vec::new();
     for status in ["active", "deactivated"] {
-        let page: ClientPage = http
-            .get(format!(
+        let page: ClientPage = answer(
+            http.get(format!(
                 "{}/api/clients?status={status}&limit=10000",
                 ours.url
-            ))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the list")
-            .json()
-            .await
-            .expect("a page");
+            )),
+            "the list",
+        )
+        .await;
         all.extend(page.items);
     }
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -372,26 +364,15 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
 async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Vec<(u64, u64, u64)> {
     let mut owned = Vec::new();
     for id in ids {
-        let mut client: Client = http
-            .get(format!("{base}/api/clients/{id}"))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("a client")
-            .json()
-            .await
-            .expect("a client as JSON");
+        let mut client: Client =
+            answer(http.get(format!("{base}/api/clients/{id}")), "a client").await;
         if client.status == clientele_core::Status::Deactivated {
-            client = http
-                .post(format!("{base}/api/clients/{id}/reactivate"))
-                .json(&json!({ "expected_version": client.version }))
-                .send()
-                .await
-                .and_then(reqwest::Response::error_for_status)
-                .expect("a reactivation")
-                .json()
-                .await
-                .expect("the reactivated client");
+            client = answer(
+                http.post(format!("{base}/api/clients/{id}/reactivate"))
+                    .json(&json!({ "expected_version": client.version })),
+                "a reactivation",
+            )
+            .await;
         }
         owned.push((client.id.0, client.owner.0, client.version));
     }
@@ -405,4 +386,20 @@ async fn signed_in_browser(browser: &fantoccini::Client, base: &str) -> Session 
     let session = Session::sign_in(base).await;
     browser::give_session(browser, base, &session.set_cookie).await;
     session
+}
+
+/// Sends `request` and reads its JSON answer, stopping the benchmark with
+/// `what` if it fails or answers an error.
+pub async fn answer<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    what: &str,
+) -> T {
+    request
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .unwrap_or_else(|error| panic!("{what}: {error}"))
+        .json()
+        .await
+        .unwrap_or_else(|error| panic!("{what}, as JSON: {error}"))
 }
