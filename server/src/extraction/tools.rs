@@ -69,7 +69,7 @@ pub async fn read_text(path: &Path, content_type: &str) -> Result<String, String
 }
 
 async fn ocr(image: &Path) -> Result<String, String> {
-    run(
+    run_with(
         "tesseract",
         &[
             arg(image),
@@ -81,6 +81,10 @@ async fn ocr(image: &Path) -> Result<String, String> {
             "--psm".into(),
             "6".into(),
         ],
+        // tesseract's OpenMP threads spin while they wait for a core; on a
+        // busy machine that makes one page take many times longer than on a
+        // single thread. Parallelism comes from `--extract-workers` instead.
+        &[("OMP_THREAD_LIMIT", "1")],
     )
     .await
     .map_err(|error| format!("The image could not be read: {error}"))
@@ -92,8 +96,18 @@ fn arg(path: &Path) -> String {
 
 /// Runs `program` with `args`, answering its standard output, or why not.
 async fn run(program: &str, args: &[String]) -> Result<String, String> {
+    run_with(program, args, &[]).await
+}
+
+/// [`run`], with these environment variables set for the program.
+async fn run_with(
+    program: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> Result<String, String> {
     let child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
