@@ -47,22 +47,36 @@ pub fn BusinessDocuments(
     });
     let added = RwSignal::new(Vec::new());
     let uploads = may_add.then(|| Uploads::new(store, scope, added));
-    // Look again while anything waits for the extraction worker.
-    Effect::new(move |_| {
-        let waiting = |documents: &[DocumentView]| {
-            documents.iter().any(|document| {
-                matches!(
-                    document.extraction,
-                    ExtractionState::Queued | ExtractionState::Extracting
-                )
-            })
-        };
-        let pending = added.with(|added| waiting(added))
-            || loaded.with(|loaded| matches!(loaded, Some(Ok(stored)) if waiting(stored)));
+    // Look again while anything waits for the extraction worker. A timer
+    // that checks on each tick, rather than an effect that re-arms when the
+    // list changes: an answer equal to the last one notifies nobody, and
+    // would have ended the looking while the document still waited.
+    let waits = |document: &DocumentView| {
+        matches!(
+            document.extraction,
+            ExtractionState::Queued | ExtractionState::Extracting
+        )
+    };
+    let look_again = move || {
+        // Still loading, or failed: the person's "Retry" decides.
+        let pending = loaded.with_untracked(|loaded| match loaded {
+            Some(Ok(stored)) => {
+                stored.iter().any(waits)
+                    || added.with_untracked(|added| {
+                        added.iter().any(|new| {
+                            waits(new) && !stored.iter().any(|document| document.id == new.id)
+                        })
+                    })
+            }
+            _ => false,
+        });
         if pending {
-            set_timeout(move || loaded.refetch(), LOOK_AGAIN);
+            loaded.refetch();
         }
-    });
+    };
+    if let Ok(timer) = set_interval_with_handle(look_again, LOOK_AGAIN) {
+        on_cleanup(move || timer.clear());
+    }
     view! {
         <DropZone uploads=uploads>
             {children.map(|children| children())}

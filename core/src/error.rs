@@ -3,6 +3,7 @@
 //! the server maps errors to HTTP statuses in one place.
 
 use crate::ids::{BusinessId, UserId};
+use crate::onboarding::OnboardingError;
 use std::fmt;
 
 /// A command that the rules refused. Refusing changes nothing.
@@ -32,6 +33,19 @@ pub enum RuleError {
     OwnerNotInAccount(UserId),
     /// The business is not part of the client's account.
     BusinessNotFound(BusinessId),
+    /// The user is not part of the client's account.
+    UserNotFound(UserId),
+    /// The account owner cannot be removed from the account.
+    CannotRemoveOwner,
+    /// A name, email or code was refused, or a business was added to a
+    /// deactivated client.
+    Onboarding(OnboardingError),
+}
+
+impl From<OnboardingError> for RuleError {
+    fn from(error: OnboardingError) -> RuleError {
+        RuleError::Onboarding(error)
+    }
 }
 
 /// What sort of refusal a [`RuleError`] is.
@@ -59,6 +73,9 @@ impl RuleError {
             RuleError::ReactivateClientFirst => "reactivate_client_first",
             RuleError::OwnerNotInAccount(_) => "owner_not_in_account",
             RuleError::BusinessNotFound(_) => "business_not_found",
+            RuleError::UserNotFound(_) => "user_not_found",
+            RuleError::CannotRemoveOwner => "cannot_remove_owner",
+            RuleError::Onboarding(error) => error.code(),
         }
     }
 
@@ -72,8 +89,10 @@ impl RuleError {
             | RuleError::BusinessAlreadyActive => ErrorKind::Conflict,
             RuleError::ClientDeactivated
             | RuleError::ReactivateClientFirst
-            | RuleError::OwnerNotInAccount(_) => ErrorKind::Refused,
-            RuleError::BusinessNotFound(_) => ErrorKind::NotFound,
+            | RuleError::OwnerNotInAccount(_)
+            | RuleError::CannotRemoveOwner
+            | RuleError::Onboarding(_) => ErrorKind::Refused,
+            RuleError::BusinessNotFound(_) | RuleError::UserNotFound(_) => ErrorKind::NotFound,
         }
     }
 }
@@ -112,6 +131,13 @@ impl fmt::Display for RuleError {
                     "Business {business} is not part of this client's account."
                 )
             }
+            RuleError::UserNotFound(user) => {
+                write!(f, "User {user} is not part of this client's account.")
+            }
+            RuleError::CannotRemoveOwner => f.write_str(
+                "The account owner cannot be removed. Make someone else the owner first.",
+            ),
+            RuleError::Onboarding(error) => error.fmt(f),
         }
     }
 }

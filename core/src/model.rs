@@ -97,6 +97,10 @@ pub struct Client {
     pub id: ClientId,
     /// The client's name.
     pub name: String,
+    /// The practice's own code for the client, unique within the practice
+    /// whatever its case; `null` when it has none.
+    #[serde(default)]
+    pub code: Option<String>,
     /// Active or deactivated.
     pub status: Status,
     /// Raised by exactly one on every accepted change; changes are made

@@ -1,11 +1,11 @@
 //! The rules of getting clients in: what a name, an email and a practice's
 //! client code must be, which must be unique where, that a business can
 //! only be added to an active client, and that an invitation link works
-//! once, for seven days. (The screens and routes that use them come with
-//! the onboarding work; the rules are here first, once.)
+//! once, for seven days; and what a new client is made of.
 
 use crate::identity::normalise_email;
-use crate::model::{Client, Status, Timestamp};
+use crate::ids::{BusinessId, ClientId, UserId};
+use crate::model::{Business, Client, ClientUser, Role, Status, Timestamp};
 use std::fmt;
 
 /// The longest name of a client, a business or a person, in characters.
@@ -24,6 +24,9 @@ pub enum OnboardingError {
     Email,
     /// The email is already a user of this client account.
     EmailInAccount,
+    /// The email already signs in to Clientele (as staff, or a user of
+    /// another account, or is invited already): an email names one login.
+    EmailTaken,
     /// A client code is longer than [`MAX_CODE_CHARS`] or has control
     /// characters.
     Code,
@@ -44,6 +47,7 @@ impl OnboardingError {
             OnboardingError::Name(_) => "invalid_name",
             OnboardingError::Email => "invalid_email",
             OnboardingError::EmailInAccount => "email_in_account",
+            OnboardingError::EmailTaken => "email_taken",
             OnboardingError::Code => "invalid_code",
             OnboardingError::CodeTaken => "code_taken",
             OnboardingError::ClientDeactivated => "client_deactivated",
@@ -66,6 +70,9 @@ impl fmt::Display for OnboardingError {
             OnboardingError::EmailInAccount => {
                 f.write_str("Someone in this client's account already has this email.")
             }
+            OnboardingError::EmailTaken => f.write_str(
+                "Someone already signs in to Clientele with this email. Each person needs their own email.",
+            ),
             OnboardingError::Code => write!(
                 f,
                 "A client code is at most {MAX_CODE_CHARS} characters, without control characters."
@@ -178,4 +185,76 @@ pub fn accept_invitation(
         return Err(OnboardingError::InvitationExpired);
     }
     Ok(())
+}
+
+/// What a new client is made of, as typed into "Add client" or read from a
+/// row of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft<'a> {
+    /// The client's name.
+    pub name: &'a str,
+    /// The practice's code for it; blank or `None` means none.
+    pub code: Option<&'a str>,
+    /// Its businesses' names: one at least.
+    pub businesses: &'a [String],
+    /// The first user's name: the account owner and an admin.
+    pub user_name: &'a str,
+    /// The first user's email.
+    pub user_email: &'a str,
+}
+
+/// The ids a new client's parts are stored under, chosen by whoever stores
+/// them (the app uses provisional ones until the server answers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIds {
+    /// The client's.
+    pub client: ClientId,
+    /// The first user's.
+    pub user: UserId,
+    /// One per business, in order.
+    pub businesses: Vec<BusinessId>,
+}
+
+/// A new, active client at version 1: its first user is the account owner
+/// and an admin, and owns every business. Checks every name, the email and
+/// the code's form; whether the code is free in the practice is
+/// [`code_is_free`]'s to say, with the practice's other codes.
+pub fn new_client(ids: &NewIds, draft: &Draft<'_>) -> Result<Client, OnboardingError> {
+    let name = name("client name", draft.name)?;
+    let code = match draft.code {
+        Some(code) => client_code(code)?,
+        None => None,
+    };
+    if draft.businesses.is_empty() || draft.businesses.len() != ids.businesses.len() {
+        return Err(OnboardingError::Name("business name"));
+    }
+    let owner = ClientUser {
+        id: ids.user,
+        name: self::name("user's name", draft.user_name)?,
+        email: email(draft.user_email)?,
+        role: Role::Admin,
+    };
+    let businesses = draft
+        .businesses
+        .iter()
+        .zip(&ids.businesses)
+        .map(|(business, id)| {
+            Ok(Business {
+                id: *id,
+                name: self::name("business name", business)?,
+                status: Status::Active,
+                owner: owner.id,
+            })
+        })
+        .collect::<Result<Vec<_>, OnboardingError>>()?;
+    Ok(Client {
+        id: ids.client,
+        name,
+        code,
+        status: Status::Active,
+        version: 1,
+        owner: owner.id,
+        users: vec![owner],
+        businesses,
+    })
 }

@@ -100,11 +100,16 @@ pub enum Action {
     DownloadDocument,
     /// Queue a document whose extraction failed again ("Retry").
     RetryExtraction,
+    /// Add a client, edit a client's name and code, add and rename its
+    /// businesses, invite and remove its users.
+    EditClients,
+    /// Import clients from a CSV file.
+    ImportClients,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -115,6 +120,8 @@ impl Action {
         Action::AddOwnDocument,
         Action::DownloadDocument,
         Action::RetryExtraction,
+        Action::EditClients,
+        Action::ImportClients,
     ];
 
     /// The action a change command takes.
@@ -124,6 +131,11 @@ impl Action {
             Command::ReactivateClient => Action::ReactivateClient,
             Command::DeactivateBusiness { .. } => Action::DeactivateBusiness,
             Command::ReactivateBusiness { .. } => Action::ReactivateBusiness,
+            Command::EditClient { .. }
+            | Command::AddBusiness { .. }
+            | Command::RenameBusiness { .. }
+            | Command::AddUser { .. }
+            | Command::RemoveUser { .. } => Action::EditClients,
         }
     }
 
@@ -144,6 +156,8 @@ impl Action {
 pub enum Denied {
     /// Only a practice admin may deactivate or reactivate.
     PracticeAdminOnly,
+    /// Only a practice admin may import clients.
+    ImportAdminOnly,
     /// The practice's routes are for its staff; client users have their own.
     PracticeStaffOnly,
     /// The portal is for the users of a client's account.
@@ -163,6 +177,7 @@ impl fmt::Display for Denied {
             Denied::PracticeAdminOnly => {
                 "Only a practice admin can deactivate or reactivate clients and businesses."
             }
+            Denied::ImportAdminOnly => "Only a practice admin can import clients.",
             Denied::PracticeStaffOnly => {
                 "This is for the practice's staff. Client users see their own account instead."
             }
@@ -188,7 +203,8 @@ pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
         (Principal::Staff { .. }, ReadOwnAccount | AddOwnDocument) => Err(Denied::ClientUsersOnly),
         (Principal::Staff { role, .. }, action) => match (role, action) {
             (StaffRole::PracticeAdmin, _) => Ok(()),
-            (StaffRole::Staff, ReadClients | AddDocument) => Ok(()),
+            (StaffRole::Staff, ReadClients | AddDocument | EditClients) => Ok(()),
+            (StaffRole::Staff, ImportClients) => Err(Denied::ImportAdminOnly),
             (StaffRole::Staff, _) => Err(Denied::PracticeAdminOnly),
         },
     }
@@ -200,8 +216,8 @@ pub fn who_can_change(principal: &Principal) -> Option<&'static str> {
     match allows(principal, Action::DeactivateClient) {
         Ok(()) => None,
         Err(_) => Some(
-            "You can view clients and add documents. Only a practice admin can deactivate \
-             or reactivate clients and businesses.",
+            "You can view, add and edit clients and add documents. Only a practice admin can \
+             deactivate or reactivate clients and businesses, or import clients.",
         ),
     }
 }

@@ -1,9 +1,11 @@
 //! The activation rules R1 to R6 from the help article "Deactivating a Dext
-//! Solo Client", as one decision function and one fold.
+//! Solo Client", and the everyday edits of a client (its name and code, its
+//! businesses and users), as one decision function and one fold.
 
 use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
-use crate::model::{Client, Extraction, NotExtractedReason, Role, Status};
+use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status};
+use crate::onboarding;
 use serde::{Deserialize, Serialize};
 
 /// A change a practice asks for.
@@ -31,6 +33,47 @@ pub enum Command {
         /// The business to reactivate.
         business_id: BusinessId,
     },
+    /// Rename the client and set, change or clear its practice code.
+    /// Whether the code is free in the practice is checked by whoever holds
+    /// the practice's other clients ([`crate::onboarding::code_is_free`]).
+    EditClient {
+        /// The new name (trimmed, 1 to 200 characters).
+        name: String,
+        /// The code; blank or `None` clears it.
+        code: Option<String>,
+    },
+    /// Add a business to an active client, owned by the account owner.
+    AddBusiness {
+        /// The new business's id, chosen by whoever stores it (the app
+        /// uses a provisional one until the server answers).
+        business_id: BusinessId,
+        /// Its name.
+        name: String,
+    },
+    /// Rename a business.
+    RenameBusiness {
+        /// The business.
+        business_id: BusinessId,
+        /// Its new name.
+        name: String,
+    },
+    /// Add a user to the account; they are invited to set a password.
+    AddUser {
+        /// The new user's id, chosen by whoever stores it.
+        user_id: UserId,
+        /// Their name.
+        name: String,
+        /// Their email, unique in the account.
+        email: String,
+        /// Admin or standard.
+        role: Role,
+    },
+    /// Remove a user who is not the account owner. The businesses they
+    /// owned pass to the account owner.
+    RemoveUser {
+        /// The user.
+        user_id: UserId,
+    },
 }
 
 /// What happened, as a result of an accepted [`Command`].
@@ -57,6 +100,41 @@ pub enum Event {
     BusinessReactivated {
         /// The business.
         business_id: BusinessId,
+    },
+    /// The client's name or code changed.
+    ClientEdited {
+        /// The name now.
+        name: String,
+        /// The code now.
+        code: Option<String>,
+    },
+    /// A business was added.
+    BusinessAdded {
+        /// The business.
+        business_id: BusinessId,
+        /// Its name.
+        name: String,
+        /// Its owner: the account owner.
+        owner: UserId,
+    },
+    /// A business was renamed.
+    BusinessRenamed {
+        /// The business.
+        business_id: BusinessId,
+        /// Its name now.
+        name: String,
+    },
+    /// A user was added (and invited).
+    UserAdded {
+        /// The user as added.
+        user: ClientUser,
+    },
+    /// A user was removed; `businesses_to_owner` passed to the account owner.
+    UserRemoved {
+        /// The user.
+        user_id: UserId,
+        /// The businesses they owned.
+        businesses_to_owner: Vec<BusinessId>,
     },
 }
 
@@ -122,6 +200,63 @@ pub fn decide(
                 business_id: *business_id,
             }
         }
+        Command::EditClient { name, code } => Event::ClientEdited {
+            name: onboarding::name("client name", name)?,
+            code: match code {
+                Some(code) => onboarding::client_code(code)?,
+                None => None,
+            },
+        },
+        Command::AddBusiness { business_id, name } => {
+            onboarding::can_add_business(client)?;
+            Event::BusinessAdded {
+                business_id: *business_id,
+                name: onboarding::name("business name", name)?,
+                owner: client.owner,
+            }
+        }
+        Command::RenameBusiness { business_id, name } => {
+            require_business(client, *business_id)?;
+            Event::BusinessRenamed {
+                business_id: *business_id,
+                name: onboarding::name("business name", name)?,
+            }
+        }
+        Command::AddUser {
+            user_id,
+            name,
+            email,
+            role,
+        } => {
+            let name = onboarding::name("name", name)?;
+            let email = onboarding::email(email)?;
+            onboarding::email_is_free_in(client, &email)?;
+            Event::UserAdded {
+                user: ClientUser {
+                    id: *user_id,
+                    name,
+                    email,
+                    role: *role,
+                },
+            }
+        }
+        Command::RemoveUser { user_id } => {
+            client
+                .user(*user_id)
+                .ok_or(RuleError::UserNotFound(*user_id))?;
+            if *user_id == client.owner {
+                return Err(RuleError::CannotRemoveOwner);
+            }
+            Event::UserRemoved {
+                user_id: *user_id,
+                businesses_to_owner: client
+                    .businesses
+                    .iter()
+                    .filter(|business| business.owner == *user_id)
+                    .map(|business| business.id)
+                    .collect(),
+            }
+        }
     };
     Ok(vec![event])
 }
@@ -157,6 +292,38 @@ pub fn apply(client: &mut Client, event: &Event) {
         Event::BusinessReactivated { business_id } => {
             if let Some(business) = business_mut(client, *business_id) {
                 business.status = Status::Active;
+            }
+        }
+        Event::ClientEdited { name, code } => {
+            client.name = name.clone();
+            client.code = code.clone();
+        }
+        Event::BusinessAdded {
+            business_id,
+            name,
+            owner,
+        } => client.businesses.push(crate::model::Business {
+            id: *business_id,
+            name: name.clone(),
+            status: Status::Active,
+            owner: *owner,
+        }),
+        Event::BusinessRenamed { business_id, name } => {
+            if let Some(business) = business_mut(client, *business_id) {
+                business.name = name.clone();
+            }
+        }
+        Event::UserAdded { user } => client.users.push(user.clone()),
+        Event::UserRemoved {
+            user_id,
+            businesses_to_owner,
+        } => {
+            client.users.retain(|user| user.id != *user_id);
+            let owner = client.owner;
+            for business in &mut client.businesses {
+                if businesses_to_owner.contains(&business.id) {
+                    business.owner = owner;
+                }
             }
         }
     }

@@ -2,9 +2,15 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
+mod onboarding;
 mod portal;
 mod session;
 
+pub use onboarding::{
+    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportProblem,
+    ImportPreview, ImportResult, ImportRow, Invitation, InvitationAccept, InvitationView,
+    ImportedClient, NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
+};
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
@@ -42,6 +48,9 @@ pub struct ClientSummary {
     pub id: ClientId,
     /// The client's name.
     pub name: String,
+    /// The practice's code for the client, if it has one.
+    #[serde(default)]
+    pub code: Option<String>,
     /// Active or deactivated.
     pub status: Status,
     /// How many businesses the client has, whatever their status.
@@ -68,6 +77,7 @@ impl ClientSummary {
         ClientSummary {
             id: client.id,
             name: client.name.clone(),
+            code: client.code.clone(),
             status: client.status,
             business_count: client.businesses.len(),
             owner,
@@ -148,6 +158,18 @@ pub enum ActivityAction {
     BusinessDeactivated,
     /// R4 was applied.
     BusinessReactivated,
+    /// The client was added (by hand or by an import).
+    ClientAdded,
+    /// The client's name or code changed.
+    ClientEdited,
+    /// A business was added.
+    BusinessAdded,
+    /// A business was renamed.
+    BusinessRenamed,
+    /// A user was added and invited.
+    UserInvited,
+    /// A user was removed.
+    UserRemoved,
 }
 
 impl ActivityAction {
@@ -158,6 +180,11 @@ impl ActivityAction {
             Event::ClientReactivated => ActivityAction::ClientReactivated,
             Event::BusinessDeactivated { .. } => ActivityAction::BusinessDeactivated,
             Event::BusinessReactivated { .. } => ActivityAction::BusinessReactivated,
+            Event::ClientEdited { .. } => ActivityAction::ClientEdited,
+            Event::BusinessAdded { .. } => ActivityAction::BusinessAdded,
+            Event::BusinessRenamed { .. } => ActivityAction::BusinessRenamed,
+            Event::UserAdded { .. } => ActivityAction::UserInvited,
+            Event::UserRemoved { .. } => ActivityAction::UserRemoved,
         }
     }
 
@@ -168,6 +195,12 @@ impl ActivityAction {
             ActivityAction::ClientReactivated => "Reactivated the client and all of its businesses",
             ActivityAction::BusinessDeactivated => "Deactivated a business",
             ActivityAction::BusinessReactivated => "Reactivated a business",
+            ActivityAction::ClientAdded => "Added the client",
+            ActivityAction::ClientEdited => "Changed the client's name or code",
+            ActivityAction::BusinessAdded => "Added a business",
+            ActivityAction::BusinessRenamed => "Renamed a business",
+            ActivityAction::UserInvited => "Invited a user",
+            ActivityAction::UserRemoved => "Removed a user",
         }
     }
 
@@ -178,6 +211,12 @@ impl ActivityAction {
             ActivityAction::ClientReactivated => "client_reactivated",
             ActivityAction::BusinessDeactivated => "business_deactivated",
             ActivityAction::BusinessReactivated => "business_reactivated",
+            ActivityAction::ClientAdded => "client_added",
+            ActivityAction::ClientEdited => "client_edited",
+            ActivityAction::BusinessAdded => "business_added",
+            ActivityAction::BusinessRenamed => "business_renamed",
+            ActivityAction::UserInvited => "user_invited",
+            ActivityAction::UserRemoved => "user_removed",
         }
     }
 
@@ -188,6 +227,12 @@ impl ActivityAction {
             ActivityAction::ClientReactivated,
             ActivityAction::BusinessDeactivated,
             ActivityAction::BusinessReactivated,
+            ActivityAction::ClientAdded,
+            ActivityAction::ClientEdited,
+            ActivityAction::BusinessAdded,
+            ActivityAction::BusinessRenamed,
+            ActivityAction::UserInvited,
+            ActivityAction::UserRemoved,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -215,6 +260,9 @@ pub struct ActivityEntry {
     pub business: Option<BusinessRef>,
     /// The new owner, for a deactivation.
     pub new_owner: Option<UserRef>,
+    /// The user invited or removed.
+    #[serde(default)]
+    pub user: Option<UserRef>,
     /// The reason given, if any.
     pub reason: Option<String>,
 }

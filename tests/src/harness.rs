@@ -34,10 +34,12 @@ impl Harness {
     /// Starts a fresh server with extra command-line flags, and a driver.
     pub async fn start_with(test_name: &str, extra: &[&str]) -> Outcome<Harness> {
         let database = tempfile::tempdir()?;
-        let (server, url) = start_server(&database.path().join("clientele.db"), extra)?;
-        let (driver, driver_url) = start_driver()?;
         let screenshots = target_dir().join("e2e-screenshots").join(test_name);
         std::fs::create_dir_all(&screenshots)?;
+        // The server's log is kept beside the screenshots, for a failure.
+        let log = std::fs::File::create(screenshots.join("server.log"))?;
+        let (server, url) = start_server(&database.path().join("clientele.db"), extra, log)?;
+        let (driver, driver_url) = start_driver()?;
         Ok(Harness {
             url,
             server,
@@ -119,7 +121,11 @@ pub fn dist_dir() -> Outcome<PathBuf> {
     Ok(dist)
 }
 
-fn start_server(database: &Path, extra: &[&str]) -> Outcome<(Child, String)> {
+fn start_server(
+    database: &Path,
+    extra: &[&str],
+    log: std::fs::File,
+) -> Outcome<(Child, String)> {
     let binary = std::env::var("CLIENTELE_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));
@@ -132,7 +138,7 @@ fn start_server(database: &Path, extra: &[&str]) -> Outcome<(Child, String)> {
         .arg("--dist")
         .arg(&dist)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .map_err(|error| format!("could not start {}: {error}", binary.display()))?;
     let stdout = server.stdout.take().ok_or("the server has no stdout")?;

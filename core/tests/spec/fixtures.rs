@@ -14,6 +14,7 @@ pub fn active_client() -> Client {
     Client {
         id: ClientId(7),
         name: "Acme Trading Ltd".into(),
+        code: None,
         status: Status::Active,
         version: 3,
         owner: OWNER,

@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 30] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 36] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -79,6 +79,12 @@ fn every_role_against_every_action() {
         (admin(), RetryExtraction, Ok(())),
         (staff(), RetryExtraction, Ok(())),
         (client_user(), RetryExtraction, Ok(())),
+        (admin(), EditClients, Ok(())),
+        (staff(), EditClients, Ok(())),
+        (client_user(), EditClients, Err(Denied::PracticeStaffOnly)),
+        (admin(), ImportClients, Ok(())),
+        (staff(), ImportClients, Err(Denied::ImportAdminOnly)),
+        (client_user(), ImportClients, Err(Denied::PracticeStaffOnly)),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(
@@ -106,6 +112,7 @@ fn every_refusal_is_forbidden_with_a_sentence() {
         Denied::PracticeAdminOnly,
         Denied::PracticeStaffOnly,
         Denied::ClientUsersOnly,
+        Denied::ImportAdminOnly,
     ] {
         assert_eq!(denied.code(), "forbidden");
         assert!(denied.to_string().ends_with('.'));

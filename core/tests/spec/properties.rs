@@ -24,6 +24,7 @@ fn client() -> impl Strategy<Value = Client> {
             |(client_status, user_count, business_statuses, version)| Client {
                 id: ClientId(1),
                 name: "Random Client".into(),
+                code: None,
                 status: client_status,
                 version,
                 owner: UserId(1),

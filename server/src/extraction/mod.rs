@@ -95,6 +95,7 @@ impl Workers {
             }
             Some(Picked::Read(claim)) => claim,
         };
+        let started = std::time::Instant::now();
         let outcome = match self.files.path_of(&claim.file.sha256) {
             None => ReadOutcome::Failed("The document's file is missing.".into()),
             Some(path) => match tools::read_text(&path, &claim.file.content_type).await {
@@ -106,6 +107,12 @@ impl Workers {
             },
         };
         let id = claim.id;
+        tracing::info!(
+            document = id.0,
+            read = matches!(outcome, ReadOutcome::Extracted { .. }),
+            millis = started.elapsed().as_millis() as u64,
+            "extraction finished"
+        );
         let done_at = self.clock.now();
         let store = Arc::clone(&self.store);
         let recorded = tokio::task::spawn_blocking(move || store.finish(id, outcome, done_at))
