@@ -47,10 +47,10 @@ pub fn BusinessDocuments(
     });
     let added = RwSignal::new(Vec::new());
     let uploads = may_add.then(|| Uploads::new(store, scope, added));
-    // Look again while anything waits for the extraction worker. A timer
-    // that checks on each tick, rather than an effect that re-arms when the
-    // list changes: an answer equal to the last one notifies nobody, and
-    // would have ended the looking while the document still waited.
+    // Look again while anything waits for the extraction worker: one timer
+    // for the list's life that checks on each tick. (An effect that armed a
+    // timeout each time the list changed was seen, on a busy machine, to stop
+    // looking while a document still waited.)
     let waits = |document: &DocumentView| {
         matches!(
             document.extraction,
