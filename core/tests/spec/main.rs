@@ -1,8 +1,9 @@
 //! The specification of Clientele's activation rules, as one test binary:
 //! each rule and refusal (`rules`), the wizard's text (`implications`),
 //! invariants over random command sequences (`properties`) and the shared
-//! wire shapes (`wire`).
+//! wire shapes (`wire`); the everyday edits of a client (`edits`).
 
+mod edits;
 mod extraction;
 mod fixtures;
 mod identity;

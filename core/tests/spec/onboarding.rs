@@ -99,6 +99,7 @@ fn every_refusal_has_a_code_and_a_sentence() {
         OnboardingError::Name("name"),
         OnboardingError::Email,
         OnboardingError::EmailInAccount,
+        OnboardingError::EmailTaken,
         OnboardingError::Code,
         OnboardingError::CodeTaken,
         OnboardingError::ClientDeactivated,
