@@ -55,11 +55,32 @@ fn client() -> impl Strategy<Value = Client> {
 }
 
 /// Any command, naming users 0..=5 and businesses 9..=14, so that some name
-/// strangers and unknown businesses.
+/// strangers and unknown businesses; new businesses and users get ids from
+/// a wide range, as a store would hand out, and names and emails that are
+/// sometimes blank, sometimes taken.
 fn command() -> impl Strategy<Value = Command> {
     let user = (0..=5u64).prop_map(UserId);
     let business = (9..=14u64).prop_map(BusinessId);
+    let name = "[ a-z]{0,8}";
     prop_oneof![
+        (name, proptest::option::of("[ A-Z0-9-]{0,6}"))
+            .prop_map(|(name, code)| Command::EditClient { name, code }),
+        (1_000..1_000_000u64, name).prop_map(|(id, name)| Command::AddBusiness {
+            business_id: BusinessId(id),
+            name,
+        }),
+        (business.clone(), name)
+            .prop_map(|(business_id, name)| Command::RenameBusiness { business_id, name }),
+        (1_000..1_000_000u64, name, 0..=6u64, any::<bool>()).prop_map(
+            |(id, name, email, admin)| Command::AddUser {
+                user_id: UserId(id),
+                name,
+                email: format!("user{email}@example.com"),
+                role: if admin { Role::Admin } else { Role::Standard },
+            }
+        ),
+        user.clone()
+            .prop_map(|user_id| Command::RemoveUser { user_id }),
         (user.clone(), proptest::option::of("[a-z ]{0,12}")).prop_map(|(id, reason)| {
             Command::DeactivateClient {
                 new_owner_id: id,
@@ -119,12 +140,29 @@ proptest! {
             .find_map(|(_, outcome)| outcome.clone().ok())
             .unwrap_or(start);
         if client.status == Status::Active {
-            let deactivate = Command::DeactivateClient { new_owner_id: UserId(1), reason: None };
+            let deactivate = Command::DeactivateClient { new_owner_id: client.owner, reason: None };
             client = execute(&client, client.version, &deactivate).unwrap().0;
         }
         let (client, _) = execute(&client, client.version, &Command::ReactivateClient).unwrap();
         prop_assert_eq!(client.status, Status::Active);
         prop_assert!(client.businesses.iter().all(|b| b.status == Status::Active));
+    }
+
+    #[test]
+    fn every_owner_is_a_user_of_the_account_and_every_email_is_unique_in_it(
+        start in client(),
+        commands in prop::collection::vec(command(), 0..30),
+    ) {
+        for (_, outcome) in run(start, &commands) {
+            if let Ok(client) = outcome {
+                prop_assert!(client.user(client.owner).is_some());
+                prop_assert!(client.businesses.iter().all(|b| client.user(b.owner).is_some()));
+                let mut emails: Vec<_> = client.users.iter().map(|u| u.email.clone()).collect();
+                emails.sort();
+                emails.dedup();
+                prop_assert_eq!(emails.len(), client.users.len());
+            }
+        }
     }
 
     #[test]
