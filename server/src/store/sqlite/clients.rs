@@ -230,6 +230,7 @@ fn list_clients(
             Ok(ClientSummary {
                 id: ClientId(id),
                 name,
+                code: None,
                 status: parse_status(&status)?,
                 business_count,
                 owner: UserRef {
@@ -357,6 +358,7 @@ pub(super) fn load_client(
     Ok(Client {
         id,
         name,
+        code: None,
         status: parse_status(&status)?,
         version,
         owner: UserId(owner),
@@ -404,6 +406,8 @@ fn record_activity(tx: &Transaction<'_>, change: &Change, event: &Event) -> Resu
             new_owner_id,
         } => (Some(business_id.0), Some(new_owner_id.0), None),
         Event::BusinessReactivated { business_id } => (Some(business_id.0), None, None),
+        // The onboarding edits are stored by the onboarding store (issue 12).
+        _ => (None, None, None),
     };
     tx.prepare_cached(
         "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id, new_owner_id, reason)
@@ -478,6 +482,7 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
                 name,
             }),
             reason,
+            user: None,
         })
     })
     .collect()

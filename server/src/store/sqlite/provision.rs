@@ -131,6 +131,7 @@ impl Provision for InTransaction<'_, '_> {
         Ok(Client {
             id,
             name: new.name,
+            code: None,
             status: new.status,
             version: 1,
             owner,
