@@ -46,19 +46,20 @@ pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "CLIENTELE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// The SQLite database file, created on first start.
+    /// The database: a SQLite file, created on first start, or a PostgreSQL
+    /// URL (`postgres://user@host:5432/clientele`) for several instances.
     #[arg(
         long,
         env = "CLIENTELE_DB",
         default_value = "./data/clientele.db",
         global = true
     )]
-    pub db: PathBuf,
+    pub db: Database,
     /// How many documents are read at once by the extraction workers.
     #[arg(long, env = "CLIENTELE_EXTRACT_WORKERS", default_value_t = 1)]
     pub extract_workers: usize,
-    /// Where document files are kept (default: `files` beside the database).
-    /// Several instances must share it.
+    /// Where document files are kept (default: `files` beside a SQLite
+    /// database; required with PostgreSQL). Several instances must share it.
     #[arg(long, env = "CLIENTELE_FILES", global = true)]
     pub files: Option<PathBuf>,
     /// The built app (`trunk build --release` writes it).
@@ -99,4 +100,53 @@ pub struct Config {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub fault_injection: bool,
+}
+
+/// Where the data is kept: `--db` names a SQLite file or a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, for one instance.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL, for one or several instances.
+    Postgres(String),
+}
+
+impl std::str::FromStr for Database {
+    type Err = std::convert::Infallible;
+
+    fn from_str(location: &str) -> Result<Database, Self::Err> {
+        Ok(if crate::store::postgres::is_postgres_url(location) {
+            Database::Postgres(location.to_owned())
+        } else {
+            Database::Sqlite(PathBuf::from(location))
+        })
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// The file's path, or the URL without its password, for messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
+                Ok(config) => {
+                    let hosts = config
+                        .get_hosts()
+                        .iter()
+                        .map(|host| match host {
+                            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    write!(
+                        f,
+                        "PostgreSQL database {} on {hosts}",
+                        config.get_dbname().unwrap_or("(default)")
+                    )
+                }
+                Err(_) => write!(f, "a PostgreSQL URL"),
+            },
+        }
+    }
 }

@@ -12,6 +12,7 @@ use clientele_core::documents::{FileRefusal, MAX_DOCUMENT_BYTES, ReceiptKind};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 use tokio::io::AsyncWriteExt;
 
 /// How many first bytes are enough to recognise a receipt type.
@@ -52,6 +53,23 @@ impl FileStore {
             std::fs::remove_dir_all(&temporary)?;
         }
         std::fs::create_dir_all(&temporary)?;
+        Ok(FileStore {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// Opens (creating) a folder that several instances share. Another
+    /// instance's uploads may be in flight in it, so only temporary files
+    /// older than [`SHARED_GRACE`] are removed: uploads that never finished.
+    pub fn open_shared(dir: &Path) -> Result<FileStore, FileError> {
+        let temporary = dir.join("tmp");
+        std::fs::create_dir_all(&temporary)?;
+        for file in std::fs::read_dir(&temporary)? {
+            let file = file?;
+            if is_older_than(&file, SHARED_GRACE)? {
+                std::fs::remove_file(file.path())?;
+            }
+        }
         Ok(FileStore {
             dir: dir.to_owned(),
         })
@@ -165,6 +183,17 @@ impl FileStore {
     /// Deletes every stored file that no document names, and answers how
     /// many it deleted.
     pub fn sweep(&self, referenced: &HashSet<String>) -> Result<usize, FileError> {
+        self.sweep_older_than(referenced, Duration::ZERO)
+    }
+
+    /// Like [`FileStore::sweep`], but keeps files younger than `grace`: in a
+    /// folder that several instances share, a young file no row names yet
+    /// may be another instance's upload, about to be committed.
+    pub fn sweep_older_than(
+        &self,
+        referenced: &HashSet<String>,
+        grace: Duration,
+    ) -> Result<usize, FileError> {
         let mut swept = 0;
         for folder in std::fs::read_dir(&self.dir)? {
             let folder = folder?;
@@ -174,7 +203,7 @@ impl FileStore {
             for file in std::fs::read_dir(folder.path())? {
                 let file = file?;
                 let name = file.file_name().to_string_lossy().into_owned();
-                if !referenced.contains(&name) {
+                if !referenced.contains(&name) && is_older_than(&file, grace)? {
                     std::fs::remove_file(file.path())?;
                     swept += 1;
                 }
@@ -182,6 +211,21 @@ impl FileStore {
         }
         Ok(swept)
     }
+}
+
+/// How old an unnamed file in a shared folder must be before it is taken
+/// for a leftover: far longer than any upload takes to be committed.
+pub const SHARED_GRACE: Duration = Duration::from_secs(3600);
+
+/// Whether a file was last modified more than `age` ago.
+fn is_older_than(file: &std::fs::DirEntry, age: Duration) -> Result<bool, FileError> {
+    if age.is_zero() {
+        return Ok(true);
+    }
+    let modified = file.metadata()?.modified()?;
+    Ok(SystemTime::now()
+        .duration_since(modified)
+        .is_ok_and(|elapsed| elapsed > age))
 }
 
 /// The receipt type of a file by its first bytes (the `infer` crate knows

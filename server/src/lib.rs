@@ -1,4 +1,5 @@
-//! Clientele's server: a JSON API over embedded SQLite that is the authority
+//! Clientele's server: a JSON API over embedded SQLite (or PostgreSQL, for
+//! several instances) that is the authority
 //! on every client's state, and the host of the built app.
 //!
 //! [`app`] builds the router (tests drive it with `oneshot`); [`run`] opens
@@ -41,7 +42,7 @@ use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use config::{Cli, CliCommand, Config};
+pub use config::{Cli, CliCommand, Config, Database};
 pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
 pub use serve::{main, run};

@@ -3,45 +3,75 @@
 //! idempotent answers, bind, and serve until stopped; or run a one-off
 //! command instead.
 
-use crate::config::{Cli, CliCommand, Config};
+use crate::config::{Cli, CliCommand, Config, Database};
 use crate::state::AppState;
 use crate::{AppOptions, admin, app, clock, demo, extraction, files, store};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Opens (and migrates) the database at `path`.
-async fn open_store(path: &std::path::Path) -> Result<Arc<store::SqliteStore>, String> {
-    let db = path.to_owned();
-    let store = tokio::task::spawn_blocking(move || store::SqliteStore::open(&db))
-        .await
-        .map_err(|error| format!("opening the database failed: {error}"))?
-        .map_err(|error| format!("cannot open database {}: {error}", path.display()))?;
-    Ok(Arc::new(store))
+/// Opens (and migrates) the database `--db` names: a SQLite file or a
+/// PostgreSQL URL. Both stores block, so they are opened off the async
+/// threads.
+async fn open_store(database: &Database) -> Result<Arc<dyn store::Storage>, String> {
+    let opening = database.clone();
+    let store = tokio::task::spawn_blocking(move || -> Result<Arc<dyn store::Storage>, _> {
+        Ok(match &opening {
+            Database::Sqlite(path) => Arc::new(store::SqliteStore::open(path)?),
+            Database::Postgres(url) => Arc::new(store::PostgresStore::open(url)?),
+        })
+    })
+    .await
+    .map_err(|error| format!("opening the database failed: {error}"))?
+    .map_err(|error: store::StoreError| format!("cannot open database {database}: {error}"))?;
+    Ok(store)
 }
 
-/// Opens the file store (`--files`, or `files` beside the database) and
-/// sweeps the files no document names: uploads that died before their row
-/// was committed.
+/// Where document files are kept: `--files`, or `files` beside a SQLite
+/// database. Instances on one PostgreSQL database must share one folder, so
+/// with PostgreSQL it must be named.
+fn files_dir(config: &Config) -> Result<PathBuf, String> {
+    match (&config.files, &config.db) {
+        (Some(dir), _) => Ok(dir.clone()),
+        (None, Database::Sqlite(path)) => Ok(path
+            .parent()
+            .map_or_else(|| PathBuf::from("files"), |parent| parent.join("files"))),
+        (None, Database::Postgres(_)) => Err(
+            "with a PostgreSQL database, say where document files are kept with --files \
+             (CLIENTELE_FILES): a folder every instance shares"
+                .into(),
+        ),
+    }
+}
+
+/// Opens the file store and sweeps the files no document names: uploads
+/// that died before their row was committed.
 async fn open_files(
     config: &Config,
-    store: &Arc<store::SqliteStore>,
+    store: &Arc<dyn store::Storage>,
 ) -> Result<Arc<files::FileStore>, String> {
-    let dir = config.files.clone().unwrap_or_else(|| {
-        config
-            .db
-            .parent()
-            .map_or_else(|| PathBuf::from("files"), |parent| parent.join("files"))
-    });
+    let dir = files_dir(config)?;
+    // With PostgreSQL other instances may share the folder and be storing
+    // files in it right now: only old leftovers are theirs no more.
+    let shared = matches!(config.db, Database::Postgres(_));
     let store = Arc::clone(store);
     tokio::task::spawn_blocking(move || {
-        use store::DocumentStore;
-        let files = files::FileStore::open(&dir)
+        let opened = if shared {
+            files::FileStore::open_shared(&dir)
+        } else {
+            files::FileStore::open(&dir)
+        };
+        let files = opened
             .map_err(|error| format!("cannot open the files folder {}: {error}", dir.display()))?;
         let referenced = store
             .referenced_files()
             .map_err(|error| format!("cannot list the stored files: {error}"))?;
+        let grace = if shared {
+            files::SHARED_GRACE
+        } else {
+            std::time::Duration::ZERO
+        };
         let swept = files
-            .sweep(&referenced)
+            .sweep_older_than(&referenced, grace)
             .map_err(|error| format!("cannot sweep {}: {error}", dir.display()))?;
         if swept > 0 {
             tracing::info!(swept, "removed files that no document names");

@@ -1,13 +1,14 @@
-//! Storage, behind small capability traits so handlers never see SQL and a
-//! PostgreSQL store could follow without touching them: [`ClientStore`] for
-//! the practice's clients, [`AccountStore`] for sign-in and sessions, and
-//! [`Provisioning`] for creating practices, staff and clients from outside
-//! (the demo seed, `create-admin`). The SQLite implementation lives in
-//! [`sqlite`].
+//! Storage, behind small capability traits so handlers never see SQL:
+//! [`ClientStore`] for the practice's clients, [`AccountStore`] for sign-in
+//! and sessions, and [`Provisioning`] for creating practices, staff and
+//! clients from outside (the demo seed, `create-admin`). Two stores
+//! implement them with the same semantics: [`sqlite`] (one instance, the
+//! default) and [`postgres`] (several instances on one database).
 //!
 //! Every client read and change is scoped to one practice: another
 //! practice's ids are simply not found.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::domain::IdempotencyKey;
@@ -19,6 +20,7 @@ use clientele_core::{
 };
 use std::collections::HashSet;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Everything the server needs from storage, as one object.

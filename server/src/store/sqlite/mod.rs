@@ -151,25 +151,25 @@ fn to_sql_id(id: u64) -> Result<i64, StoreError> {
     i64::try_from(id).map_err(|_| StoreError::NotFound)
 }
 
-fn role_str(role: Role) -> &'static str {
+pub(in crate::store) fn role_str(role: Role) -> &'static str {
     match role {
         Role::Admin => "admin",
         Role::Standard => "standard",
     }
 }
 
-fn reason_str(reason: NotExtractedReason) -> &'static str {
+pub(in crate::store) fn reason_str(reason: NotExtractedReason) -> &'static str {
     match reason {
         NotExtractedReason::ClientDeactivated => "client_deactivated",
         NotExtractedReason::BusinessDeactivated => "business_deactivated",
     }
 }
 
-fn parse_status(text: &str) -> Result<Status, StoreError> {
+pub(in crate::store) fn parse_status(text: &str) -> Result<Status, StoreError> {
     Status::parse(text).ok_or_else(|| StoreError::Internal(format!("unknown status {text:?}")))
 }
 
-fn parse_role(text: &str) -> Result<Role, StoreError> {
+pub(in crate::store) fn parse_role(text: &str) -> Result<Role, StoreError> {
     match text {
         "admin" => Ok(Role::Admin),
         "standard" => Ok(Role::Standard),
@@ -177,12 +177,15 @@ fn parse_role(text: &str) -> Result<Role, StoreError> {
     }
 }
 
-fn parse_staff_role(text: &str) -> Result<StaffRole, StoreError> {
+pub(in crate::store) fn parse_staff_role(text: &str) -> Result<StaffRole, StoreError> {
     StaffRole::parse(text)
         .ok_or_else(|| StoreError::Internal(format!("unknown staff role {text:?}")))
 }
 
-fn parse_extraction(text: &str, reason: Option<&str>) -> Result<Extraction, StoreError> {
+pub(in crate::store) fn parse_extraction(
+    text: &str,
+    reason: Option<&str>,
+) -> Result<Extraction, StoreError> {
     match (text, reason) {
         ("queued", None) => Ok(Extraction::Queued),
         ("extracting", None) => Ok(Extraction::Extracting),

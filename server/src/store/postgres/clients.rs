@@ -1,0 +1,529 @@
+//! The practice's clients in PostgreSQL: the list, a client whole, its
+//! activity, and changes through `core`'s rules. Every query names the
+//! practice, so another practice's ids are not found. A change locks its
+//! client's row before reading it, so concurrent changes to one client, from
+//! any instance, are decided one after the other.
+
+use super::{PostgresStore, Tx, execute, id_at, optional_id_at, row, row_opt, rows, sql_id};
+use crate::domain::format_time;
+use crate::store::sqlite::{parse_role, parse_status, role_str};
+use crate::store::{
+    Change, ClientStore, IDEMPOTENCY_KEPT_MS, Idempotency, ListQuery, Outcome, Sort, StoreError,
+    StoredAnswer,
+};
+use clientele_core::wire::{
+    ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
+};
+use clientele_core::{
+    Business, BusinessId, Client, ClientId, ClientUser, Event, Practice, PracticeId, Timestamp,
+    UserId, execute as decide,
+};
+
+impl ClientStore for PostgresStore {
+    fn ping(&self) -> Result<(), StoreError> {
+        self.read("checking the database", async |db| {
+            row(db, "SELECT COUNT(*) FROM practice", &[]).await?;
+            Ok(())
+        })
+    }
+
+    fn account(&self, id: ClientId) -> Result<(Client, Practice), StoreError> {
+        self.read("loading an account", async |db| {
+            let found = row_opt(
+                db,
+                "SELECT practice_id FROM clients WHERE id = $1",
+                &[&sql_id(id.0)?],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let practice = load_practice(db, PracticeId(id_at(&found, 0)?)).await?;
+            Ok((load_client(db, practice.id, id).await?, practice))
+        })
+    }
+
+    fn forget_answers_before(&self, before: Timestamp) -> Result<usize, StoreError> {
+        self.write("forgetting old idempotent answers", async |tx| {
+            let forgotten = execute(
+                tx,
+                "DELETE FROM idempotency WHERE created_at < $1",
+                &[&before.0],
+            )
+            .await?;
+            Ok(forgotten as usize)
+        })
+    }
+
+    fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError> {
+        self.read("reading the practice", async |db| {
+            load_practice(db, practice).await
+        })
+    }
+
+    fn list_clients(
+        &self,
+        practice: PracticeId,
+        query: &ListQuery,
+    ) -> Result<ClientPage, StoreError> {
+        self.read("listing clients", async |db| {
+            list_clients(db, practice, query).await
+        })
+    }
+
+    fn client(&self, practice: PracticeId, id: ClientId) -> Result<Client, StoreError> {
+        self.read("loading a client", async |db| {
+            load_client(db, practice, id).await
+        })
+    }
+
+    fn activity(
+        &self,
+        practice: PracticeId,
+        id: ClientId,
+    ) -> Result<Vec<ActivityEntry>, StoreError> {
+        self.read("loading activity", async |db| {
+            lock_client(db, practice, id, Lock::None)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            load_activity(db, id).await
+        })
+    }
+
+    fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
+        self.write("changing a client", async |tx| {
+            // Lock first, then look for a stored answer: a retry racing its
+            // own first attempt waits for it and then replays its answer.
+            let exists = lock_client(tx, change.practice, change.client_id, Lock::Update).await?;
+            if let Some(answer) = stored_answer(tx, change.idempotency.as_ref(), change.at).await? {
+                return Ok(Outcome::Replayed(answer));
+            }
+            exists.ok_or(StoreError::NotFound)?;
+            let client = load_client(tx, change.practice, change.client_id).await?;
+            // The version check and every rule are core's; the store only
+            // persists what `execute` decided, inside this one transaction.
+            let (next, events) = decide(&client, change.expected_version, &change.command)
+                .map_err(|error| StoreError::Refused {
+                    error,
+                    current: Box::new(client),
+                })?;
+            save_client(tx, &next, change.at).await?;
+            for event in &events {
+                record_activity(tx, &change, event).await?;
+            }
+            remember_answer(tx, change.idempotency.as_ref(), 200, &next, change.at).await?;
+            Ok(Outcome::Done(next))
+        })
+    }
+}
+
+/// How a client's row is read before deciding from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lock {
+    /// Not locked: a read.
+    None,
+    /// `FOR UPDATE`: the client is about to change.
+    Update,
+    /// `FOR SHARE`: a decision depends on the client (R5 for a document),
+    /// which must not change until it is committed.
+    Share,
+}
+
+/// Whether the client exists in the practice, locking its row as asked
+/// until the transaction ends.
+pub(super) async fn lock_client(
+    db: &Tx<'_>,
+    practice: PracticeId,
+    id: ClientId,
+    lock: Lock,
+) -> Result<Option<()>, StoreError> {
+    let sql = match lock {
+        Lock::None => "SELECT 1 FROM clients WHERE id = $1 AND practice_id = $2",
+        Lock::Update => "SELECT 1 FROM clients WHERE id = $1 AND practice_id = $2 FOR UPDATE",
+        Lock::Share => "SELECT 1 FROM clients WHERE id = $1 AND practice_id = $2 FOR SHARE",
+    };
+    let found = row_opt(db, sql, &[&sql_id(id.0)?, &sql_id(practice.0)?]).await?;
+    Ok(found.map(|_| ()))
+}
+
+pub(super) async fn load_practice(
+    db: &Tx<'_>,
+    practice: PracticeId,
+) -> Result<Practice, StoreError> {
+    let found = row_opt(
+        db,
+        "SELECT id, name FROM practice WHERE id = $1",
+        &[&sql_id(practice.0)?],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(Practice {
+        id: PracticeId(id_at(&found, 0)?),
+        name: found.try_get(1)?,
+    })
+}
+
+/// The answer stored under this request's key, if it is a retry. A key
+/// reused for a different request is refused rather than replayed.
+pub(super) async fn stored_answer(
+    tx: &Tx<'_>,
+    idempotency: Option<&Idempotency>,
+    now: Timestamp,
+) -> Result<Option<StoredAnswer>, StoreError> {
+    let Some(idempotency) = idempotency else {
+        return Ok(None);
+    };
+    // An answer past its time is forgotten: the key is free again.
+    execute(
+        tx,
+        "DELETE FROM idempotency WHERE owner = $1 AND key = $2 AND created_at < $3",
+        &[
+            &idempotency.owner,
+            &idempotency.key.as_str(),
+            &(now.0 - IDEMPOTENCY_KEPT_MS),
+        ],
+    )
+    .await?;
+    let stored = row_opt(
+        tx,
+        "SELECT request, status, body FROM idempotency WHERE owner = $1 AND key = $2",
+        &[&idempotency.owner, &idempotency.key.as_str()],
+    )
+    .await?;
+    let Some(stored) = stored else {
+        return Ok(None);
+    };
+    let request: String = stored.try_get(0)?;
+    if request != idempotency.request {
+        return Err(StoreError::IdempotencyKeyReused);
+    }
+    let status: i32 = stored.try_get(1)?;
+    Ok(Some(StoredAnswer {
+        status: u16::try_from(status)
+            .map_err(|_| StoreError::Internal(format!("stored status {status}")))?,
+        body: stored.try_get(2)?,
+    }))
+}
+
+/// Stores a successful answer under the request's key, in the same
+/// transaction as the write it answers. Two different requests racing with
+/// one key meet at the primary key: the second is refused as a reuse.
+pub(super) async fn remember_answer(
+    tx: &Tx<'_>,
+    idempotency: Option<&Idempotency>,
+    status: u16,
+    answer: &impl serde::Serialize,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    let Some(idempotency) = idempotency else {
+        return Ok(());
+    };
+    let body = serde_json::to_string(answer)
+        .map_err(|error| StoreError::Internal(format!("serialising an answer: {error}")))?;
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO idempotency (owner, key, request, status, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
+    let inserted = tx
+        .execute(
+            &statement,
+            &[
+                &idempotency.owner,
+                &idempotency.key.as_str(),
+                &idempotency.request,
+                &i32::from(status),
+                &body,
+                &at.0,
+            ],
+        )
+        .await;
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(error) if super::is_unique_violation(&error) => Err(StoreError::IdempotencyKeyReused),
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn list_clients(
+    db: &Tx<'_>,
+    practice: PracticeId,
+    query: &ListQuery,
+) -> Result<ClientPage, StoreError> {
+    let pattern = like_pattern(&query.search);
+    // Folded and compared byte by byte, as SQLite's NOCASE does.
+    let order = match query.sort {
+        Sort::NameAscending => r#"fold_ascii(c.name) COLLATE "C" ASC, c.id ASC"#,
+        Sort::NameDescending => r#"fold_ascii(c.name) COLLATE "C" DESC, c.id DESC"#,
+        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
+        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
+    };
+    let sql = format!(
+        "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version
+         FROM clients c LEFT JOIN users u ON u.id = c.owner_id
+         WHERE c.practice_id = $5 AND c.status = $1
+           AND fold_ascii(c.name) LIKE fold_ascii($2) ESCAPE '\\'
+         ORDER BY {order} LIMIT $3 OFFSET $4"
+    );
+    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let found = rows(
+        db,
+        &sql,
+        &[
+            &query.status.as_str(),
+            &pattern,
+            &limit,
+            &offset,
+            &sql_id(practice.0)?,
+        ],
+    )
+    .await?;
+    let items = found
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get(2)?;
+            let business_count: i64 = row.try_get(6)?;
+            let version: i64 = row.try_get(7)?;
+            Ok(ClientSummary {
+                id: ClientId(id_at(row, 0)?),
+                name: row.try_get(1)?,
+                code: None,
+                status: parse_status(&status)?,
+                business_count: business_count as usize,
+                owner: UserRef {
+                    id: UserId(id_at(row, 4)?),
+                    name: row.try_get(5)?,
+                },
+                updated_at: format_time(Timestamp(row.try_get(3)?)),
+                version: version as u64,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut counts = StatusCounts::default();
+    let counted = rows(
+        db,
+        "SELECT status, COUNT(*) FROM clients
+         WHERE practice_id = $2 AND fold_ascii(name) LIKE fold_ascii($1) ESCAPE '\\'
+         GROUP BY status",
+        &[&pattern, &sql_id(practice.0)?],
+    )
+    .await?;
+    for row in counted {
+        let status: String = row.try_get(0)?;
+        let count: i64 = row.try_get(1)?;
+        *counts.get_mut(parse_status(&status)?) = count as u64;
+    }
+    Ok(ClientPage {
+        items,
+        total: counts.get(query.status),
+        counts,
+    })
+}
+
+/// A LIKE pattern matching names that contain `search`, with LIKE's own
+/// wildcards in the search taken literally.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub(super) async fn client_of_business(
+    db: &Tx<'_>,
+    practice: PracticeId,
+    id: BusinessId,
+) -> Result<ClientId, StoreError> {
+    let found = row_opt(
+        db,
+        "SELECT b.client_id FROM businesses b JOIN clients c ON c.id = b.client_id
+         WHERE b.id = $1 AND c.practice_id = $2",
+        &[&sql_id(id.0)?, &sql_id(practice.0)?],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(ClientId(id_at(&found, 0)?))
+}
+
+pub(super) async fn load_client(
+    db: &Tx<'_>,
+    practice: PracticeId,
+    id: ClientId,
+) -> Result<Client, StoreError> {
+    let client_id = sql_id(id.0)?;
+    let found = row_opt(
+        db,
+        "SELECT name, status, owner_id, version FROM clients WHERE id = $1 AND practice_id = $2",
+        &[&client_id, &sql_id(practice.0)?],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let users = rows(
+        db,
+        "SELECT id, name, email, role FROM users WHERE client_id = $1 ORDER BY id",
+        &[&client_id],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        let role: String = row.try_get(3)?;
+        Ok(ClientUser {
+            id: UserId(id_at(row, 0)?),
+            name: row.try_get(1)?,
+            email: row.try_get(2)?,
+            role: parse_role(&role)?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let businesses = rows(
+        db,
+        "SELECT id, name, status, owner_id FROM businesses WHERE client_id = $1 ORDER BY id",
+        &[&client_id],
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        let status: String = row.try_get(2)?;
+        Ok(Business {
+            id: BusinessId(id_at(row, 0)?),
+            name: row.try_get(1)?,
+            status: parse_status(&status)?,
+            owner: UserId(id_at(row, 3)?),
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let status: String = found.try_get(1)?;
+    let version: i64 = found.try_get(3)?;
+    Ok(Client {
+        id,
+        name: found.try_get(0)?,
+        code: None,
+        status: parse_status(&status)?,
+        version: version as u64,
+        owner: UserId(id_at(&found, 2)?),
+        users,
+        businesses,
+    })
+}
+
+/// Writes back everything a rule may have changed about the client.
+async fn save_client(tx: &Tx<'_>, client: &Client, at: Timestamp) -> Result<(), StoreError> {
+    execute(
+        tx,
+        "UPDATE clients SET status = $2, owner_id = $3, version = $4, updated_at = $5
+         WHERE id = $1",
+        &[
+            &sql_id(client.id.0)?,
+            &client.status.as_str(),
+            &sql_id(client.owner.0)?,
+            &sql_id(client.version)?,
+            &at.0,
+        ],
+    )
+    .await?;
+    for user in &client.users {
+        execute(
+            tx,
+            "UPDATE users SET role = $2 WHERE id = $1",
+            &[&sql_id(user.id.0)?, &role_str(user.role)],
+        )
+        .await?;
+    }
+    for business in &client.businesses {
+        execute(
+            tx,
+            "UPDATE businesses SET status = $2, owner_id = $3 WHERE id = $1",
+            &[
+                &sql_id(business.id.0)?,
+                &business.status.as_str(),
+                &sql_id(business.owner.0)?,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn record_activity(tx: &Tx<'_>, change: &Change, event: &Event) -> Result<(), StoreError> {
+    let (business, new_owner, reason) = match event {
+        Event::ClientDeactivated {
+            new_owner_id,
+            reason,
+        } => (None, Some(new_owner_id.0), reason.clone()),
+        Event::ClientReactivated => (None, None, None),
+        Event::BusinessDeactivated {
+            business_id,
+            new_owner_id,
+        } => (Some(business_id.0), Some(new_owner_id.0), None),
+        Event::BusinessReactivated { business_id } => (Some(business_id.0), None, None),
+        // The onboarding edits are stored by the onboarding store (issue 12).
+        _ => (None, None, None),
+    };
+    execute(
+        tx,
+        "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id,
+                               new_owner_id, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &sql_id(change.client_id.0)?,
+            &change.at.0,
+            &change.actor.name,
+            &sql_id(change.actor.id.0)?,
+            &ActivityAction::of(event).as_str(),
+            &business.map(sql_id).transpose()?,
+            &new_owner.map(sql_id).transpose()?,
+            &reason,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
+    let found = rows(
+        db,
+        "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name,
+                a.reason, a.actor_id
+         FROM activity a
+         LEFT JOIN businesses b ON b.id = a.business_id
+         LEFT JOIN users u ON u.id = a.new_owner_id
+         WHERE a.client_id = $1 ORDER BY a.id DESC",
+        &[&sql_id(id.0)?],
+    )
+    .await?;
+    found
+        .iter()
+        .map(|row| {
+            let action: String = row.try_get(3)?;
+            let action = ActivityAction::parse(&action).ok_or_else(|| {
+                StoreError::Internal(format!("unknown activity action {action:?}"))
+            })?;
+            let business_name: Option<String> = row.try_get(5)?;
+            let owner_name: Option<String> = row.try_get(7)?;
+            Ok(ActivityEntry {
+                id: id_at(row, 0)?,
+                at: format_time(Timestamp(row.try_get(1)?)),
+                actor: row.try_get(2)?,
+                actor_id: optional_id_at(row, 9)?,
+                action,
+                summary: action.summary().to_owned(),
+                business: optional_id_at(row, 4)?
+                    .zip(business_name)
+                    .map(|(id, name)| BusinessRef {
+                        id: BusinessId(id),
+                        name,
+                    }),
+                new_owner: optional_id_at(row, 6)?
+                    .zip(owner_name)
+                    .map(|(id, name)| UserRef {
+                        id: UserId(id),
+                        name,
+                    }),
+                reason: row.try_get(8)?,
+                user: None,
+            })
+        })
+        .collect()
+}
