@@ -26,7 +26,8 @@ async fn client_json(
 #[tokio::test]
 async fn the_binary_starts_on_port_0_and_serves_the_api() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &[]);
     let health: Value = reqwest::get(format!("{}/api/health", server.url))
         .await
         .unwrap()
@@ -34,13 +35,19 @@ async fn the_binary_starts_on_port_0_and_serves_the_api() {
         .await
         .unwrap();
     assert_eq!(health["status"], "ok");
-    assert!(dir.path().join("db.sqlite").exists());
+    if let TestDb::Sqlite(path) = &db {
+        assert!(path.exists());
+    }
 }
 
 #[tokio::test]
 async fn without_a_built_app_pages_say_how_to_build_it_and_the_api_still_works() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("nested/dir/db.sqlite"), &[]);
+    // About the SQLite file's folder, so SQLite in either run.
+    let server = RunningServer::start(
+        &TestDb::Sqlite(dir.path().join("nested/dir/db.sqlite")),
+        &[],
+    );
     let page = reqwest::get(format!("{}/clients", server.url))
         .await
         .unwrap();
@@ -63,7 +70,8 @@ async fn without_a_built_app_pages_say_how_to_build_it_and_the_api_still_works()
 #[tokio::test]
 async fn without_the_flag_there_is_no_fault_switch() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &[]);
     let answer = reqwest::Client::new()
         .put(format!("{}/api/_test/fault", server.url))
         .json(&json!({ "mode": "error" }))
@@ -76,7 +84,8 @@ async fn without_the_flag_there_is_no_fault_switch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_fifty_racing_deactivations_exactly_one_wins() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &[]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &[]);
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     let url = Arc::new(format!("{}/api/clients/1/deactivate", server.url));
@@ -123,8 +132,13 @@ struct Acknowledged {
 }
 
 /// Alternates deactivating or reactivating one of the first eight clients
-/// with uploading a document, one request at a time, until the server dies.
-async fn write_until_the_server_dies(http: reqwest::Client, url: String) -> Acknowledged {
+/// with uploading a document, one request at a time, until the server dies;
+/// counts each acknowledged write in `count` as it goes.
+async fn write_until_the_server_dies(
+    http: reqwest::Client,
+    url: String,
+    count: Arc<std::sync::atomic::AtomicUsize>,
+) -> Acknowledged {
     let mut clients = Vec::new();
     for id in 1..=8 {
         clients.push(client_json(&http, &url, id).await);
@@ -166,6 +180,7 @@ async fn write_until_the_server_dies(http: reqwest::Client, url: String) -> Ackn
             let business = answered["business_id"].as_u64().unwrap();
             acknowledged.documents.push((business, id(&answered)));
         }
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
     acknowledged
 }
@@ -173,15 +188,24 @@ async fn write_until_the_server_dies(http: reqwest::Client, url: String) -> Ackn
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_change_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite");
+    let db = TestDb::fresh(dir.path());
     let mut server = RunningServer::start(&db, &[]);
     // Sessions are stored in the database, so this one outlives the kill.
     let http = server.client_as(ADMIN).await;
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writer = tokio::spawn(write_until_the_server_dies(
         http.clone(),
         server.url.clone(),
+        Arc::clone(&count),
     ));
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // Killed mid-stream, once enough writes were acknowledged: waiting for a
+    // count rather than a fixed time holds on a busy machine too.
+    let started = std::time::Instant::now();
+    while count.load(std::sync::atomic::Ordering::SeqCst) < 24
+        && started.elapsed() < std::time::Duration::from_secs(30)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     server.kill_hard();
     let acknowledged = writer.await.unwrap();
     assert!(
@@ -198,7 +222,7 @@ async fn every_acknowledged_change_survives_kill_9() {
             "client {client_id} was answered with version {acked} but has {stored}"
         );
     }
-    let db_files = dir.path().join("files");
+    let db_files = db.files_dir();
     for (business, document) in &acknowledged.documents {
         let documents: Value = http
             .get(format!(
@@ -227,15 +251,7 @@ async fn every_acknowledged_change_survives_kill_9() {
         assert_eq!(file.status(), 200, "document {document}'s file downloads");
     }
     // No row, acknowledged or not, is without its file.
-    let db = rusqlite::Connection::open(&db).unwrap();
-    let mut statement = db
-        .prepare("SELECT sha256 FROM documents WHERE sha256 IS NOT NULL")
-        .unwrap();
-    let digests: Vec<String> = statement
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let digests = db.texts("SELECT sha256 FROM documents WHERE sha256 IS NOT NULL");
     assert!(!digests.is_empty());
     for digest in digests {
         assert!(
@@ -258,7 +274,8 @@ async fn set_fault(http: &reqwest::Client, url: &str, fault: Value) {
 #[tokio::test]
 async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &["--fault-injection"]);
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(&http, &server.url, json!({ "mode": "drop" })).await;
@@ -278,7 +295,8 @@ async fn a_dropped_connection_gives_no_answer_and_applies_nothing() {
 #[tokio::test]
 async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &["--fault-injection"]);
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(&http, &server.url, json!({ "mode": "drop_after_commit" })).await;
@@ -303,7 +321,8 @@ async fn a_change_retried_after_its_answer_was_dropped_is_applied_once() {
 #[tokio::test]
 async fn a_delayed_change_still_succeeds() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &["--fault-injection"]);
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(
@@ -326,12 +345,9 @@ async fn a_delayed_change_still_succeeds() {
 #[tokio::test]
 async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite");
+    let db = TestDb::fresh(dir.path());
     let server = RunningServer::start(&db, &[]);
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute_batch("DROP TABLE activity;")
-        .unwrap();
+    db.execute("DROP TABLE activity;");
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     let answer = http
@@ -346,9 +362,14 @@ async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
         body,
         json!({ "error": { "code": "internal", "message": "internal error" } })
     );
-    let log = std::fs::read_to_string(db.with_extension("log")).unwrap();
+    let log = std::fs::read_to_string(db.log_path()).unwrap();
+    // SQLite's words, or PostgreSQL's.
     assert!(
-        log.contains("changing a client") && log.contains("no such table: activity"),
+        log.contains("changing a client")
+            && (log.contains("no such table: activity")
+                || (log.contains("relation")
+                    && log.contains("activity")
+                    && log.contains("does not exist"))),
         "the detail is logged instead: {log}"
     );
     assert_eq!(
@@ -361,7 +382,8 @@ async fn a_broken_database_gives_a_bare_500_that_leaks_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_delayed_reads_an_old_answer_arrives_after_a_newer_change() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(&dir.path().join("db.sqlite"), &["--fault-injection"]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start(&db, &["--fault-injection"]);
     let http = server.client_as(ADMIN).await;
     let client = client_json(&http, &server.url, 1).await;
     set_fault(

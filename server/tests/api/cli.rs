@@ -5,7 +5,7 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use std::process::Command;
 
-fn create_admin(db: &std::path::Path, password: Option<&str>, email: &str) -> std::process::Output {
+fn create_admin(db: &TestDb, password: Option<&str>, email: &str) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_clientele-server"));
     command
         .args([
@@ -16,7 +16,7 @@ fn create_admin(db: &std::path::Path, password: Option<&str>, email: &str) -> st
             email,
         ])
         .arg("--db")
-        .arg(db)
+        .arg(db.location())
         .stdin(std::process::Stdio::null());
     match password {
         Some(password) => command.env("CLIENTELE_ADMIN_PASSWORD", password),
@@ -37,20 +37,18 @@ async fn sign_in(url: &str, email: &str, password: &str) -> reqwest::Response {
 #[tokio::test]
 async fn without_demo_an_empty_database_stays_empty_and_demo_accounts_do_not_exist() {
     let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start_without_demo(&dir.path().join("db.sqlite"), &[]);
+    let db = TestDb::fresh(dir.path());
+    let server = RunningServer::start_without_demo(&db, &[]);
     let answer = sign_in(&server.url, ADMIN, clientele_server::DEMO_PASSWORD).await;
     assert_eq!(answer.status(), 401);
-    let db = rusqlite::Connection::open(dir.path().join("db.sqlite")).unwrap();
-    let clients: i64 = db
-        .query_row("SELECT COUNT(*) FROM clients", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(clients, 0);
+    let clients = db.texts("SELECT CAST(COUNT(*) AS TEXT) FROM clients");
+    assert_eq!(clients, ["0"]);
 }
 
 #[tokio::test]
 async fn create_admin_makes_a_practice_whose_admin_signs_in_to_an_empty_list() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite");
+    let db = TestDb::fresh(dir.path());
     let output = create_admin(&db, Some("a long enough password"), "Owner@Ashdown.example");
     assert!(output.status.success(), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("owner@ashdown.example"));
@@ -83,7 +81,7 @@ async fn create_admin_makes_a_practice_whose_admin_signs_in_to_an_empty_list() {
 #[test]
 fn create_admin_refuses_a_short_password_a_taken_email_and_no_password() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite");
+    let db = TestDb::fresh(dir.path());
     let short = create_admin(&db, Some("too short"), "a@ashdown.example");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));

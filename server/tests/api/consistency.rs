@@ -6,14 +6,14 @@
 use crate::helpers::*;
 use axum::http::StatusCode;
 use clientele_core::{ClientId, Command, PracticeId, StaffId, Status, Timestamp};
-use clientele_server::store::{Actor, Change, ClientStore, ListQuery, Sort, SqliteStore};
+use clientele_server::store::{Actor, Change, ListQuery, Sort, Storage};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const PRACTICE: PracticeId = PracticeId(1);
 
-fn every_client_page(store: &SqliteStore, status: Status) -> clientele_core::wire::ClientPage {
+fn every_client_page(store: &dyn Storage, status: Status) -> clientele_core::wire::ClientPage {
     store
         .list_clients(
             PRACTICE,
@@ -31,8 +31,8 @@ fn every_client_page(store: &SqliteStore, status: Status) -> clientele_core::wir
 #[test]
 fn reads_during_a_stream_of_cascading_writes_each_see_one_commit() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("db.sqlite");
-    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let db = TestDb::fresh(dir.path());
+    let store = db.open();
     let files = clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap();
     clientele_server::demo::seed_if_empty(store.as_ref(), &files, 40).unwrap();
     let target = ClientId(1);
@@ -53,7 +53,7 @@ fn reads_during_a_stream_of_cascading_writes_each_see_one_commit() {
                         );
                     }
                     for status in [Status::Active, Status::Deactivated] {
-                        let page = every_client_page(&store, status);
+                        let page = every_client_page(store.as_ref(), status);
                         assert_eq!(page.items.len() as u64, page.total, "{status:?}");
                         assert_eq!(page.counts.get(status), page.total);
                         assert!(page.items.iter().all(|item| item.status == status));
@@ -112,10 +112,12 @@ async fn health_answers_ok_while_the_database_answers_and_503_when_it_does_not()
     let healthy = app.get("/api/health").await;
     assert_eq!(healthy.status, StatusCode::OK);
     assert_eq!(healthy.body, json!({ "status": "ok" }));
-    rusqlite::Connection::open(&app.db_path)
-        .unwrap()
-        .execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE practice;")
-        .unwrap();
+    match &app.db {
+        TestDb::Sqlite(_) => app
+            .db
+            .execute("PRAGMA foreign_keys = OFF; DROP TABLE practice;"),
+        TestDb::Postgres(_) => app.db.execute("DROP TABLE practice CASCADE;"),
+    }
     let broken = app.get("/api/health").await;
     assert_eq!(broken.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(broken.code(), "unavailable");
@@ -141,8 +143,12 @@ async fn a_stored_answer_is_replayed_for_24_hours_and_then_forgotten() {
     let decided_again = app.post_with_key(&path, body, "day-old").await;
     assert_eq!(decided_again.status, StatusCode::CONFLICT, "decided afresh");
 
-    let store = SqliteStore::open(&app.db_path).unwrap();
+    let store = app.db.open();
     let later = Timestamp(START + 3 * 24 * 3_600_000);
-    assert!(store.forget_answers_before(later).unwrap() >= 1);
+    let forgotten = tokio::task::spawn_blocking(move || store.forget_answers_before(later))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(forgotten >= 1);
     assert!(!app.snapshot().contains("day-old"));
 }

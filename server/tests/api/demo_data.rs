@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use clientele_core::{PracticeId, Status};
-use clientele_server::store::{ClientStore, ListQuery, Sort, SqliteStore};
+use clientele_server::store::{ListQuery, Sort};
 use serde_json::Value;
 
 #[tokio::test]
@@ -19,9 +19,14 @@ async fn two_fresh_databases_get_the_same_demo_data() {
 async fn the_seed_is_only_planted_in_an_empty_database() {
     let app = spawn_app().await;
     let before = app.snapshot();
-    let store = SqliteStore::open(&app.db_path).unwrap();
+    let store = app.db.open();
     let files = clientele_server::files::FileStore::open(&app.files_dir).unwrap();
-    let seeded = clientele_server::demo::seed_if_empty(&store, &files, 40).unwrap();
+    let seeded = tokio::task::spawn_blocking(move || {
+        clientele_server::demo::seed_if_empty(store.as_ref(), &files, 40)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert!(!seeded);
     assert_eq!(app.snapshot(), before, "reopening seeds nothing more");
 }
@@ -29,9 +34,10 @@ async fn the_seed_is_only_planted_in_an_empty_database() {
 #[test]
 fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("big.db")).unwrap();
+    let db = TestDb::fresh(dir.path());
+    let store = db.open();
     let files = clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap();
-    clientele_server::demo::seed_if_empty(&store, &files, 400).unwrap();
+    clientele_server::demo::seed_if_empty(store.as_ref(), &files, 400).unwrap();
     let page = store
         .list_clients(
             PracticeId(1),
@@ -108,11 +114,14 @@ fn check_extraction_follows_r5(client: &Value, business: &Value, document: &Valu
 #[test]
 fn a_database_from_a_newer_server_is_refused_rather_than_misread() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("newer.db");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
-    let error = SqliteStore::open(&path).err().expect("refused");
+    let db = TestDb::fresh(dir.path());
+    match &db {
+        TestDb::Sqlite(_) => db.execute("PRAGMA user_version = 99;"),
+        TestDb::Postgres(_) => db.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);
+             INSERT INTO schema_migrations VALUES (99);",
+        ),
+    }
+    let error = db.try_open().err().expect("refused");
     assert!(error.to_string().contains("newer"), "{error}");
 }

@@ -6,13 +6,13 @@
 //! test says otherwise; its requests carry the session cookie and, for
 //! changes, the CSRF token, as the app's would.
 
+pub use crate::test_db::{TestDb, on_postgres};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use clientele_server::clock::ManualClock;
 use clientele_server::extraction::Workers;
 use clientele_server::files::FileStore;
-use clientele_server::store::SqliteStore;
 use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -43,7 +43,8 @@ pub struct TestApp {
     pub router: Router,
     /// The extraction workers, not running: tests take each step.
     pub workers: Workers,
-    pub db_path: PathBuf,
+    /// Its database: SQLite, or PostgreSQL with `CLIENTELE_TEST_DB`.
+    pub db: TestDb,
     pub files_dir: PathBuf,
     /// The (tiny) built app it serves.
     pub dist_dir: PathBuf,
@@ -80,7 +81,6 @@ pub async fn spawn_app_with(cors_origins: &[&str]) -> TestApp {
 /// A test app whose session cookies are marked `Secure` or not.
 pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("clientele.db");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
@@ -88,17 +88,24 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
         "<!doctype html><title>Clientele</title>",
     )
     .unwrap();
-    let store = SqliteStore::open(&db_path).unwrap();
+    let db = TestDb::fresh(dir.path());
+    let store = db.open();
     let files_dir = dir.path().join("files");
     let files = Arc::new(FileStore::open(&files_dir).unwrap());
-    clientele_server::demo::seed_if_empty(&store, &files, 40).unwrap();
+    let (seeding, seeding_files) = (Arc::clone(&store), Arc::clone(&files));
+    // Off the async thread: a store may block on a runtime of its own.
+    tokio::task::spawn_blocking(move || {
+        clientele_server::demo::seed_if_empty(seeding.as_ref(), &seeding_files, 40)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let options = AppOptions {
         dist: dist.clone(),
         cors_origins: cors_origins.iter().map(|o| o.to_string()).collect(),
         fault_injection: true,
     };
     let clock = Arc::new(ManualClock::at(clientele_core::Timestamp(START)));
-    let store = Arc::new(store);
     let workers = Workers::new(store.clone(), Arc::clone(&files), clock.clone());
     let state = AppState {
         store,
@@ -110,7 +117,7 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     let mut app = TestApp {
         router: app(state, &options).unwrap(),
         workers,
-        db_path,
+        db,
         files_dir,
         dist_dir: dist.clone(),
         clock,
@@ -292,7 +299,7 @@ impl TestApp {
 
     /// Every row of every table, to compare before and after.
     pub fn snapshot(&self) -> String {
-        database_snapshot(&self.db_path)
+        self.db.snapshot()
     }
 
     /// The snapshot without what is random by design: sessions, and the
@@ -304,44 +311,6 @@ impl TestApp {
             .collect::<Vec<_>>()
             .join("\n")
     }
-}
-
-pub fn database_snapshot(path: &std::path::Path) -> String {
-    let db = rusqlite::Connection::open(path).unwrap();
-    let mut out = String::new();
-    for table in [
-        "practice",
-        "staff",
-        "credentials",
-        "clients",
-        "users",
-        "businesses",
-        "documents",
-        "activity",
-        "idempotency",
-        "sessions",
-        "sign_in_failures",
-    ] {
-        let mut statement = db
-            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-            .unwrap();
-        let columns = statement.column_count();
-        let rows = statement
-            .query_map([], |row| {
-                let values: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                Ok(values.join("|"))
-            })
-            .unwrap();
-        for row in rows {
-            out.push_str(table);
-            out.push(':');
-            out.push_str(&row.unwrap());
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// The multipart boundary the tests' uploads use.
@@ -403,28 +372,27 @@ pub fn user_id(client: &Value, index: usize) -> u64 {
     client["users"][index]["id"].as_u64().unwrap()
 }
 
-/// The real `clientele-server` binary on port 0 with a database in `dir`.
+/// The real `clientele-server` binary on port 0 with a test database.
 pub struct RunningServer {
     pub url: String,
     pub child: Child,
 }
 
 impl RunningServer {
-    pub fn start(db_path: &std::path::Path, extra: &[&str]) -> RunningServer {
+    pub fn start(db: &TestDb, extra: &[&str]) -> RunningServer {
         let mut args = vec!["--demo"];
         args.extend_from_slice(extra);
-        RunningServer::start_without_demo(db_path, &args)
+        RunningServer::start_without_demo(db, &args)
     }
 
     /// The binary without `--demo`: an empty database stays empty.
-    pub fn start_without_demo(db_path: &std::path::Path, extra: &[&str]) -> RunningServer {
+    pub fn start_without_demo(db: &TestDb, extra: &[&str]) -> RunningServer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clientele-server"))
             .args(["--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
-            .arg("--db")
-            .arg(db_path)
+            .args(db.server_args())
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(log_file(db_path))
+            .stderr(log_file(&db.log_path()))
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -484,9 +452,14 @@ impl RunningServer {
 
 /// The server's log goes next to its database, for tests to read and for
 /// people to look at when a test fails; nowhere if that folder does not exist
-/// yet (a test of the server creating it).
-fn log_file(db_path: &std::path::Path) -> Stdio {
-    match std::fs::File::create(db_path.with_extension("log")) {
+/// yet (a test of the server creating it). Appended to, so a restart's log
+/// follows the first run's.
+fn log_file(path: &std::path::Path) -> Stdio {
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path);
+    match opened {
         Ok(file) => file.into(),
         Err(_) => Stdio::null(),
     }

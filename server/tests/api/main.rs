@@ -1,7 +1,8 @@
 //! The server's API tests, compiled as one binary: handlers through
 //! `Router::oneshot` (`handlers`, `bad_input`, `demo_data`, `security`,
 //! `sessions`) and the real binary over real sockets (`black_box`, `cli`).
-//! Every test gets a fresh database.
+//! Every test gets a fresh database: a SQLite file, or a database of its
+//! own on the PostgreSQL cluster `CLIENTELE_TEST_DB` names (`test_db`).
 
 mod bad_input;
 mod black_box;
@@ -12,7 +13,9 @@ mod extraction;
 mod extraction_accuracy;
 mod handlers;
 mod helpers;
+mod instances;
 mod receipts;
 mod security;
 mod sessions;
+mod test_db;
 mod uploads;

@@ -147,11 +147,10 @@ async fn sessions_are_stored_only_as_a_hash() {
     let cookie = app.session.cookie.clone().unwrap();
     let id = cookie.trim_start_matches("clientele_session=");
     assert!(!app.snapshot().contains(id));
-    let db = rusqlite::Connection::open(&app.db_path).unwrap();
-    let stored: Vec<u8> = db
-        .query_row("SELECT id_hash FROM sessions LIMIT 1", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(stored.len(), 32, "a SHA-256");
+    let stored = app
+        .db
+        .texts("SELECT CAST(length(id_hash) AS TEXT) FROM sessions LIMIT 1");
+    assert_eq!(stored, ["32"], "a SHA-256");
 }
 
 #[tokio::test]

@@ -1,0 +1,255 @@
+//! Several instances on one PostgreSQL database (issue 14): two real server
+//! processes, each on its own port, sharing the database and the files
+//! folder and nothing else. A race spread over both has one winner, a
+//! session started on one works on the other, and `kill -9` of one during
+//! writes loses no acknowledged change while the other keeps serving.
+//!
+//! These need PostgreSQL: without `CLIENTELE_TEST_DB` they pass without
+//! doing anything (`make test-postgres` runs them for real).
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Two instances on one fresh database: the first seeds the demo data (so
+/// the second, started after it, finds it seeded).
+struct Pair {
+    first: RunningServer,
+    second: RunningServer,
+    db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+/// Two instances, or `None` when this run is not against PostgreSQL.
+fn two_instances() -> Option<Pair> {
+    if !on_postgres() {
+        eprintln!("skipped: set CLIENTELE_TEST_DB to run the several-instance tests");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let first = RunningServer::start(&db, &[]);
+    let second = RunningServer::start_without_demo(&db, &[]);
+    assert_ne!(first.url, second.url);
+    Some(Pair {
+        first,
+        second,
+        db,
+        _dir: dir,
+    })
+}
+
+async fn get_client(http: &reqwest::Client, url: &str, id: u64) -> Value {
+    http.get(format!("{url}/api/clients/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_fifty_racing_deactivations_over_two_instances_exactly_one_wins() {
+    let Some(pair) = two_instances() else { return };
+    let http = pair.first.client_as(ADMIN).await;
+    let client = get_client(&http, &pair.first.url, 1).await;
+    let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
+    let urls = [
+        Arc::new(format!("{}/api/clients/1/deactivate", pair.first.url)),
+        Arc::new(format!("{}/api/clients/1/deactivate", pair.second.url)),
+    ];
+    let racers: Vec<_> = (0..50)
+        .map(|n| {
+            let (http, url, body) = (http.clone(), Arc::clone(&urls[n % 2]), body.clone());
+            tokio::spawn(async move {
+                let status = http
+                    .post(url.as_str())
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                (n % 2, status.as_u16())
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for racer in racers {
+        statuses.push(racer.await.unwrap());
+    }
+    let count = |wanted: u16| statuses.iter().filter(|(_, s)| *s == wanted).count();
+    assert_eq!(count(200), 1, "{statuses:?}");
+    assert_eq!(count(409), 49, "{statuses:?}");
+    for instance in [0, 1] {
+        assert_eq!(
+            statuses.iter().filter(|(i, _)| *i == instance).count(),
+            25,
+            "half the racers went to each instance"
+        );
+    }
+    for url in [&pair.first.url, &pair.second.url] {
+        let stored = get_client(&http, url, 1).await;
+        assert_eq!(version(&stored), version(&client) + 1, "as {url} sees it");
+    }
+    let activity = pair.db.texts(
+        "SELECT CAST(COUNT(*) AS TEXT) FROM activity
+         WHERE client_id = 1 AND action = 'client_deactivated'",
+    );
+    assert_eq!(activity, ["1"], "one change, recorded once");
+}
+
+#[tokio::test]
+async fn a_session_started_on_one_instance_works_on_the_other() {
+    let Some(pair) = two_instances() else { return };
+    // Signed in on the first; the cookie jar sends the cookie to the same
+    // host whatever the port, as a load balancer's one address would.
+    let http = pair.first.client_as(ADMIN).await;
+    let session: Value = http
+        .get(format!("{}/api/session", pair.second.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["user"]["email"], ADMIN);
+
+    // A change, with the CSRF token the first instance issued.
+    let client = get_client(&http, &pair.second.url, 2).await;
+    let changed = http
+        .post(format!("{}/api/clients/2/deactivate", pair.second.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let seen_by_first = get_client(&http, &pair.first.url, 2).await;
+    assert_eq!(seen_by_first["status"], "deactivated");
+
+    // Signing out on the second ends it on the first.
+    let signed_out = http
+        .delete(format!("{}/api/session", pair.second.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_out.status().is_success(), "{}", signed_out.status());
+    let after = http
+        .get(format!("{}/api/session", pair.first.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+}
+
+/// Deactivates and reactivates `client_id` through `url` until a request
+/// fails, counting each acknowledged change in `count`; answers the last
+/// version acknowledged.
+async fn flip_until_refused(
+    http: reqwest::Client,
+    url: String,
+    client_id: u64,
+    count: Arc<AtomicUsize>,
+) -> Option<u64> {
+    let mut client = get_client(&http, &url, client_id).await;
+    let mut acknowledged = None;
+    for _ in 0..10_000 {
+        let (path, body) = if client["status"] == "active" {
+            (
+                "deactivate",
+                json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
+            )
+        } else {
+            (
+                "reactivate",
+                json!({ "expected_version": version(&client) }),
+            )
+        };
+        let sent = http
+            .post(format!("{url}/api/clients/{client_id}/{path}"))
+            .json(&body)
+            .send()
+            .await;
+        let Ok(response) = sent else { break };
+        if response.status() != 200 {
+            break;
+        }
+        let Ok(answered) = response.json::<Value>().await else {
+            break;
+        };
+        acknowledged = Some(version(&answered));
+        client = answered;
+        count.fetch_add(1, Ordering::SeqCst);
+    }
+    acknowledged
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_one_instance_loses_no_acknowledged_change_and_the_other_keeps_serving() {
+    let Some(mut pair) = two_instances() else {
+        return;
+    };
+    let http = pair.first.client_as(ADMIN).await;
+    // Writers on both instances, each on clients of its own.
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut on_first = Vec::new();
+    for client_id in 1..=4 {
+        on_first.push((
+            client_id,
+            tokio::spawn(flip_until_refused(
+                http.clone(),
+                pair.first.url.clone(),
+                client_id,
+                Arc::clone(&count),
+            )),
+        ));
+    }
+    let survivor_writer = tokio::spawn(flip_until_refused(
+        http.clone(),
+        pair.second.url.clone(),
+        5,
+        Arc::new(AtomicUsize::new(0)),
+    ));
+    // Killed mid-stream, once its writers had changes acknowledged.
+    let started = std::time::Instant::now();
+    while count.load(Ordering::SeqCst) < 24 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pair.first.kill_hard();
+
+    let mut acknowledged = HashMap::new();
+    for (client_id, writer) in on_first {
+        let acked = writer
+            .await
+            .unwrap()
+            .expect("writes were acknowledged before the kill");
+        acknowledged.insert(client_id, acked);
+    }
+    for (client_id, acked) in &acknowledged {
+        let stored = version(&get_client(&http, &pair.second.url, *client_id).await);
+        // One request may have been in flight: committed, never answered.
+        assert!(
+            (*acked..=*acked + 1).contains(&stored),
+            "client {client_id} was answered with version {acked} but has {stored}"
+        );
+    }
+    // The survivor's writer is still going; more changes go through it.
+    assert!(
+        !survivor_writer.is_finished(),
+        "the other instance kept serving"
+    );
+    let before = version(&get_client(&http, &pair.second.url, 5).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = version(&get_client(&http, &pair.second.url, 5).await);
+    assert!(after > before, "writes through the other instance go on");
+    survivor_writer.abort();
+    let health = http
+        .get(format!("{}/api/health", pair.second.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
