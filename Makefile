@@ -12,7 +12,7 @@ export CLIENTELE_TOOLS
 export PATH := $(CLIENTELE_TOOLS)/binaryen/node_modules/.bin:$(PATH)
 SERVER_BIN := $(CARGO_TARGET_DIR)/debug/clientele-server
 
-.PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-contract test-wasm test-e2e bench
+.PHONY: setup run dev dist test check fmt clippy wasm-core test-native test-postgres test-contract test-wasm test-e2e bench
 
 setup:
 	@bash scripts/setup.sh
@@ -31,7 +31,7 @@ dist: setup
 	bash scripts/precompress.sh dist
 
 ## Every test, and the checks CI holds us to.
-test: setup check test-native test-contract test-wasm test-e2e
+test: setup check test-native test-postgres test-contract test-wasm test-e2e
 
 check: fmt clippy wasm-core
 
@@ -47,6 +47,17 @@ wasm-core:
 
 test-native:
 	cargo test --workspace --exclude clientele-e2e --exclude clientele-app
+
+## The API suite again on PostgreSQL (each test on a database of its own,
+## and two server instances on one), on a throwaway cluster that is always
+## removed. The extraction-accuracy tests are skipped here: they measure OCR,
+## and the store paths they use are covered by the extraction tests.
+test-postgres: setup
+	@cluster="$$(mktemp -d)"; \
+	trap 'bash scripts/postgres.sh stop "$$cluster"' EXIT; \
+	url="$$(bash scripts/postgres.sh start "$$cluster")"; \
+	echo "PostgreSQL for the tests: $$url"; \
+	CLIENTELE_TEST_DB="$$url" cargo test -p clientele-server --test api -- --skip extraction_accuracy
 
 ## The API contract, checked by Schemathesis against the real server.
 test-contract: setup

@@ -38,6 +38,11 @@ command -v tesseract >/dev/null || missing_debs+=(tesseract-ocr)
   || ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 \
   || missing_debs+=(tesseract-ocr-eng)
 command -v heif-convert >/dev/null || missing_debs+=(libheif-examples)
+# PostgreSQL: `make test-postgres` runs the API suite on a throwaway cluster
+# (scripts/postgres.sh); only initdb and pg_ctl are used, no service.
+command -v initdb >/dev/null \
+  || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || missing_debs+=(postgresql)
 if ((${#missing_debs[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing_debs[*]} with apt-get"
