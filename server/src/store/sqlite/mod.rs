@@ -4,12 +4,14 @@
 //! one read transaction, so a read of several statements sees one commit.
 //!
 //! The trait implementations are split by capability: [`clients`],
-//! [`documents`], [`extractions`], [`accounts`] and [`provision`].
+//! [`documents`], [`extractions`], [`accounts`], [`onboarding`] and
+//! [`provision`].
 
 mod accounts;
 mod clients;
 mod documents;
 mod extractions;
+mod onboarding;
 mod provision;
 
 use super::StoreError;
@@ -25,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/003_idempotency_expiry.sql"),
     include_str!("../../../migrations/004_document_files.sql"),
     include_str!("../../../migrations/005_extraction.sql"),
+    include_str!("../../../migrations/006_onboarding.sql"),
 ];
 
 /// Readers kept open between requests.
