@@ -12,6 +12,8 @@ mod extraction;
 mod extraction_accuracy;
 mod handlers;
 mod helpers;
+mod import_export;
+mod onboarding;
 mod receipts;
 mod security;
 mod sessions;
