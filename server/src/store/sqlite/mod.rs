@@ -3,14 +3,18 @@
 //! inside its transaction) and a small pool of readers. Every read runs in
 //! one read transaction, so a read of several statements sees one commit.
 //!
-//! The trait implementations are split by capability: [`clients`],
-//! [`documents`], [`extractions`], [`accounts`], [`onboarding`] and
+//! The trait implementations are split by capability: [`clients`] (with
+//! [`changes`] to one client and [`idempotency`]), [`documents`],
+//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]) and
 //! [`provision`].
 
 mod accounts;
+mod changes;
 mod clients;
 mod documents;
+mod export;
 mod extractions;
+mod idempotency;
 mod onboarding;
 mod provision;
 

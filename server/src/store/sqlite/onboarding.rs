@@ -3,11 +3,12 @@
 //! clients in one transaction, and the rows of an export. The rules are
 //! `core`'s (`onboarding`); this file chooses ids and writes rows.
 
-use super::clients::{
-    ActivityRow, SEARCH, apply_change, email_is_taken, insert_activity, insert_business,
-    insert_user, like_pattern, next_id, order_by, practice_codes, remember_answer, stored_answer,
+use super::changes::{
+    ActivityRow, apply_change, email_is_taken, insert_activity, insert_business, insert_user,
+    next_id, practice_codes,
 };
-use super::{SqliteStore, is_unique_violation, parse_status, to_sql_id};
+use super::idempotency::{remember_answer, stored_answer};
+use super::{SqliteStore, is_unique_violation, to_sql_id};
 use crate::store::{
     Actor, AddClient, Change, ExportRow, ImportBatch, InvitationKey, InvitationRecord, ListQuery,
     NewInvitation, OnboardingStore, Outcome, StoreError, Subject, Taken,
@@ -19,9 +20,9 @@ use clientele_core::wire::{
     ActivityAction, AddedUser, ImportPreview, ImportedClient, InvitationView, NewClient,
 };
 use clientele_core::{
-    BusinessId, Client, ClientId, ClientUser, Event, PracticeId, Status, Timestamp, UserId,
+    BusinessId, Client, ClientId, ClientUser, Event, PracticeId, Timestamp, UserId,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, named_params, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 impl OnboardingStore for SqliteStore {
     fn add_client(&self, new: AddClient) -> Result<Outcome<NewClient>, StoreError> {
@@ -229,7 +230,9 @@ impl OnboardingStore for SqliteStore {
         practice: PracticeId,
         query: &ListQuery,
     ) -> Result<Vec<ExportRow>, StoreError> {
-        self.read("exporting clients", |db| export(db, practice, query))
+        self.read("exporting clients", |db| {
+            super::export::export(db, practice, query)
+        })
     }
 }
 
@@ -343,83 +346,4 @@ fn taken(db: &Connection, practice: PracticeId) -> Result<Taken, StoreError> {
         codes: practice_codes(db, practice, None)?,
         emails,
     })
-}
-
-/// A row of the export as read, before its businesses.
-type ExportHead = (u64, ExportRow);
-
-fn export(
-    db: &Connection,
-    practice: PracticeId,
-    query: &ListQuery,
-) -> Result<Vec<ExportRow>, StoreError> {
-    // The latest deactivation of each client, for deactivated ones.
-    let last_deactivation = |column: &str| {
-        format!(
-            "(SELECT a.{column} FROM activity a
-              WHERE a.client_id = c.id AND a.action = 'client_deactivated'
-              ORDER BY a.id DESC LIMIT 1)"
-        )
-    };
-    let sql = format!(
-        "SELECT c.id, c.name, c.code, c.status, coalesce(u.name, ''), coalesce(u.email, ''),
-                {}, {}
-         FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = ?5 AND c.status = ?1 AND {SEARCH}
-         ORDER BY {}",
-        last_deactivation("at"),
-        last_deactivation("actor"),
-        order_by(query.sort)
-    );
-    let mut statement = db.prepare(&sql)?;
-    let heads = statement
-        .query_map(
-            named_params! {
-                "?1": query.status.as_str(),
-                "?2": like_pattern(&query.search),
-                "?5": to_sql_id(practice.0)?,
-            },
-            |row| {
-                Ok((
-                    row.get::<_, u64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, Option<i64>>(6)?,
-                    row.get::<_, Option<String>>(7)?,
-                ))
-            },
-        )?
-        .map(|row| {
-            let (id, name, code, status, owner, owner_email, at, by) = row?;
-            let status = parse_status(&status)?;
-            let deactivated = status == Status::Deactivated;
-            Ok((
-                id,
-                ExportRow {
-                    name,
-                    code,
-                    status,
-                    businesses: Vec::new(),
-                    owner,
-                    owner_email,
-                    deactivated_at: at.filter(|_| deactivated).map(Timestamp),
-                    deactivated_by: by.filter(|_| deactivated),
-                },
-            ))
-        })
-        .collect::<Result<Vec<ExportHead>, StoreError>>()?;
-    let mut businesses =
-        db.prepare_cached("SELECT name FROM businesses WHERE client_id = ?1 ORDER BY id")?;
-    heads
-        .into_iter()
-        .map(|(id, mut row)| {
-            row.businesses = businesses
-                .query_map([to_sql_id(id)?], |row| row.get(0))?
-                .collect::<Result<_, _>>()?;
-            Ok(row)
-        })
-        .collect()
 }
