@@ -207,14 +207,15 @@ pub fn seed_if_empty(
             password_hash: password_hash.clone(),
         };
         let practices = [
-            (PRACTICE_NAME, 0, client_count),
+            (PRACTICE_NAME, "HL", 0, client_count),
             (
                 SECOND_PRACTICE_NAME,
+                "NG",
                 client_count,
                 client_count + SECOND_PRACTICE_CLIENTS,
             ),
         ];
-        for ((name, first, end), staff) in practices.into_iter().zip(STAFF) {
+        for ((name, code_prefix, first, end), staff) in practices.into_iter().zip(STAFF) {
             let practice = seeder.tx.add_practice(name)?.id;
             for (name, email, role) in staff {
                 seeder.emails.insert(email.to_owned());
@@ -227,7 +228,7 @@ pub fn seed_if_empty(
                 })?;
             }
             for index in first..end {
-                seeder.client(practice, index, index - first)?;
+                seeder.client(practice, code_prefix, index, index - first)?;
             }
         }
         Ok(())
@@ -248,9 +249,11 @@ impl Seeder<'_> {
     /// The `index`-th demo client, the `position`-th of its practice: about
     /// one in eight starts deactivated, and some businesses of active
     /// clients are deactivated one by one.
+    /// Each has the practice's code for it, such as `HL-0001`.
     fn client(
         &mut self,
         practice: PracticeId,
+        code_prefix: &str,
         index: usize,
         position: usize,
     ) -> Result<(), StoreError> {
@@ -299,6 +302,7 @@ impl Seeder<'_> {
         let client = self.tx.add_client(NewClient {
             practice,
             name,
+            code: Some(format!("{code_prefix}-{:04}", position + 1)),
             status: if deactivated {
                 Status::Deactivated
             } else {

@@ -9,8 +9,9 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use clientele_core::documents::FileRefusal;
-use clientele_core::identity::Throttled;
-use clientele_core::wire::{ErrorBody, ErrorDetail};
+use clientele_core::identity::{Throttled, WeakPassword};
+use clientele_core::onboarding::OnboardingError;
+use clientele_core::wire::{ErrorBody, ErrorDetail, ImportProblem};
 use clientele_core::{Client, Denied, ErrorKind, RuleError};
 
 /// Why a request failed.
@@ -68,6 +69,22 @@ pub enum AppError {
     /// "Retry" on a document whose extraction has not failed.
     #[error("Only a document whose extraction failed can be tried again.")]
     NotFailed,
+    /// An invitation link that no invitation has.
+    #[error("This invitation link is not valid. Check that it was copied whole.")]
+    InvitationNotFound,
+    /// An invitation link that worked once, or for seven days, and no more.
+    #[error("{0}")]
+    Gone(OnboardingError),
+    /// A new password that `core`'s rule refuses.
+    #[error("{0}")]
+    WeakPassword(WeakPassword),
+    /// An imported file over [`crate::routes::import::MAX_IMPORT_BYTES`].
+    #[error("The file is larger than 5 MiB. Split it into smaller files and import each.")]
+    ImportTooLarge,
+    /// An import with rows that are wrong: nothing was imported. The body
+    /// carries every problem beside the error.
+    #[error("{}", import_summary(.0))]
+    ImportInvalid(Vec<ImportProblem>),
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -101,6 +118,15 @@ impl From<StoreError> for AppError {
             StoreError::IdempotencyKeyReused => AppError::IdempotencyKeyReused,
             StoreError::EmailTaken(email) => AppError::EmailTaken(email),
             StoreError::NotFailed => AppError::NotFailed,
+            StoreError::Onboarding(
+                error @ (OnboardingError::InvitationUsed | OnboardingError::InvitationExpired),
+            ) => AppError::Gone(error),
+            StoreError::Onboarding(error) => AppError::Rule {
+                error: error.into(),
+                current: None,
+            },
+            StoreError::InvitationNotFound => AppError::InvitationNotFound,
+            StoreError::ImportInvalid(problems) => AppError::ImportInvalid(problems),
             StoreError::Internal(detail) => AppError::Internal(detail),
         }
     }
@@ -142,6 +168,11 @@ impl AppError {
             AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed"),
             AppError::EmailTaken(_) => (StatusCode::CONFLICT, "email_taken"),
             AppError::NotFailed => (StatusCode::CONFLICT, "extraction_not_failed"),
+            AppError::InvitationNotFound => (StatusCode::NOT_FOUND, "invitation_not_found"),
+            AppError::Gone(error) => (StatusCode::GONE, error.code()),
+            AppError::WeakPassword(_) => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
+            AppError::ImportTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
+            AppError::ImportInvalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_invalid"),
             AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -162,20 +193,22 @@ impl IntoResponse for AppError {
         };
         // Only a conflict carries the client: it is what the caller must
         // reconcile with. Other refusals leave the caller's view correct.
-        let client = match self {
+        let (client, problems) = match self {
             AppError::Rule { error, current } if error.kind() == ErrorKind::Conflict => {
-                current.map(|client| *client)
+                (current.map(|client| *client), None)
             }
-            _ => None,
+            AppError::ImportInvalid(problems) => (None, Some(problems)),
+            _ => (None, None),
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message,
-            },
-            client,
+        let error = ErrorDetail {
+            code: code.to_owned(),
+            message,
         };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = match problems {
+            // An import's refusal lists every problem beside the error.
+            Some(problems) => (status, Json(ImportInvalidBody { error, problems })).into_response(),
+            None => (status, Json(ErrorBody { error, client })).into_response(),
+        };
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
@@ -183,4 +216,37 @@ impl IntoResponse for AppError {
         }
         response
     }
+}
+
+/// The body of 422 `import_invalid`: the error, and every problem found.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportInvalidBody {
+    /// `import_invalid`, with a summary of the problems.
+    pub error: ErrorDetail,
+    /// Every row that is wrong, and why.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// "3 rows are wrong; nothing was imported. Line 4: …", or for a problem
+/// with the whole file or its header, what it is.
+fn import_summary(problems: &[ImportProblem]) -> String {
+    let Some(first) = problems.first() else {
+        return "The import was refused; nothing was imported.".into();
+    };
+    // Line 0 is the whole file and line 1 its header; rows start at 2.
+    let mut lines: Vec<u64> = problems.iter().map(|p| p.line).filter(|l| *l > 1).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let whole_file = problems.iter().any(|p| p.line <= 1);
+    if whole_file || lines.is_empty() {
+        return format!("The file cannot be imported: {}", first.message);
+    }
+    let rows = match lines.len() {
+        1 => "1 row is wrong".to_owned(),
+        n => format!("{n} rows are wrong"),
+    };
+    format!(
+        "{rows}; nothing was imported. Line {}: {}",
+        first.line, first.message
+    )
 }

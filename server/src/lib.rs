@@ -13,6 +13,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 mod config;
+pub mod csv_io;
 pub mod demo;
 mod domain;
 mod error;
@@ -68,7 +69,7 @@ pub struct AppOptions {
 /// The API's routes with their OpenAPI document, built from the same
 /// registrations so neither can have a route the other lacks: the client
 /// reads and the four activation changes come separately, for the fault
-/// switch to wrap.
+/// switch to wrap (the activation changes and the edits of a client).
 pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
     let api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(utoipa_axum::routes!(routes::health))
@@ -82,7 +83,12 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::portal::portal))
         .routes(utoipa_axum::routes!(routes::portal::documents))
         .routes(utoipa_axum::routes!(routes::documents::download))
-        .routes(utoipa_axum::routes!(routes::documents::retry));
+        .routes(utoipa_axum::routes!(routes::documents::retry))
+        .routes(utoipa_axum::routes!(
+            routes::invitations::view,
+            routes::invitations::accept
+        ))
+        .routes(utoipa_axum::routes!(routes::import::export));
     // Uploads take up to 20 MiB; the file store refuses more as it streams.
     let uploads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(
@@ -91,7 +97,13 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         ))
         .routes(utoipa_axum::routes!(routes::documents::add_own_document))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES));
-    let api = api.merge(uploads);
+    // An imported CSV file may be up to 5 MiB; more is refused as it
+    // streams in.
+    let imports = OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(routes::import::preview))
+        .routes(utoipa_axum::routes!(routes::import::import))
+        .layer(DefaultBodyLimit::max(routes::import::MAX_IMPORT_BYTES));
+    let api = api.merge(uploads).merge(imports);
     let reads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(routes::clients::list_clients))
         .routes(utoipa_axum::routes!(routes::clients::client));
@@ -99,7 +111,13 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::clients::deactivate_client))
         .routes(utoipa_axum::routes!(routes::clients::reactivate_client))
         .routes(utoipa_axum::routes!(routes::clients::deactivate_business))
-        .routes(utoipa_axum::routes!(routes::clients::reactivate_business));
+        .routes(utoipa_axum::routes!(routes::clients::reactivate_business))
+        .routes(utoipa_axum::routes!(routes::onboarding::add_client))
+        .routes(utoipa_axum::routes!(routes::onboarding::edit_client))
+        .routes(utoipa_axum::routes!(routes::onboarding::add_business))
+        .routes(utoipa_axum::routes!(routes::onboarding::rename_business))
+        .routes(utoipa_axum::routes!(routes::onboarding::add_user))
+        .routes(utoipa_axum::routes!(routes::onboarding::remove_user));
     [api, reads, changes]
 }
 
@@ -213,7 +231,13 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
             .allow_origin(AllowOrigin::list(origins))
             // The app on another origin signs in with the session cookie.
             .allow_credentials(true)
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
             .allow_headers([
                 axum::http::header::CONTENT_TYPE,
                 HeaderName::from_static("idempotency-key"),

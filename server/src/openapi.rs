@@ -90,8 +90,8 @@ pub enum WriteErrors {
     /// or wrong (`csrf_failed`).
     #[response(status = 403)]
     Forbidden(ErrorBody),
-    /// No such client or business in the caller's practice (`not_found`,
-    /// `business_not_found`).
+    /// No such client, business or user in the caller's practice
+    /// (`not_found`, `business_not_found`, `user_not_found`).
     #[response(status = 404)]
     NotFound(ErrorBody),
     /// A stale `expected_version`, or the change was already made; the body
@@ -105,9 +105,10 @@ pub enum WriteErrors {
     #[response(status = 415)]
     UnsupportedMediaType(ErrorBody),
     /// A rule refuses the change (`owner_not_in_account`,
-    /// `reactivate_client_first`, `client_deactivated`), or the
-    /// Idempotency-Key was used for a different request
-    /// (`idempotency_key_reused`).
+    /// `reactivate_client_first`, `client_deactivated`, `invalid_name`,
+    /// `invalid_email`, `invalid_code`, `code_taken`, `email_in_account`,
+    /// `email_taken`, `cannot_remove_owner`), or the Idempotency-Key was used
+    /// for a different request (`idempotency_key_reused`).
     #[response(status = 422)]
     Refused(ErrorBody),
 }
@@ -184,7 +185,7 @@ pub enum SortParam {
 pub struct ListParams {
     /// Which tab: `active` (the default) or `deactivated`.
     status: Option<Status>,
-    /// A case-insensitive part of the client's name.
+    /// A case-insensitive part of the client's name or code.
     #[param(max_length = 200)]
     q: Option<String>,
     /// The order.
@@ -195,6 +196,20 @@ pub struct ListParams {
     /// Rows to return at most (default 100).
     #[param(minimum = 0, maximum = 10_000)]
     limit: Option<u64>,
+}
+
+/// The export's query: the list's, without paging.
+#[allow(dead_code)] // Only its derive is used, to document the query.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// Which tab: `active` (the default) or `deactivated`.
+    status: Option<Status>,
+    /// A case-insensitive part of the client's name or code.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// The order.
+    sort: Option<SortParam>,
 }
 
 /// The highest `offset` the list takes.

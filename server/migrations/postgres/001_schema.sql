@@ -25,8 +25,14 @@ CREATE TABLE clients (
     -- clients, and the pair is written together in one transaction.
     owner_id    BIGINT NOT NULL,
     version     BIGINT NOT NULL,
-    updated_at  BIGINT NOT NULL
+    updated_at  BIGINT NOT NULL,
+    -- The practice's code for the client. `core` decides that it is free
+    -- (onboarding::code_is_free); the unique index below is the backstop,
+    -- folding ASCII only as SQLite's lower() does.
+    code        TEXT
 );
+CREATE UNIQUE INDEX clients_code_per_practice ON clients (practice_id, (fold_ascii(code)))
+    WHERE code IS NOT NULL;
 -- The client list is always one practice's, by name (folded, in byte
 -- order, as SQLite's NOCASE sorts) or by last change.
 CREATE INDEX clients_by_practice_status_name
@@ -38,7 +44,10 @@ CREATE TABLE users (
     client_id BIGINT NOT NULL REFERENCES clients(id),
     name      TEXT NOT NULL,
     email     TEXT NOT NULL,
-    role      TEXT NOT NULL CHECK (role IN ('admin', 'standard'))
+    role      TEXT NOT NULL CHECK (role IN ('admin', 'standard')),
+    -- A removed user keeps their row, so the activity log can still name
+    -- them; they are no longer in the account.
+    removed_at BIGINT
 );
 CREATE INDEX users_by_client ON users (client_id);
 
@@ -106,7 +115,9 @@ CREATE TABLE activity (
     new_owner_id BIGINT REFERENCES users(id),
     reason       TEXT,
     -- Who made the change: the staff member's id beside their name.
-    actor_id     BIGINT
+    actor_id     BIGINT,
+    -- The user invited or removed, for those entries.
+    user_id      BIGINT REFERENCES users(id)
 );
 CREATE INDEX activity_by_client ON activity (client_id, id);
 
@@ -158,3 +169,15 @@ CREATE TABLE sign_in_failures (
     at    BIGINT NOT NULL
 );
 CREATE INDEX sign_in_failures_by_email ON sign_in_failures (email, at);
+
+-- An invitation to set a password, known only by the SHA-256 of its token.
+CREATE TABLE invitations (
+    token_hash BYTEA PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users(id),
+    -- The email they will sign in with, normalised.
+    email      TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX invitations_by_user ON invitations (user_id);
+CREATE INDEX invitations_by_email ON invitations (email) WHERE used_at IS NULL;

@@ -1,8 +1,8 @@
-//! Session ids and CSRF tokens: 256 random bits from the operating system,
-//! written as URL-safe base64, and the SHA-256 under which a session id is
-//! stored.
+//! Session ids, CSRF tokens and invitation tokens: 256 random bits from the
+//! operating system, written as URL-safe base64, and the SHA-256 under which
+//! a session id or an invitation token is stored.
 
-use crate::store::SessionKey;
+use crate::store::{InvitationKey, NewInvitation, SessionKey};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -19,6 +19,20 @@ pub fn random_token() -> String {
 /// What the store knows of a session id.
 pub fn session_key(session_id: &str) -> SessionKey {
     SessionKey(Sha256::digest(session_id.as_bytes()).into())
+}
+
+/// What the store knows of an invitation token.
+pub fn invitation_key(token: &str) -> InvitationKey {
+    InvitationKey(Sha256::digest(token.as_bytes()).into())
+}
+
+/// A fresh invitation token, with its key.
+pub fn new_invitation() -> NewInvitation {
+    let token = random_token();
+    NewInvitation {
+        key: invitation_key(&token),
+        token,
+    }
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

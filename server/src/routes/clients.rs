@@ -1,5 +1,5 @@
 //! The practice's clients: the list, a client, its activity and documents,
-//! and the four activation changes. Every handler first asks `core` whether
+//! and the four activation changes (the edits are in [`super::onboarding`]). Every handler first asks `core` whether
 //! the caller may act ([`Caller::may`]); the store then sees only the
 //! caller's practice.
 
@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
 use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
 use crate::state::AppState;
-use crate::store::{Change, ListQuery, Sort};
+use crate::store::{Change, ListQuery, Sort, status_of};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -63,7 +63,7 @@ pub async fn list_clients(
         .map(Json)
 }
 
-fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
+pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {
     let status = match params.get("status").map(String::as_str) {
         None | Some("") => Status::Active,
         Some(raw) => Status::parse(raw).ok_or_else(|| {
@@ -234,8 +234,9 @@ pub async fn reactivate_business(
 
 /// What every change endpoint does: check the caller may take the action
 /// (before reading the body), parse the body into a versioned command, and
-/// apply it in one store transaction.
-async fn change<T: DeserializeOwned>(
+/// apply it in one store transaction. It answers 201 for a change that adds
+/// something, 200 otherwise ([`status_of`]).
+pub(super) async fn change<T: DeserializeOwned>(
     state: AppState,
     caller: Caller,
     action: Action,
@@ -247,6 +248,7 @@ async fn change<T: DeserializeOwned>(
     let (request, idempotency) = write.open(&caller)?;
     let (expected_version, command) = command(request)?;
     debug_assert_eq!(Action::of(&command), action);
+    let status = StatusCode::from_u16(status_of(&command)).unwrap_or(StatusCode::OK);
     let change = Change {
         practice: caller.practice(),
         client_id,
@@ -257,5 +259,5 @@ async fn change<T: DeserializeOwned>(
         idempotency,
     };
     let outcome = state.blocking(move |store| store.change(change)).await?;
-    Ok(answer(StatusCode::OK, outcome))
+    Ok(answer(status, outcome))
 }

@@ -81,8 +81,9 @@ pub async fn sign_in(
 }
 
 /// Starts a new session for `subject`, ending the one the request came
-/// with, and answers with the session and its cookie.
-async fn start(
+/// with, and answers with the session and its cookie (also used when an
+/// invitation is accepted).
+pub(super) async fn start(
     state: &AppState,
     headers: &HeaderMap,
     subject: Subject,

@@ -1,9 +1,10 @@
 //! Storage, behind small capability traits so handlers never see SQL:
 //! [`ClientStore`] for the practice's clients, [`AccountStore`] for sign-in
-//! and sessions, and [`Provisioning`] for creating practices, staff and
-//! clients from outside (the demo seed, `create-admin`). Two stores
-//! implement them with the same semantics: [`sqlite`] (one instance, the
-//! default) and [`postgres`] (several instances on one database).
+//! and sessions, [`Provisioning`] for creating practices, staff and clients
+//! from outside (the demo seed, `create-admin`), and [`OnboardingStore`] for
+//! adding, inviting, importing and exporting clients. Two stores implement
+//! them with the same semantics: [`sqlite`] (one instance, the default) and
+//! [`postgres`] (several instances on one database).
 //!
 //! Every client read and change is scoped to one practice: another
 //! practice's ids are simply not found.
@@ -12,7 +13,8 @@ pub mod postgres;
 pub mod sqlite;
 
 use crate::domain::IdempotencyKey;
-use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, SessionUser};
+use clientele_core::onboarding::OnboardingError;
+use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, ImportProblem, SessionUser};
 use clientele_core::{
     BusinessId, Client, ClientId, Command, Document, DocumentFile, DocumentId, Extraction,
     Practice, PracticeId, Principal, Role, RuleError, StaffId, StaffRole, Status, Timestamp,
@@ -20,16 +22,27 @@ use clientele_core::{
 };
 use std::collections::HashSet;
 
+mod onboarding;
+
+pub use onboarding::{
+    AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
+    OnboardingStore, Taken, status_of,
+};
+
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Everything the server needs from storage, as one object.
 pub trait Storage:
-    ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning
+    ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore
 {
 }
 
-impl<T: ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning> Storage for T {}
+impl<
+    T: ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore,
+> Storage for T
+{
+}
 
 /// A document a worker has taken to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +135,7 @@ pub enum Sort {
 pub struct ListQuery {
     /// Which tab.
     pub status: Status,
-    /// A case-insensitive part of the name, or empty for all.
+    /// A case-insensitive part of the name or the code, or empty for all.
     pub search: String,
     /// The order.
     pub sort: Sort,
@@ -205,6 +218,16 @@ pub enum StoreError {
     /// Only a document whose extraction failed can be queued again.
     #[error("only a document whose extraction failed can be retried")]
     NotFailed,
+    /// An onboarding rule refused something that has no client yet (a new
+    /// client, an invitation).
+    #[error("{0}")]
+    Onboarding(OnboardingError),
+    /// No invitation has this token.
+    #[error("no such invitation")]
+    InvitationNotFound,
+    /// An import's rows are wrong; nothing was written.
+    #[error("the import has {} problems", .0.len())]
+    ImportInvalid(Vec<ImportProblem>),
     /// The database failed; the details are for the log only.
     #[error("storage failed: {0}")]
     Internal(String),
@@ -420,6 +443,8 @@ pub struct NewClient {
     pub practice: PracticeId,
     /// Its name.
     pub name: String,
+    /// The practice's code for it, if any.
+    pub code: Option<String>,
     /// Active or deactivated.
     pub status: Status,
     /// The account owner: an index into `users`.

@@ -464,15 +464,23 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
         [
             "/api/businesses/{id}/documents",
             "/api/clients",
+            "/api/clients/export",
+            "/api/clients/import",
+            "/api/clients/import/preview",
             "/api/clients/{id}",
             "/api/clients/{id}/activity",
+            "/api/clients/{id}/businesses",
+            "/api/clients/{id}/businesses/{business_id}",
             "/api/clients/{id}/businesses/{business_id}/deactivate",
             "/api/clients/{id}/businesses/{business_id}/reactivate",
             "/api/clients/{id}/deactivate",
             "/api/clients/{id}/reactivate",
+            "/api/clients/{id}/users",
+            "/api/clients/{id}/users/{user_id}",
             "/api/documents/{id}/file",
             "/api/documents/{id}/retry",
             "/api/health",
+            "/api/invitations/{token}",
             "/api/portal",
             "/api/portal/businesses/{id}/documents",
             "/api/practice",
@@ -483,7 +491,11 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
     // And on each path, exactly the documented methods are routed.
     let mut mismatches = Vec::new();
     for (path, operations) in paths {
-        let concrete = path.replace("{id}", "1").replace("{business_id}", "1");
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{business_id}", "1")
+            .replace("{user_id}", "1")
+            .replace("{token}", "no-such-token");
         for method in ["get", "post", "put", "patch", "delete"] {
             let request = Request::builder()
                 .method(method.to_uppercase().as_str())

@@ -266,6 +266,49 @@ impl TestApp {
             .await
     }
 
+    /// Sends `body` as JSON with any method, as this app's session.
+    pub async fn send_json(&self, method: &str, path: &str, body: Value) -> Answer {
+        let session = self.session.clone();
+        self.send_json_as(&session, method, path, body).await
+    }
+
+    /// Sends `body` as JSON with any method, as `session`.
+    pub async fn send_json_as(
+        &self,
+        session: &Session,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> Answer {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send_as(session, request).await
+    }
+
+    /// Posts a CSV file, as this app's session.
+    pub async fn post_csv(&self, path: &str, csv: impl Into<Vec<u8>>) -> Answer {
+        let session = self.session.clone();
+        self.post_csv_as(&session, path, csv).await
+    }
+
+    /// Posts a CSV file as `session`.
+    pub async fn post_csv_as(
+        &self,
+        session: &Session,
+        path: &str,
+        csv: impl Into<Vec<u8>>,
+    ) -> Answer {
+        let request = Request::post(path)
+            .header("content-type", "text/csv")
+            .body(Body::from(csv.into()))
+            .unwrap();
+        self.send_as(session, request).await
+    }
+
     /// The client as JSON.
     pub async fn client(&self, id: u64) -> Value {
         let answer = self.get(&format!("/api/clients/{id}")).await;

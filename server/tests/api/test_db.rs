@@ -181,7 +181,7 @@ impl TestDb {
 }
 
 /// The tables a snapshot covers.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     "practice",
     "staff",
     "credentials",
@@ -193,6 +193,7 @@ const TABLES: [&str; 11] = [
     "idempotency",
     "sessions",
     "sign_in_failures",
+    "invitations",
 ];
 
 fn sqlite_rows(path: &Path, table: &str) -> Vec<String> {

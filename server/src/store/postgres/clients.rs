@@ -4,19 +4,17 @@
 //! client's row before reading it, so concurrent changes to one client, from
 //! any instance, are decided one after the other.
 
+use super::changes::apply_change;
+use super::idempotency::{remember_answer, stored_answer};
 use super::{PostgresStore, Tx, execute, id_at, optional_id_at, row, row_opt, rows, sql_id};
 use crate::domain::format_time;
-use crate::store::sqlite::{parse_role, parse_status, role_str};
-use crate::store::{
-    Change, ClientStore, IDEMPOTENCY_KEPT_MS, Idempotency, ListQuery, Outcome, Sort, StoreError,
-    StoredAnswer,
-};
+use crate::store::sqlite::{parse_role, parse_status};
+use crate::store::{Change, ClientStore, ListQuery, Outcome, Sort, StoreError, status_of};
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
 };
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, Event, Practice, PracticeId, Timestamp,
-    UserId, execute as decide,
+    Business, BusinessId, Client, ClientId, ClientUser, Practice, PracticeId, Timestamp, UserId,
 };
 
 impl ClientStore for PostgresStore {
@@ -97,19 +95,9 @@ impl ClientStore for PostgresStore {
                 return Ok(Outcome::Replayed(answer));
             }
             exists.ok_or(StoreError::NotFound)?;
-            let client = load_client(tx, change.practice, change.client_id).await?;
-            // The version check and every rule are core's; the store only
-            // persists what `execute` decided, inside this one transaction.
-            let (next, events) = decide(&client, change.expected_version, &change.command)
-                .map_err(|error| StoreError::Refused {
-                    error,
-                    current: Box::new(client),
-                })?;
-            save_client(tx, &next, change.at).await?;
-            for event in &events {
-                record_activity(tx, &change, event).await?;
-            }
-            remember_answer(tx, change.idempotency.as_ref(), 200, &next, change.at).await?;
+            let (next, _) = apply_change(tx, &change).await?;
+            let status = status_of(&change.command);
+            remember_answer(tx, change.idempotency.as_ref(), status, &next, change.at).await?;
             Ok(Outcome::Done(next))
         })
     }
@@ -161,108 +149,18 @@ pub(super) async fn load_practice(
     })
 }
 
-/// The answer stored under this request's key, if it is a retry. A key
-/// reused for a different request is refused rather than replayed.
-pub(super) async fn stored_answer(
-    tx: &Tx<'_>,
-    idempotency: Option<&Idempotency>,
-    now: Timestamp,
-) -> Result<Option<StoredAnswer>, StoreError> {
-    let Some(idempotency) = idempotency else {
-        return Ok(None);
-    };
-    // An answer past its time is forgotten: the key is free again.
-    execute(
-        tx,
-        "DELETE FROM idempotency WHERE owner = $1 AND key = $2 AND created_at < $3",
-        &[
-            &idempotency.owner,
-            &idempotency.key.as_str(),
-            &(now.0 - IDEMPOTENCY_KEPT_MS),
-        ],
-    )
-    .await?;
-    let stored = row_opt(
-        tx,
-        "SELECT request, status, body FROM idempotency WHERE owner = $1 AND key = $2",
-        &[&idempotency.owner, &idempotency.key.as_str()],
-    )
-    .await?;
-    let Some(stored) = stored else {
-        return Ok(None);
-    };
-    let request: String = stored.try_get(0)?;
-    if request != idempotency.request {
-        return Err(StoreError::IdempotencyKeyReused);
-    }
-    let status: i32 = stored.try_get(1)?;
-    Ok(Some(StoredAnswer {
-        status: u16::try_from(status)
-            .map_err(|_| StoreError::Internal(format!("stored status {status}")))?,
-        body: stored.try_get(2)?,
-    }))
-}
-
-/// Stores a successful answer under the request's key, in the same
-/// transaction as the write it answers. Two different requests racing with
-/// one key meet at the primary key: the second is refused as a reuse.
-pub(super) async fn remember_answer(
-    tx: &Tx<'_>,
-    idempotency: Option<&Idempotency>,
-    status: u16,
-    answer: &impl serde::Serialize,
-    at: Timestamp,
-) -> Result<(), StoreError> {
-    let Some(idempotency) = idempotency else {
-        return Ok(());
-    };
-    let body = serde_json::to_string(answer)
-        .map_err(|error| StoreError::Internal(format!("serialising an answer: {error}")))?;
-    let statement = tx
-        .prepare_cached(
-            "INSERT INTO idempotency (owner, key, request, status, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .await?;
-    let inserted = tx
-        .execute(
-            &statement,
-            &[
-                &idempotency.owner,
-                &idempotency.key.as_str(),
-                &idempotency.request,
-                &i32::from(status),
-                &body,
-                &at.0,
-            ],
-        )
-        .await;
-    match inserted {
-        Ok(_) => Ok(()),
-        Err(error) if super::is_unique_violation(&error) => Err(StoreError::IdempotencyKeyReused),
-        Err(error) => Err(error.into()),
-    }
-}
-
 async fn list_clients(
     db: &Tx<'_>,
     practice: PracticeId,
     query: &ListQuery,
 ) -> Result<ClientPage, StoreError> {
     let pattern = like_pattern(&query.search);
-    // Folded and compared byte by byte, as SQLite's NOCASE does.
-    let order = match query.sort {
-        Sort::NameAscending => r#"fold_ascii(c.name) COLLATE "C" ASC, c.id ASC"#,
-        Sort::NameDescending => r#"fold_ascii(c.name) COLLATE "C" DESC, c.id DESC"#,
-        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
-        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
-    };
+    let order = order_by(query.sort);
     let sql = format!(
         "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
-                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = $5 AND c.status = $1
-           AND fold_ascii(c.name) LIKE fold_ascii($2) ESCAPE '\\'
+         WHERE c.practice_id = $5 AND c.status = $1 AND {SEARCH}
          ORDER BY {order} LIMIT $3 OFFSET $4"
     );
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
@@ -288,7 +186,7 @@ async fn list_clients(
             Ok(ClientSummary {
                 id: ClientId(id_at(row, 0)?),
                 name: row.try_get(1)?,
-                code: None,
+                code: row.try_get(8)?,
                 status: parse_status(&status)?,
                 business_count: business_count as usize,
                 owner: UserRef {
@@ -301,12 +199,15 @@ async fn list_clients(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut counts = StatusCounts::default();
+    // Numbered like the page's query, so both share the search's text.
     let counted = rows(
         db,
-        "SELECT status, COUNT(*) FROM clients
-         WHERE practice_id = $2 AND fold_ascii(name) LIKE fold_ascii($1) ESCAPE '\\'
-         GROUP BY status",
-        &[&pattern, &sql_id(practice.0)?],
+        &format!(
+            "SELECT c.status, COUNT(*) FROM clients c
+             WHERE c.practice_id = $1 AND {SEARCH}
+             GROUP BY c.status"
+        ),
+        &[&sql_id(practice.0)?, &pattern],
     )
     .await?;
     for row in counted {
@@ -321,9 +222,25 @@ async fn list_clients(
     })
 }
 
-/// A LIKE pattern matching names that contain `search`, with LIKE's own
+/// The list's search, `$2` being [`like_pattern`]'s: a part of the name or
+/// of the code, with ASCII letters folded as SQLite's LIKE folds them.
+pub(super) const SEARCH: &str = "(fold_ascii(c.name) LIKE fold_ascii($2) ESCAPE '\\' \
+     OR fold_ascii(coalesce(c.code, '')) LIKE fold_ascii($2) ESCAPE '\\')";
+
+/// The list's order, ties broken by id so it is total. Names are folded and
+/// compared byte by byte, as SQLite's NOCASE does.
+pub(super) fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::NameAscending => r#"fold_ascii(c.name) COLLATE "C" ASC, c.id ASC"#,
+        Sort::NameDescending => r#"fold_ascii(c.name) COLLATE "C" DESC, c.id DESC"#,
+        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
+        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
+    }
+}
+
+/// A LIKE pattern matching text that contains `search`, with LIKE's own
 /// wildcards in the search taken literally.
-fn like_pattern(search: &str) -> String {
+pub(super) fn like_pattern(search: &str) -> String {
     let escaped = search
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -355,14 +272,16 @@ pub(super) async fn load_client(
     let client_id = sql_id(id.0)?;
     let found = row_opt(
         db,
-        "SELECT name, status, owner_id, version FROM clients WHERE id = $1 AND practice_id = $2",
+        "SELECT name, status, owner_id, version, code FROM clients
+         WHERE id = $1 AND practice_id = $2",
         &[&client_id, &sql_id(practice.0)?],
     )
     .await?
     .ok_or(StoreError::NotFound)?;
     let users = rows(
         db,
-        "SELECT id, name, email, role FROM users WHERE client_id = $1 ORDER BY id",
+        "SELECT id, name, email, role FROM users
+         WHERE client_id = $1 AND removed_at IS NULL ORDER BY id",
         &[&client_id],
     )
     .await?
@@ -399,7 +318,7 @@ pub(super) async fn load_client(
     Ok(Client {
         id,
         name: found.try_get(0)?,
-        code: None,
+        code: found.try_get(4)?,
         status: parse_status(&status)?,
         version: version as u64,
         owner: UserId(id_at(&found, 2)?),
@@ -408,87 +327,15 @@ pub(super) async fn load_client(
     })
 }
 
-/// Writes back everything a rule may have changed about the client.
-async fn save_client(tx: &Tx<'_>, client: &Client, at: Timestamp) -> Result<(), StoreError> {
-    execute(
-        tx,
-        "UPDATE clients SET status = $2, owner_id = $3, version = $4, updated_at = $5
-         WHERE id = $1",
-        &[
-            &sql_id(client.id.0)?,
-            &client.status.as_str(),
-            &sql_id(client.owner.0)?,
-            &sql_id(client.version)?,
-            &at.0,
-        ],
-    )
-    .await?;
-    for user in &client.users {
-        execute(
-            tx,
-            "UPDATE users SET role = $2 WHERE id = $1",
-            &[&sql_id(user.id.0)?, &role_str(user.role)],
-        )
-        .await?;
-    }
-    for business in &client.businesses {
-        execute(
-            tx,
-            "UPDATE businesses SET status = $2, owner_id = $3 WHERE id = $1",
-            &[
-                &sql_id(business.id.0)?,
-                &business.status.as_str(),
-                &sql_id(business.owner.0)?,
-            ],
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn record_activity(tx: &Tx<'_>, change: &Change, event: &Event) -> Result<(), StoreError> {
-    let (business, new_owner, reason) = match event {
-        Event::ClientDeactivated {
-            new_owner_id,
-            reason,
-        } => (None, Some(new_owner_id.0), reason.clone()),
-        Event::ClientReactivated => (None, None, None),
-        Event::BusinessDeactivated {
-            business_id,
-            new_owner_id,
-        } => (Some(business_id.0), Some(new_owner_id.0), None),
-        Event::BusinessReactivated { business_id } => (Some(business_id.0), None, None),
-        // The onboarding edits are stored by the onboarding store (issue 12).
-        _ => (None, None, None),
-    };
-    execute(
-        tx,
-        "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id,
-                               new_owner_id, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[
-            &sql_id(change.client_id.0)?,
-            &change.at.0,
-            &change.actor.name,
-            &sql_id(change.actor.id.0)?,
-            &ActivityAction::of(event).as_str(),
-            &business.map(sql_id).transpose()?,
-            &new_owner.map(sql_id).transpose()?,
-            &reason,
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
 async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
     let found = rows(
         db,
         "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name,
-                a.reason, a.actor_id
+                a.reason, a.actor_id, a.user_id, person.name
          FROM activity a
          LEFT JOIN businesses b ON b.id = a.business_id
          LEFT JOIN users u ON u.id = a.new_owner_id
+         LEFT JOIN users person ON person.id = a.user_id
          WHERE a.client_id = $1 ORDER BY a.id DESC",
         &[&sql_id(id.0)?],
     )
@@ -502,6 +349,7 @@ async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, 
             })?;
             let business_name: Option<String> = row.try_get(5)?;
             let owner_name: Option<String> = row.try_get(7)?;
+            let user_name: Option<String> = row.try_get(11)?;
             Ok(ActivityEntry {
                 id: id_at(row, 0)?,
                 at: format_time(Timestamp(row.try_get(1)?)),
@@ -522,7 +370,12 @@ async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, 
                         name,
                     }),
                 reason: row.try_get(8)?,
-                user: None,
+                user: optional_id_at(row, 10)?
+                    .zip(user_name)
+                    .map(|(id, name)| UserRef {
+                        id: UserId(id),
+                        name,
+                    }),
             })
         })
         .collect()

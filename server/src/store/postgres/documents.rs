@@ -3,9 +3,8 @@
 //! every instance shares; a row names its file by SHA-256 and is only ever
 //! committed after the file is on disk.
 
-use super::clients::{
-    Lock, client_of_business, load_client, lock_client, remember_answer, stored_answer,
-};
+use super::clients::{Lock, client_of_business, load_client, lock_client};
+use super::idempotency::{remember_answer, stored_answer};
 use super::{PostgresStore, Tx, id_at, row, row_opt, rows, sql_id};
 use crate::domain::format_time;
 use crate::store::sqlite::{parse_extraction, reason_str};

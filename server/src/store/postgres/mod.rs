@@ -14,13 +14,19 @@
 //! runtime, a test's current-thread one (whose I/O only moves while its one
 //! thread polls), or a plain thread.
 //!
-//! The trait implementations are split by capability: [`clients`],
-//! [`documents`], [`extractions`], [`accounts`] and [`provision`].
+//! The trait implementations are split as [`super::sqlite`]'s are:
+//! [`clients`] (with [`changes`] to one client and [`idempotency`]),
+//! [`documents`], [`extractions`], [`accounts`], [`onboarding`] (with
+//! [`export`]) and [`provision`].
 
 mod accounts;
+mod changes;
 mod clients;
 mod documents;
+mod export;
 mod extractions;
+mod idempotency;
+mod onboarding;
 mod provision;
 
 use super::StoreError;

@@ -101,11 +101,13 @@ impl Provision for InTransaction<'_, '_> {
             // The owner column is filled once the users exist.
             let inserted = row(
                 tx,
-                "INSERT INTO clients (practice_id, name, status, owner_id, version, updated_at)
-                 VALUES ($1, $2, $3, 0, 1, $4) RETURNING id",
+                "INSERT INTO clients (practice_id, name, code, status, owner_id, version,
+                                      updated_at)
+                 VALUES ($1, $2, $3, $4, 0, 1, $5) RETURNING id",
                 &[
                     &sql_id(new.practice.0)?,
                     &new.name,
+                    &new.code,
                     &new.status.as_str(),
                     &new.updated_at.0,
                 ],
@@ -172,7 +174,7 @@ impl Provision for InTransaction<'_, '_> {
             Ok(Client {
                 id,
                 name: new.name.clone(),
-                code: None,
+                code: new.code.clone(),
                 status: new.status,
                 version: 1,
                 owner,

@@ -2,7 +2,8 @@
 //! account. The bytes live in the content-addressed file store; a row names
 //! its file by SHA-256 and is only ever committed after the file is on disk.
 
-use super::clients::{client_of_business, load_client, remember_answer, stored_answer};
+use super::clients::{client_of_business, load_client};
+use super::idempotency::{remember_answer, stored_answer};
 use super::{SqliteStore, parse_extraction, reason_str, to_sql_id};
 use crate::domain::format_time;
 use crate::store::{DocumentStore, NewDocument, Outcome, Scope, StoreError};

@@ -3,13 +3,19 @@
 //! inside its transaction) and a small pool of readers. Every read runs in
 //! one read transaction, so a read of several statements sees one commit.
 //!
-//! The trait implementations are split by capability: [`clients`],
-//! [`documents`], [`extractions`], [`accounts`] and [`provision`].
+//! The trait implementations are split by capability: [`clients`] (with
+//! [`changes`] to one client and [`idempotency`]), [`documents`],
+//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]) and
+//! [`provision`].
 
 mod accounts;
+mod changes;
 mod clients;
 mod documents;
+mod export;
 mod extractions;
+mod idempotency;
+mod onboarding;
 mod provision;
 
 use super::StoreError;
@@ -25,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/003_idempotency_expiry.sql"),
     include_str!("../../../migrations/004_document_files.sql"),
     include_str!("../../../migrations/005_extraction.sql"),
+    include_str!("../../../migrations/006_onboarding.sql"),
 ];
 
 /// Readers kept open between requests.

@@ -72,12 +72,13 @@ impl Provision for InTransaction<'_, '_> {
         // The owner column is filled once the users exist.
         self.0
             .prepare_cached(
-                "INSERT INTO clients (practice_id, name, status, owner_id, version, updated_at)
-                 VALUES (?1, ?2, ?3, 0, 1, ?4)",
+                "INSERT INTO clients (practice_id, name, code, status, owner_id, version, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)",
             )?
             .execute(params![
                 to_sql_id(new.practice.0)?,
                 new.name,
+                new.code,
                 new.status.as_str(),
                 new.updated_at.0
             ])?;
@@ -131,7 +132,7 @@ impl Provision for InTransaction<'_, '_> {
         Ok(Client {
             id,
             name: new.name,
-            code: None,
+            code: new.code,
             status: new.status,
             version: 1,
             owner,

@@ -1,0 +1,364 @@
+//! The client list as CSV, read with the `csv` crate: [`read`] turns an
+//! imported file into rows and the problems of each, [`review`] checks the
+//! rows against what is taken already (codes in the practice, emails
+//! anywhere) and against each other, and [`write_export`] writes the list.
+//!
+//! Two headers are read: the import's own, and the export's, so that an
+//! exported file imports again as the same clients. Every value is checked
+//! by `core`'s onboarding rules; this file only says where the value was.
+
+use crate::domain::format_time;
+use crate::store::{ExportRow, Taken};
+use clientele_core::onboarding::{self, OnboardingError};
+use clientele_core::wire::{ImportPreview, ImportProblem, ImportRow};
+use std::collections::HashMap;
+
+/// The import's header.
+pub const IMPORT_HEADER: [&str; 5] = ["name", "code", "business", "user_name", "user_email"];
+/// The export's header, which imports too.
+pub const EXPORT_HEADER: [&str; 8] = [
+    "name",
+    "code",
+    "status",
+    "businesses",
+    "owner",
+    "owner_email",
+    "deactivated_at",
+    "deactivated_by",
+];
+/// How an exported file joins a client's business names.
+pub const BUSINESS_SEPARATOR: &str = "; ";
+
+/// An imported file, read: the rows that are well formed, and the problems
+/// of the file and of the other rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedFile {
+    /// Well-formed rows, in file order.
+    pub rows: Vec<ImportRow>,
+    /// What is wrong, in file order.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Which header a file has, and so where each value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Import,
+    Export,
+}
+
+impl Layout {
+    /// The columns of (client name, code, businesses, user name, email).
+    fn columns(self) -> [&'static str; 5] {
+        match self {
+            Layout::Import => IMPORT_HEADER,
+            Layout::Export => ["name", "code", "businesses", "owner", "owner_email"],
+        }
+    }
+
+    fn index(self, column: &str) -> usize {
+        let header: &[&str] = match self {
+            Layout::Import => &IMPORT_HEADER,
+            Layout::Export => &EXPORT_HEADER,
+        };
+        header.iter().position(|c| *c == column).unwrap_or(0)
+    }
+}
+
+fn problem(line: u64, column: Option<&str>, message: impl Into<String>) -> ImportProblem {
+    ImportProblem {
+        line,
+        column: column.map(str::to_owned),
+        message: message.into(),
+    }
+}
+
+/// Reads an imported file: UTF-8 (a BOM is dropped), one of the two
+/// headers, then one client a row. Quoted fields may hold commas, quotes
+/// and line breaks (read as spaces). Blank lines are skipped.
+pub fn read(bytes: &[u8]) -> ParsedFile {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let line = 1 + bytes[..error.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            return whole_file(format!(
+                "The file is not UTF-8 text: line {line} has bytes that are not UTF-8. \
+                 Save it as \"CSV UTF-8\" and import it again."
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return whole_file(format!(
+            "The file is empty. It needs the header {} and a row for each client.",
+            IMPORT_HEADER.join(",")
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut parsed = ParsedFile::default();
+    let mut layout = None;
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map_or(0, |p| p.line());
+                parsed.problems.push(problem(
+                    line,
+                    None,
+                    format!("This row cannot be read: {error}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let Some(layout) = layout else {
+            match header_layout(&record) {
+                Some(found) => layout = Some(found),
+                None => return header_problem(line, &record),
+            }
+            continue;
+        };
+        match read_row(layout, line, &record) {
+            Ok(row) => parsed.rows.push(row),
+            Err(problems) => parsed.problems.extend(problems),
+        }
+    }
+    if parsed.rows.is_empty() && parsed.problems.is_empty() {
+        return whole_file("The file has a header but no clients.".into());
+    }
+    parsed
+}
+
+fn whole_file(message: String) -> ParsedFile {
+    ParsedFile {
+        rows: Vec::new(),
+        problems: vec![problem(0, None, message)],
+    }
+}
+
+fn header_layout(record: &csv::StringRecord) -> Option<Layout> {
+    let names: Vec<&str> = record.iter().map(str::trim).collect();
+    if names == IMPORT_HEADER {
+        Some(Layout::Import)
+    } else if names == EXPORT_HEADER {
+        Some(Layout::Export)
+    } else {
+        None
+    }
+}
+
+fn header_problem(line: u64, record: &csv::StringRecord) -> ParsedFile {
+    let found: String = record
+        .iter()
+        .collect::<Vec<_>>()
+        .join(",")
+        .chars()
+        .take(200)
+        .collect();
+    ParsedFile {
+        rows: Vec::new(),
+        problems: vec![problem(
+            line,
+            None,
+            format!(
+                "The header must be {} (found {found:?}).",
+                IMPORT_HEADER.join(",")
+            ),
+        )],
+    }
+}
+
+/// One row, every value checked by `core`; every problem of the row at once.
+fn read_row(
+    layout: Layout,
+    line: u64,
+    record: &csv::StringRecord,
+) -> Result<ImportRow, Vec<ImportProblem>> {
+    let expected = match layout {
+        Layout::Import => IMPORT_HEADER.len(),
+        Layout::Export => EXPORT_HEADER.len(),
+    };
+    if record.len() != expected {
+        return Err(vec![problem(
+            line,
+            None,
+            format!(
+                "This row has {} fields; the header has {expected}.",
+                record.len()
+            ),
+        )]);
+    }
+    let [
+        name_column,
+        code_column,
+        business_column,
+        user_column,
+        email_column,
+    ] = layout.columns();
+    // A line break inside a quoted field (a spreadsheet cell's Alt+Enter)
+    // is layout, not part of a name: it reads as a space.
+    let values: Vec<String> = record
+        .iter()
+        .map(|field| field.replace("\r\n", " ").replace(['\r', '\n'], " "))
+        .collect();
+    let value = |column: &str| values.get(layout.index(column)).map_or("", String::as_str);
+    let mut problems = Vec::new();
+    let mut check = |column: &'static str, raw: &str, result: Result<String, OnboardingError>| {
+        result
+            .map_err(|error| {
+                let found: String = raw.chars().take(60).collect();
+                problems.push(problem(
+                    line,
+                    Some(column),
+                    format!("{error} (found {found:?})"),
+                ));
+            })
+            .ok()
+    };
+    let name = check(
+        name_column,
+        value(name_column),
+        onboarding::name("client name", value(name_column)),
+    );
+    let code = check(
+        code_column,
+        value(code_column),
+        // A blank code is none: kept as "" here, and as `None` below.
+        onboarding::client_code(value(code_column)).map(Option::unwrap_or_default),
+    );
+    let raw_businesses: Vec<&str> = match layout {
+        Layout::Import => vec![value(business_column)],
+        Layout::Export => value(business_column)
+            .split(BUSINESS_SEPARATOR.trim())
+            .filter(|name| !name.trim().is_empty())
+            .collect(),
+    };
+    let businesses = if raw_businesses.is_empty() {
+        check(
+            business_column,
+            "",
+            Err(OnboardingError::Name("business name")),
+        )
+        .map(|name| vec![name])
+    } else {
+        raw_businesses
+            .into_iter()
+            .map(|business| {
+                check(
+                    business_column,
+                    business,
+                    onboarding::name("business name", business),
+                )
+            })
+            .collect::<Option<Vec<String>>>()
+    };
+    let user_name = check(
+        user_column,
+        value(user_column),
+        onboarding::name("user's name", value(user_column)),
+    );
+    let user_email = check(
+        email_column,
+        value(email_column),
+        onboarding::email(value(email_column)),
+    );
+    let code = code.map(|code| (!code.is_empty()).then_some(code));
+    match (name, code, businesses, user_name, user_email) {
+        (Some(name), Some(code), Some(businesses), Some(user_name), Some(user_email)) => {
+            Ok(ImportRow {
+                line,
+                name,
+                code,
+                businesses,
+                user_name,
+                user_email,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// What an import of `file` would do, given what is `taken`: the rows it
+/// would create, and every problem, in file order. A code must be free in
+/// the practice and in the file (whatever its case, by `core`'s rule), and
+/// an email must not sign in or be invited already, nor be on another row.
+/// The import runs this again inside its transaction, so the two agree.
+pub fn review(file: &ParsedFile, taken: &Taken) -> ImportPreview {
+    let mut problems = file.problems.clone();
+    let mut clients = Vec::with_capacity(file.rows.len());
+    // An index by lower case, so each code is compared with its only
+    // possible clash; `core` still decides whether it is one.
+    let mut codes: HashMap<String, (String, Option<u64>)> = taken
+        .codes
+        .iter()
+        .map(|code| (code.to_lowercase(), (code.clone(), None)))
+        .collect();
+    let mut emails: HashMap<&str, u64> = HashMap::new();
+    for row in &file.rows {
+        let mut fine = true;
+        if let Some(code) = &row.code {
+            let clash = codes.get(&code.to_lowercase());
+            match onboarding::code_is_free(code, clash.map(|(other, _)| other.as_str())) {
+                Ok(()) => {
+                    codes.insert(code.to_lowercase(), (code.clone(), Some(row.line)));
+                }
+                Err(error) => {
+                    fine = false;
+                    let message = match clash {
+                        Some((_, Some(other_line))) => {
+                            format!("The code {code:?} is also on line {other_line}.")
+                        }
+                        _ => format!("{error} (found {code:?})"),
+                    };
+                    problems.push(problem(row.line, Some("code"), message));
+                }
+            }
+        }
+        let email = row.user_email.as_str();
+        let email_problem = if taken.emails.contains(email) {
+            Some(format!("{} (found {email:?})", OnboardingError::EmailTaken))
+        } else if let Some(other_line) = emails.get(email) {
+            Some(format!(
+                "The email {email:?} is also on line {other_line}. Each person needs their own email."
+            ))
+        } else {
+            emails.insert(email, row.line);
+            None
+        };
+        if let Some(message) = email_problem {
+            fine = false;
+            problems.push(problem(row.line, Some("user_email"), message));
+        }
+        if fine {
+            clients.push(row.clone());
+        }
+    }
+    problems.sort_by_key(|problem| problem.line);
+    ImportPreview { clients, problems }
+}
+
+/// The client list as CSV, under [`EXPORT_HEADER`].
+pub fn write_export(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(EXPORT_HEADER)?;
+    for row in rows {
+        writer.write_record([
+            row.name.as_str(),
+            row.code.as_deref().unwrap_or(""),
+            row.status.as_str(),
+            &row.businesses.join(BUSINESS_SEPARATOR),
+            &row.owner,
+            &row.owner_email,
+            &row.deactivated_at.map(format_time).unwrap_or_default(),
+            row.deactivated_by.as_deref().unwrap_or(""),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| csv::Error::from(error.into_error()))
+}

@@ -1,0 +1,311 @@
+//! A change to one client in SQLite: the ids of what it adds, `core`'s
+//! decision, the checks that need the whole practice (a code free in it, an
+//! email not signing in anywhere), and the rows it writes, activity
+//! included.
+
+use super::clients::load_client;
+use super::{is_unique_violation, role_str, to_sql_id};
+use crate::store::{Actor, Change, StoreError};
+use clientele_core::onboarding::{self, OnboardingError};
+use clientele_core::wire::ActivityAction;
+use clientele_core::{
+    Business, BusinessId, Client, ClientId, ClientUser, Command, Event, PracticeId, RuleError,
+    Timestamp, UserId, execute,
+};
+use rusqlite::{Connection, Transaction, params};
+
+/// Applies a change inside `tx`: the store chooses the id of anything
+/// added, `core` decides (`execute`), what only the practice can know is
+/// checked (a code free in the practice, an email not signing in
+/// elsewhere), and the result is written with its activity. A removed
+/// user's access goes with them.
+pub(super) fn apply_change(
+    tx: &Transaction<'_>,
+    change: &Change,
+) -> Result<(Client, Vec<Event>), StoreError> {
+    let client = load_client(tx, change.practice, change.client_id)?;
+    let command = with_new_ids(tx, &change.command)?;
+    // The version check and every rule are core's; the store only
+    // persists what `execute` decided, inside this one transaction.
+    let refused = |error: RuleError, client: &Client| StoreError::Refused {
+        error,
+        current: Box::new(client.clone()),
+    };
+    let (next, events) = execute(&client, change.expected_version, &command)
+        .map_err(|error| refused(error, &client))?;
+    for event in &events {
+        match event {
+            Event::ClientEdited {
+                code: Some(code), ..
+            } => {
+                let others = practice_codes(tx, change.practice, Some(client.id))?;
+                onboarding::code_is_free(code, others.iter().map(String::as_str))
+                    .map_err(|error| refused(error.into(), &client))?;
+            }
+            Event::UserAdded { user } if email_is_taken(tx, &user.email)? => {
+                return Err(refused(OnboardingError::EmailTaken.into(), &client));
+            }
+            _ => {}
+        }
+    }
+    save_client(tx, &client, &next, change.at)?;
+    for event in &events {
+        if let Event::UserRemoved { user_id, .. } = event {
+            revoke_access(tx, *user_id)?;
+        }
+        record_activity(tx, client.id, change.at, &change.actor, event)?;
+    }
+    Ok((next, events))
+}
+
+/// The command with the ids of what it adds chosen: the next free ones,
+/// read inside the writing transaction, so no other write can take them.
+fn with_new_ids(tx: &Transaction<'_>, command: &Command) -> Result<Command, StoreError> {
+    Ok(match command {
+        Command::AddBusiness { name, .. } => Command::AddBusiness {
+            business_id: BusinessId(next_id(tx, "businesses")?),
+            name: name.clone(),
+        },
+        Command::AddUser {
+            name, email, role, ..
+        } => Command::AddUser {
+            user_id: UserId(next_id(tx, "users")?),
+            name: name.clone(),
+            email: email.clone(),
+            role: *role,
+        },
+        other => other.clone(),
+    })
+}
+
+/// The next id of `table` (one of ours, named in code, never from input).
+pub(super) fn next_id(tx: &Transaction<'_>, table: &'static str) -> Result<u64, StoreError> {
+    Ok(tx.query_row(
+        &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// The practice's client codes, but `except`'s.
+pub(super) fn practice_codes(
+    db: &Connection,
+    practice: PracticeId,
+    except: Option<ClientId>,
+) -> Result<Vec<String>, StoreError> {
+    let mut statement = db.prepare_cached(
+        "SELECT code FROM clients WHERE practice_id = ?1 AND code IS NOT NULL AND id IS NOT ?2",
+    )?;
+    let codes = statement
+        .query_map(
+            params![to_sql_id(practice.0)?, except.map(|id| id.0)],
+            |row| row.get(0),
+        )?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(codes)
+}
+
+/// Whether a normalised email signs in to Clientele already, or has an
+/// unused invitation: an email names one login.
+pub(super) fn email_is_taken(db: &Connection, email: &str) -> Result<bool, StoreError> {
+    Ok(db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM credentials WHERE email = ?1)
+             OR EXISTS (SELECT 1 FROM invitations WHERE email = ?1 AND used_at IS NULL)",
+        [email],
+        |row| row.get(0),
+    )?)
+}
+
+/// A removed user can no longer sign in: their login, sessions and
+/// invitations go. Their row stays, for the activity log.
+fn revoke_access(tx: &Transaction<'_>, user: UserId) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM sessions WHERE user_id = ?1",
+        "DELETE FROM credentials WHERE user_id = ?1",
+        "DELETE FROM invitations WHERE user_id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([user.0])?;
+    }
+    Ok(())
+}
+
+/// Writes back everything a rule may have changed about the client, from
+/// `before` to `after`: its own fields, users and businesses added, changed
+/// or (users only) removed.
+fn save_client(
+    tx: &Transaction<'_>,
+    before: &Client,
+    after: &Client,
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE clients SET name = ?2, code = ?3, status = ?4, owner_id = ?5, version = ?6,
+                            updated_at = ?7
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        to_sql_id(after.id.0)?,
+        after.name,
+        after.code,
+        after.status.as_str(),
+        after.owner.0,
+        after.version,
+        at.0
+    ])
+    .map_err(|error| {
+        // Only reached if `core`'s check was bypassed: the index's backstop.
+        if is_unique_violation(&error) {
+            StoreError::Onboarding(OnboardingError::CodeTaken)
+        } else {
+            error.into()
+        }
+    })?;
+    for user in &after.users {
+        if before.user(user.id).is_some() {
+            tx.prepare_cached("UPDATE users SET name = ?2, role = ?3 WHERE id = ?1")?
+                .execute(params![user.id.0, user.name, role_str(user.role)])?;
+        } else {
+            insert_user(tx, after.id, user)?;
+        }
+    }
+    for user in &before.users {
+        if after.user(user.id).is_none() {
+            tx.prepare_cached("UPDATE users SET removed_at = ?2 WHERE id = ?1")?
+                .execute(params![user.id.0, at.0])?;
+        }
+    }
+    for business in &after.businesses {
+        if before.business(business.id).is_some() {
+            tx.prepare_cached(
+                "UPDATE businesses SET name = ?2, status = ?3, owner_id = ?4 WHERE id = ?1",
+            )?
+            .execute(params![
+                business.id.0,
+                business.name,
+                business.status.as_str(),
+                business.owner.0
+            ])?;
+        } else {
+            insert_business(tx, after.id, business)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores a new user of a client under the id already chosen for them.
+pub(super) fn insert_user(
+    tx: &Transaction<'_>,
+    client: ClientId,
+    user: &ClientUser,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO users (id, client_id, name, email, role) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        user.id.0,
+        client.0,
+        user.name,
+        user.email,
+        role_str(user.role)
+    ])?;
+    Ok(())
+}
+
+/// Stores a new business of a client under the id already chosen for it.
+pub(super) fn insert_business(
+    tx: &Transaction<'_>,
+    client: ClientId,
+    business: &Business,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO businesses (id, client_id, name, status, owner_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        business.id.0,
+        client.0,
+        business.name,
+        business.status.as_str(),
+        business.owner.0
+    ])?;
+    Ok(())
+}
+
+/// One entry of the activity log, as stored.
+#[derive(Debug, Default)]
+pub(super) struct ActivityRow {
+    pub business: Option<BusinessId>,
+    pub new_owner: Option<UserId>,
+    pub user: Option<UserId>,
+    pub reason: Option<String>,
+}
+
+fn record_activity(
+    tx: &Transaction<'_>,
+    client: ClientId,
+    at: Timestamp,
+    actor: &Actor,
+    event: &Event,
+) -> Result<(), StoreError> {
+    let row = match event {
+        Event::ClientDeactivated {
+            new_owner_id,
+            reason,
+        } => ActivityRow {
+            new_owner: Some(*new_owner_id),
+            reason: reason.clone(),
+            ..ActivityRow::default()
+        },
+        Event::ClientReactivated | Event::ClientEdited { .. } => ActivityRow::default(),
+        Event::BusinessDeactivated {
+            business_id,
+            new_owner_id,
+        } => ActivityRow {
+            business: Some(*business_id),
+            new_owner: Some(*new_owner_id),
+            ..ActivityRow::default()
+        },
+        Event::BusinessReactivated { business_id }
+        | Event::BusinessAdded { business_id, .. }
+        | Event::BusinessRenamed { business_id, .. } => ActivityRow {
+            business: Some(*business_id),
+            ..ActivityRow::default()
+        },
+        Event::UserAdded { user } => ActivityRow {
+            user: Some(user.id),
+            ..ActivityRow::default()
+        },
+        Event::UserRemoved { user_id, .. } => ActivityRow {
+            user: Some(*user_id),
+            ..ActivityRow::default()
+        },
+    };
+    insert_activity(tx, client, at, actor, ActivityAction::of(event), row)
+}
+
+/// Records one entry of a client's activity.
+pub(super) fn insert_activity(
+    tx: &Transaction<'_>,
+    client: ClientId,
+    at: Timestamp,
+    actor: &Actor,
+    action: ActivityAction,
+    row: ActivityRow,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id, new_owner_id,
+                               reason, user_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        client.0,
+        at.0,
+        actor.name,
+        actor.id.0,
+        action.as_str(),
+        row.business.map(|id| id.0),
+        row.new_owner.map(|id| id.0),
+        row.reason,
+        row.user.map(|id| id.0)
+    ])?;
+    Ok(())
+}
