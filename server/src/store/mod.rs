@@ -79,8 +79,9 @@ pub enum ReadOutcome {
 
 /// The extraction queue.
 pub trait ExtractionStore: Send + Sync + 'static {
-    /// Queues again every document left `extracting` (the server stopped
-    /// while reading it); answers how many.
+    /// Queues again every document left `extracting` by a server that
+    /// stopped while reading it (with PostgreSQL: by an instance that is
+    /// gone, not one still reading); answers how many.
     fn requeue_interrupted(&self) -> Result<usize, StoreError>;
     /// Takes the oldest queued document that is due, with R5 applied again.
     fn claim_next(&self, now: Timestamp) -> Result<Option<Picked>, StoreError>;

@@ -14,24 +14,8 @@ use clientele_core::{ClientId, DocumentId, Extraction, PracticeId, Timestamp};
 
 impl ExtractionStore for PostgresStore {
     fn requeue_interrupted(&self) -> Result<usize, StoreError> {
-        // Only the claims of instances that are gone: a live instance holds
-        // its advisory lock, and is still reading what it claimed.
         self.write("requeueing interrupted extractions", async |tx| {
-            let requeued = execute(
-                tx,
-                "UPDATE documents SET extraction = 'queued', claimed_by = NULL
-                 WHERE extraction = 'extracting'
-                   AND (claimed_by IS NULL OR NOT EXISTS (
-                       SELECT 1 FROM pg_locks l
-                       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-                         AND l.database = (SELECT oid FROM pg_database
-                                           WHERE datname = current_database())
-                         AND ((l.classid::bigint << 32) | l.objid::bigint)
-                             = documents.claimed_by))",
-                &[],
-            )
-            .await?;
-            Ok(requeued as usize)
+            requeue_dead_claims(tx).await
         })
     }
 
@@ -165,6 +149,26 @@ impl ExtractionStore for PostgresStore {
             document_view(tx, &load_document(tx, id, false).await?).await
         })
     }
+}
+
+/// Queues again the documents whose reading instance is gone: only the
+/// claims of instances that are gone, since a live instance holds its
+/// advisory lock and is still reading what it claimed. Answers how many.
+pub(super) async fn requeue_dead_claims(tx: &Tx<'_>) -> Result<usize, StoreError> {
+    let requeued = execute(
+        tx,
+        "UPDATE documents SET extraction = 'queued', claimed_by = NULL
+         WHERE extraction = 'extracting'
+           AND (claimed_by IS NULL OR NOT EXISTS (
+               SELECT 1 FROM pg_locks l
+               WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                 AND l.database = (SELECT oid FROM pg_database
+                                   WHERE datname = current_database())
+                 AND ((l.classid::bigint << 32) | l.objid::bigint) = documents.claimed_by))",
+        &[],
+    )
+    .await?;
+    Ok(requeued as usize)
 }
 
 /// Stores what was read from a document, replacing anything read before.

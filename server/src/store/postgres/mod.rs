@@ -42,6 +42,10 @@ const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_sch
 /// "clientel".)
 const MIGRATION_LOCK: i64 = 0x636c_6965_6e74_656c;
 
+/// How often an instance looks for documents that an instance which died
+/// was reading, and queues them again; the others need not restart for it.
+const DEAD_CLAIMS_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Connections kept per instance; a request holds one only while its
 /// transaction runs.
 const POOL_SIZE: usize = 16;
@@ -131,6 +135,7 @@ impl PostgresStore {
             Ok::<_, StoreError>(client)
         });
         let liveness = liveness.map_err(|error| error.context("opening the database"))?;
+        runtime.spawn(requeue_dead_claims_every(pool.clone()));
         Ok(PostgresStore {
             pool,
             instance,
@@ -195,6 +200,30 @@ impl Drop for PostgresStore {
         // not do; the pool's connection tasks need no waiting for.
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
+        }
+    }
+}
+
+/// Every [`DEAD_CLAIMS_EVERY`], queues again what dead instances were
+/// reading; runs until the store's runtime stops.
+async fn requeue_dead_claims_every(pool: Pool) {
+    let start = tokio::time::Instant::now() + DEAD_CLAIMS_EVERY;
+    let mut every = tokio::time::interval_at(start, DEAD_CLAIMS_EVERY);
+    loop {
+        every.tick().await;
+        let requeued = async {
+            let mut connection = pool.get().await?;
+            let tx = connection.transaction().await?;
+            let requeued = extractions::requeue_dead_claims(&tx).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(requeued)
+        };
+        match requeued.await {
+            Ok(0) => {}
+            Ok(requeued) => {
+                tracing::info!(requeued, "queued again what a stopped instance was reading")
+            }
+            Err(error) => tracing::warn!(%error, "could not look for stopped instances' claims"),
         }
     }
 }
