@@ -2,7 +2,9 @@
 //! processes, each on its own port, sharing the database and the files
 //! folder and nothing else. A race spread over both has one winner, a
 //! session started on one works on the other, and `kill -9` of one during
-//! writes loses no acknowledged change while the other keeps serving.
+//! writes loses no acknowledged change while the other keeps serving. Also
+//! the extraction queue shared by two stores: each document is taken once,
+//! and only a dead instance's claims are queued again.
 //!
 //! These need PostgreSQL: without `CLIENTELE_TEST_DB` they pass without
 //! doing anything (`make test-postgres` runs them for real).
@@ -252,4 +254,70 @@ async fn kill_9_of_one_instance_loses_no_acknowledged_change_and_the_other_keeps
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+}
+
+#[test]
+fn each_queued_document_is_taken_by_one_worker_and_only_a_dead_instances_claims_are_requeued() {
+    use clientele_server::store::Picked;
+    if !on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let files = clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap();
+    let first = db.open();
+    clientele_server::demo::seed_if_empty(first.as_ref(), &files, 40).unwrap();
+    let second = db.open();
+    let due = db.texts(
+        "SELECT CAST(COUNT(*) AS TEXT) FROM documents
+         WHERE extraction = 'queued' AND sha256 IS NOT NULL",
+    );
+    let due: usize = due[0].parse().unwrap();
+    assert!(due > 4, "the demo data has documents to read");
+
+    // Two workers on each instance take documents until none is left.
+    let later = clientele_core::Timestamp(START + 365 * 24 * 3_600_000);
+    let workers: Vec<_> = [&first, &second, &first, &second]
+        .into_iter()
+        .enumerate()
+        .map(|(worker, store)| {
+            let store = Arc::clone(store);
+            std::thread::spawn(move || {
+                let mut taken = Vec::new();
+                while let Some(picked) = store.claim_next(later).unwrap() {
+                    match picked {
+                        Picked::Read(claim) => taken.push((worker % 2, claim.id.0, true)),
+                        Picked::NotExtracted(id) => taken.push((worker % 2, id.0, false)),
+                    }
+                }
+                taken
+            })
+        })
+        .collect();
+    let taken: Vec<(usize, u64, bool)> = workers
+        .into_iter()
+        .flat_map(|worker| worker.join().unwrap())
+        .collect();
+    let mut ids: Vec<u64> = taken.iter().map(|(_, id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), taken.len(), "no document was taken twice");
+    assert_eq!(taken.len(), due, "every due document was taken");
+
+    // Both instances live: nothing of theirs is queued again.
+    assert_eq!(second.requeue_interrupted().unwrap(), 0);
+    // The first dies: what it was reading is queued again, and only that.
+    let reading_on_first = taken
+        .iter()
+        .filter(|(instance, _, read)| *instance == 0 && *read)
+        .count();
+    assert!(reading_on_first > 0);
+    drop(first);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut requeued = 0;
+    while requeued < reading_on_first && std::time::Instant::now() < deadline {
+        requeued += second.requeue_interrupted().unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(requeued, reading_on_first);
 }
