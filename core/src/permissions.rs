@@ -210,6 +210,22 @@ pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
     }
 }
 
+/// Whether `principal` may hear that a client of `practice` changed (the
+/// live updates of `GET /api/events`): a practice's staff hear of every
+/// client of their practice, a client user only of their own account, and
+/// nobody of another practice's.
+pub fn follows_changes_of(principal: &Principal, practice: PracticeId, client: ClientId) -> bool {
+    if principal.practice() != practice {
+        return false;
+    }
+    match principal {
+        Principal::Staff { .. } => allows(principal, Action::ReadClients).is_ok(),
+        Principal::ClientUser {
+            client: own_client, ..
+        } => *own_client == client,
+    }
+}
+
 /// The one line the app shows to someone who may read but not change
 /// clients: who can act. `None` when they can act themselves.
 pub fn who_can_change(principal: &Principal) -> Option<&'static str> {

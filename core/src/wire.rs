@@ -2,10 +2,12 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
+mod live;
 mod onboarding;
 mod portal;
 mod session;
 
+pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
 pub use onboarding::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
     ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,

@@ -1,6 +1,6 @@
 //! Who may do what: every kind of principal against every action.
 
-use clientele_core::permissions::who_can_change;
+use clientele_core::permissions::{follows_changes_of, who_can_change};
 use clientele_core::{
     Action, ClientId, Command, Denied, PracticeId, Principal, StaffId, StaffRole, UserId, allows,
 };
@@ -172,4 +172,32 @@ fn only_those_who_cannot_change_clients_are_told_who_can() {
 fn a_principal_knows_its_practice() {
     assert_eq!(admin().practice(), PracticeId(1));
     assert_eq!(client_user().practice(), PracticeId(1));
+}
+
+#[test]
+fn staff_follow_every_client_of_their_practice_and_no_other() {
+    for principal in [admin(), staff()] {
+        assert!(follows_changes_of(&principal, PracticeId(1), ClientId(4)));
+        assert!(follows_changes_of(&principal, PracticeId(1), ClientId(9)));
+        assert!(!follows_changes_of(&principal, PracticeId(2), ClientId(4)));
+    }
+}
+
+#[test]
+fn a_client_user_follows_only_their_own_account() {
+    assert!(follows_changes_of(
+        &client_user(),
+        PracticeId(1),
+        ClientId(4)
+    ));
+    assert!(!follows_changes_of(
+        &client_user(),
+        PracticeId(1),
+        ClientId(5)
+    ));
+    assert!(!follows_changes_of(
+        &client_user(),
+        PracticeId(2),
+        ClientId(4)
+    ));
 }
