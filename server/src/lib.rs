@@ -17,6 +17,7 @@ pub mod csv_io;
 pub mod demo;
 mod domain;
 mod error;
+pub mod events;
 mod extract;
 pub mod extraction;
 mod faults;
@@ -88,7 +89,8 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
             routes::invitations::view,
             routes::invitations::accept
         ))
-        .routes(utoipa_axum::routes!(routes::import::export));
+        .routes(utoipa_axum::routes!(routes::import::export))
+        .routes(utoipa_axum::routes!(routes::events::events));
     // Uploads take up to 20 MiB; the file store refuses more as it streams.
     let uploads = OpenApiRouter::new()
         .routes(utoipa_axum::routes!(

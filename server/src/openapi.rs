@@ -25,6 +25,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "clients", description = "The practice's Solo clients"),
         (name = "documents", description = "Document files: uploads and downloads"),
         (name = "portal", description = "A client account, for its own users"),
+        (name = "events", description = "Live updates: a Server-Sent Events stream of changes"),
         (name = "health", description = "Whether the server is up")
     )
 )]

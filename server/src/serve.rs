@@ -140,7 +140,12 @@ pub async fn run(config: Config) -> Result<(), String> {
     let clock: Arc<dyn clock::Clock> = Arc::new(clock::SystemClock);
     let workers = extraction::Workers::new(store.clone(), Arc::clone(&files), Arc::clone(&clock));
     workers.start(config.extract_workers).await?;
+    let events = match &config.db {
+        Database::Sqlite(_) => crate::events::Events::in_process(),
+        Database::Postgres(url) => crate::events::Events::postgres(url).await?,
+    };
     let state = AppState {
+        events,
         store,
         files,
         clock,

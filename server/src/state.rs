@@ -1,4 +1,5 @@
-//! What every handler shares: the store, the clock and how cookies are set.
+//! What every handler shares: the store, the clock, how cookies are set and
+//! the live updates.
 
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Wakes an idle extraction worker when a document is queued.
     pub extraction: Arc<tokio::sync::Notify>,
+    /// Where accepted changes are published, and streams subscribe.
+    pub events: crate::events::Events,
 }
 
 impl AppState {

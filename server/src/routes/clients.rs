@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
 use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
 use crate::state::AppState;
-use crate::store::{Change, ListQuery, Sort, status_of};
+use crate::store::{Change, ListQuery, Outcome, Sort, status_of};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -259,5 +259,8 @@ pub(super) async fn change<T: DeserializeOwned>(
         idempotency,
     };
     let outcome = state.blocking(move |store| store.change(change)).await?;
+    if let Outcome::Done(client) = &outcome {
+        super::events::publish(&state, &caller, client).await;
+    }
     Ok(answer(status, outcome))
 }

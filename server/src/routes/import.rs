@@ -8,6 +8,7 @@ use super::onboarding::log_invitation;
 use crate::auth::{Caller, secret};
 use crate::csv_io;
 use crate::error::{AppError, ImportInvalidBody};
+use crate::events::Change;
 use crate::openapi::{ExportParams, ReadErrors};
 use crate::state::AppState;
 use crate::store::{ImportBatch, NewInvitation};
@@ -21,6 +22,9 @@ use axum::response::{IntoResponse, Response};
 use clientele_core::Action;
 use clientele_core::wire::{ErrorBody, ImportPreview, ImportResult};
 use std::collections::HashMap;
+
+/// Every imported client is new: version 1.
+const NEW_CLIENT_VERSION: u64 = 1;
 
 /// The largest file an import takes: 5 MiB.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -92,6 +96,15 @@ pub async fn import(
         .await?;
     for (client, invitation) in created.iter().zip(&invitations) {
         log_invitation(&client.row.user_email, &invitation.link());
+        state
+            .events
+            .publish(Change {
+                practice,
+                client_id: client.id,
+                version: NEW_CLIENT_VERSION,
+                actor: caller.user.name.clone(),
+            })
+            .await;
     }
     tracing::info!(clients = created.len(), "imported clients");
     Ok((StatusCode::CREATED, Json(ImportResult { created })).into_response())

@@ -2,12 +2,14 @@
 //! request, read the clock, call the store (which calls `core`'s rules) and
 //! shape the answer. [`clients`] serves the practice's clients,
 //! [`documents`] uploads and downloads, [`portal`] a client account for its
-//! own users, and [`session`] signing in and out. [`onboarding`] adds and
+//! own users, and [`session`] signing in and out, and
+//! [`events`] the live updates of changes. [`onboarding`] adds and
 //! edits clients, their businesses and users, [`invitations`] serves the
 //! invitation links, and [`import`] the CSV import and export.
 
 pub mod clients;
 pub mod documents;
+pub mod events;
 pub mod import;
 pub mod invitations;
 pub mod onboarding;

@@ -52,6 +52,7 @@ pub async fn add_client(
     };
     let outcome = state.blocking(move |store| store.add_client(new)).await?;
     if let Outcome::Done(added) = &outcome {
+        super::events::publish(&state, &caller, &added.client).await;
         log_invitation(&added.invitation.email, &added.invitation.link);
     }
     Ok(answer(StatusCode::CREATED, outcome))
@@ -161,6 +162,7 @@ pub async fn add_user(
         .blocking(move |store| store.add_user(change, invitation))
         .await?;
     if let Outcome::Done(added) = &outcome {
+        super::events::publish(&state, &caller, &added.client).await;
         log_invitation(&added.invitation.email, &added.invitation.link);
     }
     Ok(answer(StatusCode::CREATED, outcome))
