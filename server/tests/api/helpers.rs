@@ -11,6 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use clientele_server::clock::ManualClock;
+use clientele_server::events::Events;
 use clientele_server::extraction::Workers;
 use clientele_server::files::FileStore;
 use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
@@ -107,7 +108,12 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
     };
     let clock = Arc::new(ManualClock::at(clientele_core::Timestamp(START)));
     let workers = Workers::new(store.clone(), Arc::clone(&files), clock.clone());
+    let events = match &db {
+        TestDb::Sqlite(_) => Events::in_process(),
+        TestDb::Postgres(postgres) => Events::postgres(&postgres.url).await.unwrap(),
+    };
     let state = AppState {
+        events,
         store,
         files,
         clock: clock.clone(),
@@ -229,6 +235,15 @@ impl TestApp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
+        // A stream of events never ends: its status and headers are the
+        // answer (`events_as` reads one).
+        if is_event_stream(&headers) {
+            return Answer {
+                status,
+                body: Value::Null,
+                headers,
+            };
+        }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() {
             Value::Null
@@ -240,6 +255,29 @@ impl TestApp {
             status,
             body,
             headers,
+        }
+    }
+
+    /// Opens `GET /api/events` as `session`, after `last_event_id` if given.
+    pub async fn events_as(&self, session: &Session, last_event_id: Option<&str>) -> EventStream {
+        let mut request = Request::get("/api/events");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        if let Some(cookie) = &session.cookie {
+            request = request.header("cookie", cookie.as_str());
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(is_event_stream(response.headers()));
+        EventStream {
+            body: response.into_body(),
+            buffer: String::new(),
         }
     }
 
@@ -513,4 +551,79 @@ impl Drop for RunningServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn is_event_stream(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/event-stream"))
+}
+
+/// One Server-Sent Event: its name, id and data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    pub name: String,
+    pub id: String,
+    pub data: Value,
+}
+
+/// An open `GET /api/events`, read event by event.
+pub struct EventStream {
+    body: Body,
+    buffer: String,
+}
+
+impl EventStream {
+    /// The next event (comments skipped), or `None` if none comes within
+    /// `wait`.
+    pub async fn next_within(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(event) = parse_event(&block) {
+                    return Some(event);
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame())
+                .await
+                .ok()?
+                .expect("the stream of events ended")
+                .unwrap();
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(std::str::from_utf8(&data).unwrap());
+            }
+        }
+    }
+
+    /// The next event, which must come within two seconds.
+    pub async fn next(&mut self) -> SseEvent {
+        self.next_within(std::time::Duration::from_secs(2))
+            .await
+            .expect("no event came within 2 s")
+    }
+}
+
+/// An event from one block of the stream; `None` for a comment.
+pub fn parse_event(block: &str) -> Option<SseEvent> {
+    let (mut name, mut id, mut data) = (String::new(), String::new(), String::new());
+    for line in block.lines() {
+        if let Some(value) = line.strip_prefix("event:") {
+            name = value.trim().to_owned();
+        } else if let Some(value) = line.strip_prefix("id:") {
+            id = value.trim().to_owned();
+        } else if let Some(value) = line.strip_prefix("data:") {
+            data.push_str(value.trim());
+        }
+    }
+    if name.is_empty() {
+        return None;
+    }
+    Some(SseEvent {
+        name,
+        id,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+    })
 }

@@ -321,3 +321,65 @@ fn each_queued_document_is_taken_by_one_worker_and_only_a_dead_instances_claims_
     }
     assert_eq!(requeued, reading_on_first);
 }
+
+/// Reads `response` (a stream of events) until an event named `name`, or
+/// fails after `wait`.
+async fn event_named(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    name: &str,
+    wait: Duration,
+) -> SseEvent {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if let Some(event) = parse_event(&block)
+                && event.name == name
+            {
+                return event;
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, response.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {name} event within {wait:?}"))
+            .unwrap()
+            .expect("the stream of events ended");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_instance_reaches_a_stream_on_the_other_within_two_seconds() {
+    let Some(pair) = two_instances() else { return };
+    let http = pair.first.client_as(ADMIN).await;
+    let mut stream = http
+        .get(format!("{}/api/events", pair.second.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut buffer = String::new();
+    event_named(&mut stream, &mut buffer, "ready", Duration::from_secs(2)).await;
+    let client = get_client(&http, &pair.first.url, 3).await;
+
+    let changed_at = tokio::time::Instant::now();
+    let changed = http
+        .post(format!("{}/api/clients/3/deactivate", pair.first.url))
+        .json(&json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+
+    let event = event_named(
+        &mut stream,
+        &mut buffer,
+        "client_changed",
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(changed_at.elapsed() < Duration::from_secs(2));
+    assert_eq!(event.data["client_id"], 3);
+    assert_eq!(event.data["version"], version(&client) + 1);
+}

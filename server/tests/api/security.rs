@@ -122,7 +122,8 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                 | "GET /api/businesses/{id}/documents"
                 | "GET /api/documents/{id}/file"
                 | "GET /api/portal"
-                | "GET /api/portal/businesses/{id}/documents" => Sent::Nothing,
+                | "GET /api/portal/businesses/{id}/documents"
+                | "GET /api/events" => Sent::Nothing,
                 "POST /api/session" => Sent::Json(
                     json!({ "email": ADMIN, "password": clientele_server::DEMO_PASSWORD }),
                 ),
@@ -168,7 +169,7 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 30, "every operation is in the table");
+    assert_eq!(operations.len(), 31, "every operation is in the table");
     operations
 }
 
@@ -198,6 +199,9 @@ fn expected(key: &str) -> Expected {
     match key {
         "GET /api/health" | "POST /api/session" => refused(None, None, None, None),
         "GET /api/session" | "DELETE /api/session" => refused(UNAUTHENTICATED, None, None, None),
+        // Everyone signed in hears of their own practice's changes, or
+        // their own account's (which ones: tests/api/live.rs).
+        "GET /api/events" => refused(UNAUTHENTICATED, None, None, None),
         // Practice-wide reads answer with the caller's own practice
         // (checked separately).
         "GET /api/practice" | "GET /api/clients" => refused(UNAUTHENTICATED, None, FORBIDDEN, None),
