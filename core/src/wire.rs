@@ -7,9 +7,9 @@ mod portal;
 mod session;
 
 pub use onboarding::{
-    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportProblem,
-    ImportPreview, ImportResult, ImportRow, Invitation, InvitationAccept, InvitationView,
-    ImportedClient, NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
+    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
+    ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
+    NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
@@ -84,6 +84,18 @@ impl ClientSummary {
             updated_at: self.updated_at.clone(),
             version: client.version,
         }
+    }
+
+    /// Whether the row is found by a search of the list: its name or its
+    /// code contains the search, ignoring case and the spaces around the
+    /// search, as the list's `q` does. A blank search finds every row.
+    pub fn matches(&self, search: &str) -> bool {
+        let needle = search.trim().to_lowercase();
+        self.name.to_lowercase().contains(&needle)
+            || self
+                .code
+                .as_deref()
+                .is_some_and(|code| code.to_lowercase().contains(&needle))
     }
 }
 
