@@ -774,7 +774,7 @@ async fn a_change_shows_just_now_and_sorts_first_by_last_change() {
     click(&expect("[role=dialog] button", "Reactivate")).await;
     click(&expect("[role=tab]", "Active clients")).await;
     assert_eq!(row_names(), ["Cedar LLP", "Acme Ltd", "Birch & Co"]);
-    let last_change: Vec<String> = all("tbody tr td:nth-child(4)")
+    let last_change: Vec<String> = all("tbody tr td:nth-child(5)")
         .iter()
         .map(|cell| cell.text_content().unwrap_or_default())
         .collect();
