@@ -10,6 +10,7 @@ mod fixtures;
 mod http_api;
 mod identity;
 mod interleavings;
+mod onboarding;
 mod portal;
 mod upload_http;
 
