@@ -492,9 +492,14 @@ impl FakeServer {
     ) -> Result<Client, ApiError> {
         let mut clients = self.clients.lock().unwrap();
         let current = clients.get(&id).cloned().unwrap();
-        // What only the whole practice can tell (a code or an email in use
-        // elsewhere), and the ids the server gives what is added.
-        let command = onboarding::as_stored(&clients, id, command)?;
+        // Like the server: `core` first (a stale version is a conflict),
+        // then what only the whole practice can tell (a code or an email in
+        // use elsewhere), with the ids the server gives what is added.
+        let command = match execute(&current, expected, command) {
+            Ok(_) => onboarding::as_stored(&clients, id, command)?,
+            // Refused just below, with the current client.
+            Err(_) => command.clone(),
+        };
         match execute(&current, expected, &command) {
             Ok((next, _)) => {
                 clients.insert(id, next.clone());
