@@ -1,5 +1,6 @@
 //! A client's activity log: who did what and when, the business or user
-//! it was done to, the new owner and the reason. It reloads whenever the client's version changes.
+//! it was done to, the new owner and the reason. It reloads whenever the
+//! client's version changes.
 
 use crate::store::Store;
 use clientele_core::ClientId;

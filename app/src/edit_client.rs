@@ -10,8 +10,8 @@ use clientele_core::{Action, BusinessId, ClientId, Command};
 use leptos::prelude::*;
 
 /// A one- or two-field dialog: its title, fields and the button that makes
-/// the change. `make` checks the fields and builds the command, or says
-/// (beside the fields) what is wrong.
+/// the change. `on_submit` checks the fields and makes the change, or says
+/// (beside the fields) what is wrong and answers `false`, keeping it open.
 #[component]
 fn EditDialog(
     title: String,

@@ -21,41 +21,26 @@
 
 mod adding;
 mod change;
+mod known;
+mod pause;
 
 pub use adding::{AddRefused, Added};
 pub use change::Then;
+pub use pause::{Pause, RETRY_AFTER, backoff};
 
 use crate::api::{ApiError, SharedApi};
 use crate::toast::Toasts;
 use change::Change;
 use clientele_core::wire::{ClientSummary, StatusCounts};
 use clientele_core::{Client, ClientId, Command, Status, execute};
+use known::Known;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pause::clock_pause;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// The most rows asked for in one request.
 const PAGE: u64 = 10_000;
-
-/// How long to wait before sending a change again whose answer was lost.
-pub const RETRY_AFTER: Duration = Duration::from_secs(1);
-
-/// Waits before a retry, or before the next re-read of a client whose
-/// change is in doubt. Tests put in one that they resolve themselves.
-pub type Pause = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()>>> + Send + Sync>;
-
-/// How long to wait before the `attempt`-th re-read (the first is at once):
-/// half a second, doubling, at most ten seconds.
-pub fn backoff(attempt: u32) -> Duration {
-    match attempt {
-        0 => Duration::ZERO,
-        n => Duration::from_millis(500 << (n - 1).min(5)).min(Duration::from_secs(10)),
-    }
-}
 
 /// Whether the client list has arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,52 +81,6 @@ pub struct ChangedJustNow {
     /// The version the change made; a list row of this version or newer
     /// carries the server's time of it.
     pub version: u64,
-}
-
-/// What the server is known to hold: the newest of everything it sent.
-#[derive(Default)]
-struct Known {
-    clients: HashMap<ClientId, Client>,
-    rows: HashMap<ClientId, ClientSummary>,
-    /// Row ids in the order the list first brought them.
-    order: Vec<ClientId>,
-}
-
-impl Known {
-    /// Keeps `client` unless a newer version is held.
-    fn learn_client(&mut self, client: &Client) {
-        if self
-            .clients
-            .get(&client.id)
-            .is_none_or(|held| held.version <= client.version)
-        {
-            self.clients.insert(client.id, client.clone());
-        }
-        if let Some(row) = self.rows.get_mut(&client.id)
-            && row.version <= client.version
-        {
-            *row = row.refreshed(client);
-        }
-    }
-
-    /// Keeps a listed row unless a newer version is held, as a row or as the
-    /// whole client.
-    fn learn_row(&mut self, listed: ClientSummary) {
-        let row = match self.clients.get(&listed.id) {
-            Some(client) if client.version > listed.version => listed.refreshed(client),
-            _ => listed,
-        };
-        match self.rows.get(&row.id) {
-            Some(held) if held.version > row.version => {}
-            Some(_) => {
-                self.rows.insert(row.id, row);
-            }
-            None => {
-                self.order.push(row.id);
-                self.rows.insert(row.id, row);
-            }
-        }
-    }
 }
 
 /// Everything the screens show, shared as context.
@@ -498,22 +437,4 @@ impl Store {
             syncing.remove(&id);
         });
     }
-}
-
-/// Pauses on the browser's clock.
-fn clock_pause() -> Pause {
-    Arc::new(|wait| Box::pin(sleep(wait)))
-}
-
-/// Resolves after `wait`, on the browser's clock.
-async fn sleep(wait: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                wait.as_millis().min(i32::MAX as u128) as i32,
-            );
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -9,6 +9,7 @@ mod activation;
 mod fixtures;
 mod http_api;
 mod identity;
+mod import_export;
 mod interleavings;
 mod onboarding;
 mod portal;
