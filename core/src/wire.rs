@@ -7,9 +7,9 @@ mod portal;
 mod session;
 
 pub use onboarding::{
-    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
-    ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
-    NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
+    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportProblem,
+    ImportPreview, ImportResult, ImportRow, Invitation, InvitationAccept, InvitationView,
+    ImportedClient, NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};

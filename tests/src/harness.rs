@@ -121,7 +121,11 @@ pub fn dist_dir() -> Outcome<PathBuf> {
     Ok(dist)
 }
 
-fn start_server(database: &Path, extra: &[&str], log: std::fs::File) -> Outcome<(Child, String)> {
+fn start_server(
+    database: &Path,
+    extra: &[&str],
+    log: std::fs::File,
+) -> Outcome<(Child, String)> {
     let binary = std::env::var("CLIENTELE_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));

@@ -100,7 +100,11 @@ async fn run(program: &str, args: &[String]) -> Result<String, String> {
 }
 
 /// [`run`], with these environment variables set for the program.
-async fn run_with(program: &str, args: &[String], env: &[(&str, &str)]) -> Result<String, String> {
+async fn run_with(
+    program: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> Result<String, String> {
     let child = Command::new(program)
         .args(args)
         .envs(env.iter().copied())
