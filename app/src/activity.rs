@@ -1,5 +1,6 @@
-//! A client's activity log: who did what and when, the new owner and the
-//! reason. It reloads whenever the client's version changes.
+//! A client's activity log: who did what and when, the business or user
+//! it was done to, the new owner and the reason. It reloads whenever the
+//! client's version changes.
 
 use crate::store::Store;
 use clientele_core::ClientId;
@@ -40,6 +41,7 @@ pub fn ActivityPanel(client_id: ClientId, #[prop(into)] version: Signal<u64>) ->
                                 <span>{format!("{}: {}", entry.actor, entry.summary)}</span>
                                 {entry.business.map(|b| view! { <span class="muted">{format!("Business: {}", b.name)}</span> })}
                                 {entry.new_owner.map(|u| view! { <span class="muted">{format!("New owner: {}", u.name)}</span> })}
+                                {entry.user.map(|u| view! { <span class="muted">{format!("User: {}", u.name)}</span> })}
                                 {entry.reason.map(|r| view! { <span class="muted">{format!("Reason: {r}")}</span> })}
                             </li>
                         }).collect_view()}

@@ -7,14 +7,18 @@
 //! carries the session's CSRF token as `X-CSRF-Token`. Files go up with
 //! XMLHttpRequest instead of fetch, for their progress (see `upload`).
 
+mod changes;
 mod documents;
+mod onboarding;
 mod upload;
 
+pub use changes::Changed;
 pub use documents::{DocumentScope, OnProgress, Progress};
+pub use onboarding::ExportQuery;
 
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, DocumentView,
-    ErrorBody, Items, Portal, ReactivateRequest, Session, SignInRequest,
+    ActivityEntry, ClientPage, DocumentView, ErrorBody, ImportPreview, ImportResult,
+    InvitationView, Items, NewClient, NewClientRequest, Portal, Session, SignInRequest,
 };
 use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Status};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
@@ -112,7 +116,28 @@ pub trait Api {
         expected_version: u64,
         command: &Command,
         idempotency_key: &str,
-    ) -> ApiFuture<Client>;
+    ) -> ApiFuture<Changed>;
+    /// Adds a client with its first business and user; the client as
+    /// stored and its owner's invitation.
+    fn add_client(&self, request: &NewClientRequest, idempotency_key: &str)
+    -> ApiFuture<NewClient>;
+    /// What an invitation link is for; needs no session. Used, expired and
+    /// unknown links answer 410 or 404 with the server's words.
+    fn invitation(&self, token: &str) -> ApiFuture<InvitationView>;
+    /// Sets the invited person's password and signs them in.
+    fn accept_invitation(&self, token: &str, password: &str) -> ApiFuture<Session>;
+    /// What importing this CSV file would create, and its wrong rows;
+    /// writes nothing.
+    fn preview_import(&self, file: web_sys::File) -> ApiFuture<ImportPreview>;
+    /// Imports this CSV file, all or nothing, telling `on_progress` as it
+    /// goes up.
+    fn import_clients(
+        &self,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<ImportResult>;
+    /// The client list as CSV, as `query` shows it.
+    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob>;
     /// The signed-in client user's account: its practice, the user and the
     /// account's businesses, with the banners to show.
     fn portal(&self) -> ApiFuture<Portal>;
@@ -324,48 +349,40 @@ impl Api for HttpApi {
         expected_version: u64,
         command: &Command,
         idempotency_key: &str,
-    ) -> ApiFuture<Client> {
-        let (path, body) = match command {
-            Command::DeactivateClient {
-                new_owner_id,
-                reason,
-            } => (
-                format!("/api/clients/{client}/deactivate"),
-                serde_json::to_value(DeactivateClientRequest {
-                    new_owner_id: *new_owner_id,
-                    expected_version,
-                    reason: reason.clone(),
-                }),
-            ),
-            Command::ReactivateClient => (
-                format!("/api/clients/{client}/reactivate"),
-                serde_json::to_value(ReactivateRequest { expected_version }),
-            ),
-            Command::DeactivateBusiness {
-                business_id,
-                new_owner_id,
-            } => (
-                format!("/api/clients/{client}/businesses/{business_id}/deactivate"),
-                serde_json::to_value(DeactivateBusinessRequest {
-                    new_owner_id: *new_owner_id,
-                    expected_version,
-                }),
-            ),
-            Command::ReactivateBusiness { business_id } => (
-                format!("/api/clients/{client}/businesses/{business_id}/reactivate"),
-                serde_json::to_value(ReactivateRequest { expected_version }),
-            ),
-        };
-        let request = self
-            .change_request(Method::POST, &path)
-            .header("Idempotency-Key", idempotency_key);
-        Box::pin(async move {
-            let body = body.map_err(|error| ApiError::Network(error.to_string()))?;
-            let request: Request = request
-                .json(&body)
-                .map_err(|error| ApiError::Network(error.to_string()))?;
-            read(request.send().await).await
-        })
+    ) -> ApiFuture<Changed> {
+        self.send_change(client, expected_version, command, idempotency_key)
+    }
+
+    fn add_client(
+        &self,
+        request: &NewClientRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<NewClient> {
+        self.send_new_client(request, idempotency_key)
+    }
+
+    fn invitation(&self, token: &str) -> ApiFuture<InvitationView> {
+        self.read_invitation(token)
+    }
+
+    fn accept_invitation(&self, token: &str, password: &str) -> ApiFuture<Session> {
+        self.send_acceptance(token, password)
+    }
+
+    fn preview_import(&self, file: web_sys::File) -> ApiFuture<ImportPreview> {
+        self.send_preview(file)
+    }
+
+    fn import_clients(
+        &self,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<ImportResult> {
+        self.send_import(file, on_progress)
+    }
+
+    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+        self.read_export(query)
     }
 
     fn portal(&self) -> ApiFuture<Portal> {

@@ -1,17 +1,20 @@
 //! A client's businesses: "Active businesses" and "Deactivated businesses"
 //! tabs, "Manage" → "Deactivate business", one-click "Reactivate" (for those
-//! who may), a banner when the client is deactivated, documents and the
-//! activity log.
+//! who may), a banner when the client is deactivated, "Edit client", "Add
+//! business" and "Rename", documents, the account's users and the activity
+//! log.
 
 use crate::access::WhoCanChange;
 use crate::activity::ActivityPanel;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
+use crate::edit_client::{AddBusinessButton, EditClientButton, RenameBusinessDialog};
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::session::Auth;
 use crate::store::Store;
 use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
+use crate::users::UsersPanel;
 use clientele_core::{Action, Business, BusinessId, Client, ClientId, Command, Status, Target};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -117,6 +120,11 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let code = Memo::new(move |_| {
+        store
+            .clients
+            .with(|clients| clients.get(&id).and_then(|client| client.code.clone()))
+    });
     let deactivated = Memo::new(move |_| {
         store.clients.with(|clients| {
             clients
@@ -145,9 +153,13 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
             <span class=move || if deactivated.get() { "badge muted" } else { "badge ok" }>
                 {move || if deactivated.get() { "Deactivated" } else { "Active" }}
             </span>
+            {move || code.get().map(|code| view! { <span class="client-code">{format!("Code: {code}")}</span> })}
             {move || sync_state.get().map(|state| view! {
                 <span class="syncing-mark">{state.label()}</span>
             })}
+            <div class="screen-actions">
+                <EditClientButton id=id />
+            </div>
         </header>
         <WhoCanChange />
         <Show when=move || deactivated.get()>
@@ -179,12 +191,14 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
                 })
             />
         })}
+        <AddBusinessButton id=id />
         <Tabs label="Businesses" tabs=tabs panel_id="businesses-panel" selected=selected on_select=select />
         <div id="businesses-panel" role="tabpanel" aria-labelledby=move || {
             if selected.get() == 0 { "tab-active-businesses" } else { "tab-deactivated-businesses" }
         }>
             <BusinessTable client_id=id tab=tab />
         </div>
+        <UsersPanel client_id=id />
         <ActivityPanel client_id=id version=settled_version(store, id) />
     }
 }
@@ -210,6 +224,7 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
     let store = expect_context::<Store>();
     let wizard = RwSignal::new(None::<BusinessId>);
     let documents = RwSignal::new(None::<BusinessId>);
+    let renaming = RwSignal::new(None::<Business>);
     let rows = Memo::new(move |_| {
         store.clients.with(|clients| {
             clients.get(&client_id).map_or_else(Vec::new, |client| {
@@ -242,18 +257,27 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
             <table class="table">
                 <TableHead columns=&["Business", "Owner", "Documents"] />
                 <tbody>
-                    <For each=move || rows.get() key=|b| (b.id, b.status, b.owner) let:business>
+                    <For each=move || rows.get() key=|b| (b.id, b.status, b.owner, b.name.clone()) let:business>
                         <BusinessRow
                             client_id=client_id
                             owner=owner_name(&business)
                             business=business
                             wizard=wizard
                             documents=documents
+                            renaming=renaming
                         />
                     </For>
                 </tbody>
             </table>
         </Show>
+        {move || renaming.get().map(|business| view! {
+            <RenameBusinessDialog
+                client_id=client_id
+                business_id=business.id
+                current=business.name
+                on_close=Callback::new(move |()| renaming.set(None))
+            />
+        })}
         {move || documents.get().map(|business| view! {
             <DocumentsPanel business=business on_close=Callback::new(move |()| documents.set(None)) />
         })}
@@ -282,10 +306,26 @@ fn BusinessRow(
     owner: String,
     wizard: RwSignal<Option<BusinessId>>,
     documents: RwSignal<Option<BusinessId>>,
+    renaming: RwSignal<Option<Business>>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let business_id = business.id;
+    let rename = auth.may(Action::EditClients).then(|| {
+        let label = format!("Rename {}", business.name);
+        let business = business.clone();
+        view! {
+            <button
+                type="button"
+                class="button link"
+                aria-label=label
+                disabled=move || store.is_syncing(client_id)
+                on:click=move |_| renaming.set(Some(business.clone()))
+            >
+                "Rename"
+            </button>
+        }
+    });
     let sync_state = Memo::new(move |_| store.sync_state(client_id));
     let syncing = Signal::derive(move || sync_state.get().is_some());
     let action = view! {
@@ -318,7 +358,7 @@ fn BusinessRow(
                     "Documents"
                 </button>
             </td>
-            <td class="actions">{action}</td>
+            <td class="actions">{rename}{action}</td>
         </tr>
     }
 }

@@ -1,11 +1,16 @@
 //! The Solo Clients list: "Active clients" and "Deactivated clients" tabs
-//! with counts, search and sort, a table of clients, "Manage" → "Deactivate
-//! client" and "Reactivate" for those who may (staff who may not are told
-//! who can). Tab, search and sort live in the URL, so links, reloads and
+//! with counts, search (by name or code) and sort, a table of clients,
+//! "Manage" → "Deactivate client" and "Reactivate" for those who may (staff
+//! who may not are told who can), and "Add client", "Import clients" and
+//! "Export CSV". Tab, search and sort live in the URL, so links, reloads and
 //! back/forward show the same screen.
 
 use crate::access::WhoCanChange;
+use crate::add_client::AddClientButton;
+use crate::api::ExportQuery;
 use crate::deactivate_wizard::DeactivateWizard;
+use crate::export::ExportButton;
+use crate::import_clients::ImportClientsButton;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::session::Auth;
 use crate::store::{ListState, Store};
@@ -97,6 +102,18 @@ pub fn ClientList() -> impl IntoView {
         };
         go_tab(next, false);
     });
+    let export_query = Signal::derive(move || {
+        let ListView {
+            tab,
+            search,
+            by_update,
+        } = view_state.get();
+        ExportQuery {
+            status: tab,
+            search,
+            by_update,
+        }
+    });
     let tabs = vec![
         TabSpec {
             id: "tab-active-clients",
@@ -113,6 +130,11 @@ pub fn ClientList() -> impl IntoView {
         <section class="screen">
             <header class="screen-header">
                 <h1>"Solo Clients"</h1>
+                <div class="screen-actions">
+                    <AddClientButton />
+                    <ImportClientsButton />
+                    <ExportButton query=export_query />
+                </div>
                 <ListControls view_state=view_state go=Callback::new(move |next| go(next, true)) />
             </header>
             <WhoCanChange />
@@ -142,10 +164,10 @@ fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl Into
     view! {
         <div class="controls">
             <label class="search">
-                <span class="visually-hidden">"Search clients by name"</span>
+                <span class="visually-hidden">"Search clients by name or code"</span>
                 <input
                     type="search"
-                    placeholder="Search by name"
+                    placeholder="Search by name or code"
                     prop:value=move || view_state.get().search
                     on:input=move |event| {
                         let mut next = view_state.get_untracked();
@@ -182,10 +204,9 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
             search,
             by_update,
         } = view_state.get();
-        let needle = search.trim().to_lowercase();
         let mut rows: Vec<ClientSummary> = store.rows.with(|rows| {
             rows.iter()
-                .filter(|row| row.status == tab && row.name.to_lowercase().contains(&needle))
+                .filter(|row| row.status == tab && row.matches(&search))
                 .cloned()
                 .collect()
         });
@@ -231,7 +252,7 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                 }
             >
                 <table class="table">
-                    <TableHead columns=&["Client", "Businesses", "Account owner", "Last change"] />
+                    <TableHead columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
                         <For
@@ -261,6 +282,8 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
     let id = row.id;
     let sync_state = Memo::new(move |_| store.sync_state(id));
     let syncing = Signal::derive(move || sync_state.get().is_some());
+    // A client still being added has no page yet.
+    let href = (!store.is_provisional(id)).then(|| format!("/clients/{id}"));
     let open_with = move |make: fn(Client) -> Open| {
         spawn_local(async move {
             match store.fetch_client(id).await {
@@ -286,11 +309,12 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
     view! {
         <tr class:syncing=move || syncing.get()>
             <td>
-                <a href=format!("/clients/{id}")>{row.name.clone()}</a>
+                <a href=href>{row.name.clone()}</a>
                 {move || sync_state.get().map(|state| view! {
                     <span class="syncing-mark">{state.label()}</span>
                 })}
             </td>
+            <td class="client-code">{row.code.clone()}</td>
             <td>{row.business_count}</td>
             <td>{row.owner.name.clone()}</td>
             <td><LastChange id=id updated_at=row.updated_at.clone() /></td>

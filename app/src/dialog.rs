@@ -6,8 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-const FOCUSABLE: &str =
-    "button:not([disabled]), input:not([disabled]), textarea:not([disabled]), a[href]";
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]";
 
 /// A modal dialog titled by the element with id `title_id` inside it.
 #[component]

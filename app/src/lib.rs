@@ -6,6 +6,7 @@
 
 mod access;
 mod activity;
+mod add_client;
 pub mod api;
 mod businesses;
 mod client_list;
@@ -13,7 +14,13 @@ mod deactivate_wizard;
 mod dialog;
 mod document_list;
 mod documents;
+mod edit_client;
+mod export;
+mod field;
 mod header;
+mod import_clients;
+mod invitation_link;
+mod invite;
 mod layout;
 mod menu;
 mod portal;
@@ -25,6 +32,7 @@ mod table;
 mod tabs;
 pub mod toast;
 mod upload;
+mod users;
 
 use api::{HttpApi, SharedApi};
 use leptos::prelude::*;
@@ -108,6 +116,7 @@ fn Pages() -> impl IntoView {
         }>
             <Route path=path!("/sign-in") view=sign_in::SignInPage />
             <Route path=path!("/portal") view=portal::Portal />
+            <Route path=path!("/invite/:token") view=invite::InvitePage />
             <ParentRoute path=path!("") view=layout::PracticeLayout>
                 <Route path=path!("") view=|| view! {
                     <Redirect path="/clients" options=NavigateOptions { replace: true, ..Default::default() } />

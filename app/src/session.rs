@@ -5,9 +5,13 @@
 //! the server enforces.
 
 use crate::api::{
-    Api, ApiError, ApiFuture, DocumentScope, OnProgress, SharedApi, UNEXPECTED_ANSWER,
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, OnProgress, SharedApi,
+    UNEXPECTED_ANSWER,
 };
-use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, Portal, Session, SessionUser};
+use clientele_core::wire::{
+    ActivityEntry, ClientPage, DocumentView, ImportPreview, ImportResult, InvitationView,
+    NewClient, NewClientRequest, Portal, Session, SessionUser,
+};
 use clientele_core::{
     Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Status, allows,
 };
@@ -242,11 +246,45 @@ impl Api for EndsOn401 {
         expected_version: u64,
         command: &Command,
         idempotency_key: &str,
-    ) -> ApiFuture<Client> {
+    ) -> ApiFuture<Changed> {
         self.watch(
             self.inner
                 .change(client, expected_version, command, idempotency_key),
         )
+    }
+
+    fn add_client(
+        &self,
+        request: &NewClientRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<NewClient> {
+        self.watch(self.inner.add_client(request, idempotency_key))
+    }
+
+    // An invitation is opened and accepted without a session: a 401 there
+    // ends nothing.
+    fn invitation(&self, token: &str) -> ApiFuture<InvitationView> {
+        self.inner.invitation(token)
+    }
+
+    fn accept_invitation(&self, token: &str, password: &str) -> ApiFuture<Session> {
+        self.inner.accept_invitation(token, password)
+    }
+
+    fn preview_import(&self, file: web_sys::File) -> ApiFuture<ImportPreview> {
+        self.watch(self.inner.preview_import(file))
+    }
+
+    fn import_clients(
+        &self,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<ImportResult> {
+        self.watch(self.inner.import_clients(file, on_progress))
+    }
+
+    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+        self.watch(self.inner.export_clients(query))
     }
 
     fn portal(&self) -> ApiFuture<Portal> {

@@ -19,36 +19,28 @@
 //! it ends, and answers to requests made before that are dropped, so nothing
 //! of one person's session reaches the next.
 
-use crate::api::{ApiError, SharedApi, UNEXPECTED_ANSWER, new_idempotency_key};
+mod adding;
+mod change;
+mod known;
+mod pause;
+
+pub use adding::{AddRefused, Added};
+pub use change::Then;
+pub use pause::{Pause, RETRY_AFTER, backoff};
+
+use crate::api::{ApiError, SharedApi};
 use crate::toast::Toasts;
+use change::Change;
 use clientele_core::wire::{ClientSummary, StatusCounts};
 use clientele_core::{Client, ClientId, Command, Status, execute};
+use known::Known;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pause::clock_pause;
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// The most rows asked for in one request.
 const PAGE: u64 = 10_000;
-
-/// How long to wait before sending a change again whose answer was lost.
-pub const RETRY_AFTER: Duration = Duration::from_secs(1);
-
-/// Waits before a retry, or before the next re-read of a client whose
-/// change is in doubt. Tests put in one that they resolve themselves.
-pub type Pause = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()>>> + Send + Sync>;
-
-/// How long to wait before the `attempt`-th re-read (the first is at once):
-/// half a second, doubling, at most ten seconds.
-pub fn backoff(attempt: u32) -> Duration {
-    match attempt {
-        0 => Duration::ZERO,
-        n => Duration::from_millis(500 << (n - 1).min(5)).min(Duration::from_secs(10)),
-    }
-}
 
 /// Whether the client list has arrived.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,63 +83,6 @@ pub struct ChangedJustNow {
     pub version: u64,
 }
 
-/// What the server is known to hold: the newest of everything it sent.
-#[derive(Default)]
-struct Known {
-    clients: HashMap<ClientId, Client>,
-    rows: HashMap<ClientId, ClientSummary>,
-    /// Row ids in the order the list first brought them.
-    order: Vec<ClientId>,
-}
-
-impl Known {
-    /// Keeps `client` unless a newer version is held.
-    fn learn_client(&mut self, client: &Client) {
-        if self
-            .clients
-            .get(&client.id)
-            .is_none_or(|held| held.version <= client.version)
-        {
-            self.clients.insert(client.id, client.clone());
-        }
-        if let Some(row) = self.rows.get_mut(&client.id)
-            && row.version <= client.version
-        {
-            *row = row.refreshed(client);
-        }
-    }
-
-    /// Keeps a listed row unless a newer version is held, as a row or as the
-    /// whole client.
-    fn learn_row(&mut self, listed: ClientSummary) {
-        let row = match self.clients.get(&listed.id) {
-            Some(client) if client.version > listed.version => listed.refreshed(client),
-            _ => listed,
-        };
-        match self.rows.get(&row.id) {
-            Some(held) if held.version > row.version => {}
-            Some(_) => {
-                self.rows.insert(row.id, row);
-            }
-            None => {
-                self.order.push(row.id);
-                self.rows.insert(row.id, row);
-            }
-        }
-    }
-}
-
-/// How a change ended, and so what the person is told.
-enum Settled {
-    /// The server applied it.
-    Saved,
-    /// The server did not apply it.
-    NotSaved,
-    /// The client has changed more than once since; what became of this
-    /// change cannot be told.
-    Unknown,
-}
-
 /// Everything the screens show, shared as context.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -162,6 +97,12 @@ pub struct Store {
     /// Clients changed "just now" (see [`ChangedJustNow`]).
     pub changed: RwSignal<HashMap<ClientId, ChangedJustNow>>,
     known: StoredValue<Known>,
+    /// Rows of clients being added, under provisional ids, until the server
+    /// answers.
+    adding: StoredValue<HashMap<ClientId, ClientSummary>>,
+    /// The last provisional id handed out; they count down from the top,
+    /// where the server's never reach.
+    provisional: StoredValue<u64>,
     /// The client each change in flight shows meanwhile.
     pending: StoredValue<HashMap<ClientId, Client>>,
     /// Counts the sessions this store has served; an answer that arrives
@@ -186,6 +127,8 @@ impl Store {
             syncing: RwSignal::new(HashMap::new()),
             changed: RwSignal::new(HashMap::new()),
             known: StoredValue::new(Known::default()),
+            adding: StoredValue::new(HashMap::new()),
+            provisional: StoredValue::new(u64::MAX),
             pending: StoredValue::new(HashMap::new()),
             session: StoredValue::new(0),
             list_loads: StoredValue::new(0),
@@ -205,6 +148,7 @@ impl Store {
     pub fn clear(&self) {
         self.session.update_value(|session| *session += 1);
         self.known.set_value(Known::default());
+        self.adding.set_value(HashMap::new());
         self.pending.set_value(HashMap::new());
         self.rows.set(Vec::new());
         self.list.set(ListState::Loading);
@@ -339,7 +283,7 @@ impl Store {
                 }
             });
         }
-        let shown: Vec<ClientSummary> = self.known.with_value(|known| {
+        let mut shown: Vec<ClientSummary> = self.known.with_value(|known| {
             known
                 .order
                 .iter()
@@ -347,6 +291,8 @@ impl Store {
                 .map(|row| self.shown_row(row))
                 .collect()
         });
+        self.adding
+            .with_value(|adding| shown.extend(adding.values().cloned()));
         self.rows.maybe_update(|rows| {
             let differs = *rows != shown;
             if differs {
@@ -409,33 +355,40 @@ impl Store {
     /// locally (by `core`) or while the client is syncing, nothing changes
     /// and the person is told why.
     pub fn submit(&self, id: ClientId, command: Command) {
+        self.submit_then(id, command, None);
+    }
+
+    /// [`Store::submit`], telling `then` how the change ended (see
+    /// [`Then`]), for a dialog that stays open until it knows.
+    pub fn submit_then(&self, id: ClientId, command: Command, then: Option<Then>) {
+        let toasts = self.toasts;
+        let refuse = move |then, message: String| change::tell(&toasts, then, Err(message));
         if self
             .syncing
             .with_untracked(|syncing| syncing.contains_key(&id))
         {
-            self.toasts
-                .push("A change to this client is still syncing. Try again in a moment.");
+            refuse(
+                then,
+                "A change to this client is still syncing. Try again in a moment.".into(),
+            );
             return;
         }
         let Some(before) = self
             .clients
             .with_untracked(|clients| clients.get(&id).cloned())
         else {
-            self.toasts
-                .push("This client is still loading. Try again in a moment.");
+            refuse(
+                then,
+                "This client is still loading. Try again in a moment.".into(),
+            );
             return;
         };
         let optimistic = match execute(&before, before.version, &command) {
             Ok((next, _events)) => next,
             Err(refusal) => {
-                self.toasts.push(refusal.to_string());
+                refuse(then, refusal.to_string());
                 return;
             }
-        };
-        self.changes.update_value(|changes| *changes += 1);
-        let mark = ChangedJustNow {
-            order: self.changes.get_value(),
-            version: optimistic.version,
         };
         self.pending.update_value(|pending| {
             pending.insert(id, optimistic.clone());
@@ -443,9 +396,7 @@ impl Store {
         self.syncing.update(|syncing| {
             syncing.insert(id, SyncState::Syncing);
         });
-        self.changed.update(|changed| {
-            changed.insert(id, mark);
-        });
+        self.mark_just_now(id, optimistic.version);
         self.show(id);
         let change = Change {
             store: *self,
@@ -453,8 +404,21 @@ impl Store {
             before,
             optimistic,
             command,
+            then,
         };
         spawn_local(change.sync());
+    }
+
+    /// An id for something not stored yet (a business or user being added),
+    /// that no id the server gives can equal.
+    pub fn provisional_id(&self) -> u64 {
+        self.provisional.update_value(|last| *last -= 1);
+        self.provisional.get_value()
+    }
+
+    /// Whether `id` is provisional: its client is still being added.
+    pub fn is_provisional(&self, id: ClientId) -> bool {
+        self.adding.with_value(|adding| adding.contains_key(&id))
     }
 
     /// Ends a change: the client shows what the server holds again. The
@@ -473,205 +437,4 @@ impl Store {
             syncing.remove(&id);
         });
     }
-}
-
-/// One change on its way to the server.
-struct Change {
-    store: Store,
-    session: u64,
-    before: Client,
-    optimistic: Client,
-    command: Command,
-}
-
-impl Change {
-    fn id(&self) -> ClientId {
-        self.before.id
-    }
-
-    /// Whether the session the change was made in is still the store's.
-    fn current(&self) -> bool {
-        self.store.session() == self.session
-    }
-
-    /// Sends the change (twice at most, with one key) and settles it.
-    async fn sync(self) {
-        let store = self.store;
-        let api = store.api();
-        let key = new_idempotency_key();
-        let expected = self.before.version;
-        let mut answer = api.change(self.id(), expected, &self.command, &key).await;
-        // A lost answer is asked for again with the same key, after a moment
-        // (a connection that just dropped often drops the next try too): the
-        // server applies the change once, or replays its first answer.
-        if matches!(answer, Err(ApiError::Network(_))) && self.current() {
-            let pause = store.pause.get_value();
-            pause(RETRY_AFTER).await;
-            if !self.current() {
-                return;
-            }
-            answer = api.change(self.id(), expected, &self.command, &key).await;
-        }
-        if !self.current() {
-            return;
-        }
-        match answer {
-            Ok(client) => {
-                store.learn(&client);
-                store.settle(self.id(), true);
-            }
-            Err(ApiError::SessionEnded) => store.settle(self.id(), false),
-            Err(error) if !says_nothing(&error) => {
-                // The server decided, and a refused change changed nothing.
-                // (Had a lost first try been applied, the retry would have
-                // replayed its answer instead.)
-                if let Some(current) = error.current_client() {
-                    store.learn(current);
-                }
-                store.settle(self.id(), false);
-                store.toasts.push(format!(
-                    "Your change to {} was not saved. {}",
-                    self.before.name,
-                    error.message()
-                ));
-            }
-            Err(error) => self.check(error).await,
-        }
-    }
-
-    /// Re-reads the client until the server answers, then says what became
-    /// of the change and shows what the server holds.
-    async fn check(self, error: ApiError) {
-        let store = self.store;
-        let id = self.id();
-        store.syncing.update(|syncing| {
-            syncing.insert(id, SyncState::Checking);
-        });
-        let why = match &error {
-            ApiError::Server { message, code, .. } if code != UNEXPECTED_ANSWER => {
-                format!("The server failed: {}.", message.trim_end_matches('.'))
-            }
-            ApiError::Server { status, .. } => format!("The server answered {status}."),
-            _ => "Could not reach the server.".to_owned(),
-        };
-        let mut attempt = 0;
-        loop {
-            if attempt > 0 {
-                let pause = store.pause.get_value();
-                pause(backoff(attempt)).await;
-                if !self.current() {
-                    return;
-                }
-            }
-            attempt += 1;
-            let read = store.api().client(id).await;
-            if !self.current() {
-                return;
-            }
-            match read {
-                Ok(client) => {
-                    store.learn(&client);
-                    let newest = store
-                        .known
-                        .with_value(|known| known.clients.get(&id).cloned())
-                        .unwrap_or(client);
-                    let name = &self.before.name;
-                    let message = match self.judge(&newest) {
-                        Settled::Saved => {
-                            store.settle(id, true);
-                            format!(
-                                "{why} The server was asked again: your change to {name} was saved."
-                            )
-                        }
-                        Settled::NotSaved => {
-                            store.settle(id, false);
-                            format!(
-                                "{why} The server was asked again: your change to {name} was not \
-                                 saved."
-                            )
-                        }
-                        Settled::Unknown => {
-                            store.settle(id, true);
-                            format!(
-                                "{why} {name} has been changed more than once since, so whether \
-                                 your change was saved cannot be told. It is shown as the server \
-                                 holds it now."
-                            )
-                        }
-                    };
-                    store.toasts.push(message);
-                    return;
-                }
-                Err(ApiError::SessionEnded) => {
-                    store.settle(id, false);
-                    return;
-                }
-                Err(read_error) if says_nothing(&read_error) => continue,
-                Err(read_error) => {
-                    store.settle(id, false);
-                    store.toasts.push(format!(
-                        "{why} Whether your change to {} was saved could not be checked. {}",
-                        self.before.name,
-                        read_error.message()
-                    ));
-                    return;
-                }
-            }
-        }
-    }
-
-    /// What became of the change, from the newest client the server sent:
-    /// at the same version nothing was applied; one version on, it was
-    /// applied if it is exactly what `core` made of it (the only change the
-    /// server could apply against `before`'s version); further on, which
-    /// changes were applied cannot be told.
-    fn judge(&self, newest: &Client) -> Settled {
-        let version = self.before.version;
-        if newest.version == version {
-            Settled::NotSaved
-        } else if newest.version == version + 1 {
-            let same = |client: &Client| Client {
-                version: 0,
-                ..client.clone()
-            };
-            if same(newest) == same(&self.optimistic) {
-                Settled::Saved
-            } else {
-                Settled::NotSaved
-            }
-        } else {
-            Settled::Unknown
-        }
-    }
-}
-
-/// Whether a failed request's answer leaves open whether it was applied: it
-/// was lost, the server (or a proxy before it) failed, or the server reports
-/// a key it has already stored, which it only does for an applied change.
-fn says_nothing(error: &ApiError) -> bool {
-    match error {
-        ApiError::Network(_) => true,
-        ApiError::Server { status, code, .. } => {
-            *status >= 500 || code == UNEXPECTED_ANSWER || code == "idempotency_key_reused"
-        }
-        ApiError::SessionEnded => false,
-    }
-}
-
-/// Pauses on the browser's clock.
-fn clock_pause() -> Pause {
-    Arc::new(|wait| Box::pin(sleep(wait)))
-}
-
-/// Resolves after `wait`, on the browser's clock.
-async fn sleep(wait: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                wait.as_millis().min(i32::MAX as u128) as i32,
-            );
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

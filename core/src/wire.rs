@@ -87,6 +87,18 @@ impl ClientSummary {
             version: client.version,
         }
     }
+
+    /// Whether the row is found by a search of the list: its name or its
+    /// code contains the search, ignoring case and the spaces around the
+    /// search, as the list's `q` does. A blank search finds every row.
+    pub fn matches(&self, search: &str) -> bool {
+        let needle = search.trim().to_lowercase();
+        self.name.to_lowercase().contains(&needle)
+            || self
+                .code
+                .as_deref()
+                .is_some_and(|code| code.to_lowercase().contains(&needle))
+    }
 }
 
 /// How many clients are in each tab.

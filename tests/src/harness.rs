@@ -20,6 +20,7 @@ pub struct Harness {
     driver_url: String,
     browsers: Vec<Client>,
     _database: tempfile::TempDir,
+    downloads: tempfile::TempDir,
     screenshots: PathBuf,
     shots_taken: usize,
     test_name: String,
@@ -47,6 +48,7 @@ impl Harness {
             driver_url,
             browsers: Vec::new(),
             _database: database,
+            downloads: tempfile::tempdir()?,
             screenshots,
             shots_taken: 0,
             test_name: test_name.to_owned(),
@@ -62,6 +64,10 @@ impl Harness {
                     "--disable-background-networking", "--disable-component-update",
                     "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,900",
                 ],
+                "prefs": {
+                    "download.default_directory": self.downloads.path(),
+                    "download.prompt_for_download": false,
+                },
             }
         });
         let serde_json::Value::Object(capabilities) = capabilities else {
@@ -82,6 +88,11 @@ impl Harness {
         let name = format!("{:02}-{step}.png", self.shots_taken);
         std::fs::write(self.screenshots.join(name), png)?;
         Ok(())
+    }
+
+    /// Where the browsers save what they download.
+    pub fn downloads(&self) -> &Path {
+        self.downloads.path()
     }
 
     /// The test's name, for messages.
@@ -121,11 +132,7 @@ pub fn dist_dir() -> Outcome<PathBuf> {
     Ok(dist)
 }
 
-fn start_server(
-    database: &Path,
-    extra: &[&str],
-    log: std::fs::File,
-) -> Outcome<(Child, String)> {
+fn start_server(database: &Path, extra: &[&str], log: std::fs::File) -> Outcome<(Child, String)> {
     let binary = std::env::var("CLIENTELE_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));

@@ -1,18 +1,20 @@
-//! Sending one file as a document: a `multipart/form-data` POST with one
-//! part named `file`. It goes with XMLHttpRequest because fetch cannot yet
-//! report how much of a request body has gone up, and a receipt photo on a
-//! slow line deserves a progress bar. Like every other change it carries the
+//! Sending a file with XMLHttpRequest instead of fetch, because fetch
+//! cannot yet report how much of a request body has gone up, and a receipt
+//! photo on a slow line, or 10,000 clients in a CSV file, deserve a progress
+//! bar. A document goes as `multipart/form-data` with one part named `file`;
+//! an import goes as the raw CSV file. Like every other change it carries the
 //! session cookie (`withCredentials`, for an API on another origin) and the
 //! session's CSRF token.
 
 use super::{ApiError, ApiFuture, OnProgress, Progress, refused};
-use clientele_core::wire::{DocumentView, ErrorBody};
+use clientele_core::wire::{DocumentView, ErrorBody, ImportResult};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
 
-/// POSTs `file` to `url`, telling `on_progress` as it goes up.
+/// POSTs `file` to `url` as a document, telling `on_progress` as it goes up.
 pub(super) fn send(
     url: String,
     csrf_token: Option<String>,
@@ -28,6 +30,30 @@ pub(super) fn send(
         request
             .xhr
             .send_with_opt_form_data(Some(&form))
+            .map_err(broken)?;
+        let ended = JsFuture::from(ended).await;
+        request.answer(ended.is_ok())
+    })
+}
+
+/// POSTs `file` to `url` as the body, `text/csv`, telling `on_progress` as
+/// it goes up.
+pub(super) fn send_csv(
+    url: String,
+    csrf_token: Option<String>,
+    file: File,
+    on_progress: OnProgress,
+) -> ApiFuture<ImportResult> {
+    Box::pin(async move {
+        let request = InFlight::open(&url, csrf_token.as_deref(), on_progress).map_err(broken)?;
+        request
+            .xhr
+            .set_request_header("Content-Type", "text/csv")
+            .map_err(broken)?;
+        let ended = request.ended();
+        request
+            .xhr
+            .send_with_opt_blob(Some(&file))
             .map_err(broken)?;
         let ended = JsFuture::from(ended).await;
         request.answer(ended.is_ok())
@@ -77,8 +103,8 @@ impl InFlight {
         })
     }
 
-    /// The stored document, or why there is none.
-    fn answer(&self, answered: bool) -> Result<DocumentView, ApiError> {
+    /// What the server made of the file, or why it made nothing.
+    fn answer<T: DeserializeOwned>(&self, answered: bool) -> Result<T, ApiError> {
         let status = self.xhr.status().unwrap_or(0);
         if !answered || status == 0 {
             return Err(ApiError::Network("the upload got no answer".into()));

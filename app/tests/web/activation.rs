@@ -160,7 +160,7 @@ async fn reactivating_from_the_businesses_page_shows_the_cascade() {
         tab_text("Deactivated businesses"),
         "Deactivated businesses (0)"
     );
-    let names: Vec<String> = all("tbody td:first-child")
+    let names: Vec<String> = all("#businesses-panel tbody td:first-child")
         .iter()
         .map(|td| td.text_content().unwrap())
         .collect();

@@ -5,10 +5,13 @@
 //! the test says when and how each is answered. Its documents, uploads and
 //! portal are in `documents`.
 
-use clientele_app::api::{Api, ApiError, ApiFuture, DocumentScope, OnProgress};
+use clientele_app::api::{
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, OnProgress,
+};
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, Portal, Session,
-    SessionRole, SessionUser, StatusCounts, UserKind, UserRef,
+    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ImportPreview, ImportResult,
+    InvitationView, NewClient, NewClientRequest, Portal, Session, SessionRole, SessionUser,
+    StatusCounts, UserKind, UserRef,
 };
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
@@ -18,9 +21,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 pub mod documents;
+pub mod onboarding;
 pub mod script;
 
-/// Three clients: Acme (active, two businesses, two users), Birch (active)
+/// Three clients: Acme (active, code AC-001, two businesses, two users), Birch (active)
 /// and Cedar (deactivated, with both businesses deactivated).
 pub fn demo() -> BTreeMap<ClientId, Client> {
     let user = |id: u64, name: &str, role| ClientUser {
@@ -38,6 +42,7 @@ pub fn demo() -> BTreeMap<ClientId, Client> {
     let client = |id: u64, name: &str, status, users, businesses| Client {
         id: ClientId(id),
         name: name.into(),
+        code: (id == 1).then(|| "AC-001".to_owned()),
         status,
         version: 1,
         owner: UserId(id * 10),
@@ -171,6 +176,8 @@ pub struct FakeServer {
     pub script: Option<Arc<script::Script>>,
     /// Documents, and the uploads that add to them.
     pub documents: documents::FakeDocuments,
+    /// Invitations, imports and exports.
+    pub onboarding: onboarding::FakeOnboarding,
 }
 
 impl Default for FakeServer {
@@ -186,6 +193,7 @@ impl Default for FakeServer {
             sign_outs: Mutex::new(0),
             script: None,
             documents: Default::default(),
+            onboarding: Default::default(),
         }
     }
 }
@@ -313,18 +321,73 @@ impl Api for FakeServer {
         expected: u64,
         command: &Command,
         key: &str,
-    ) -> ApiFuture<Client> {
+    ) -> ApiFuture<Changed> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
         self.changes.lock().unwrap().push(command.clone());
         if let Some(script) = &self.script {
-            return script.hold_change(id, expected, command, key);
+            let held = script.hold_change(id, expected, command, key);
+            return Box::pin(async move { held.await.map(Changed::from) });
         }
         if let Some(failure) = self.failure.lock().unwrap().clone() {
             return ready(Err(failure));
         }
-        ready(self.decide(id, expected, command))
+        ready(self.decide_change(id, expected, command))
+    }
+
+    fn add_client(&self, request: &NewClientRequest, _key: &str) -> ApiFuture<NewClient> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let answer = self.add(request);
+        let delay = *self.onboarding.add_delay_ms.lock().unwrap();
+        Box::pin(async move {
+            crate::sleep(delay).await;
+            answer
+        })
+    }
+
+    fn invitation(&self, token: &str) -> ApiFuture<InvitationView> {
+        ready(self.onboarding.view(token))
+    }
+
+    fn accept_invitation(&self, token: &str, password: &str) -> ApiFuture<Session> {
+        let answer = self.onboarding.accept(token, password);
+        if let Ok(session) = &answer {
+            *self.session.lock().unwrap() = Some(session.clone());
+        }
+        ready(answer)
+    }
+
+    fn preview_import(&self, file: web_sys::File) -> ApiFuture<ImportPreview> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        let clients = self.clients.lock().unwrap().clone();
+        Box::pin(async move {
+            let text = onboarding::read_text(&file).await;
+            Ok(onboarding::preview(&clients, &text))
+        })
+    }
+
+    fn import_clients(
+        &self,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<ImportResult> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.onboarding.import(self, file, on_progress)
+    }
+
+    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.onboarding.exports.lock().unwrap().push(query.path());
+        ready(Ok(onboarding::csv_blob("name,code\n")))
     }
 
     fn portal(&self) -> ApiFuture<Portal> {
@@ -382,13 +445,15 @@ impl Api for FakeServer {
 impl FakeServer {
     /// One tab of the client list, as it is now.
     pub fn page(&self, status: Status) -> ClientPage {
-        let clients = self.clients.lock().unwrap();
+        let mut clients = self.clients.lock().unwrap();
+        self.onboarding.land(&mut clients);
         let items: Vec<ClientSummary> = clients
             .values()
             .filter(|client| client.status == status)
             .map(|client| ClientSummary {
                 id: client.id,
                 name: client.name.clone(),
+                code: client.code.clone(),
                 status: client.status,
                 business_count: client.businesses.len(),
                 owner: UserRef {
@@ -427,7 +492,15 @@ impl FakeServer {
     ) -> Result<Client, ApiError> {
         let mut clients = self.clients.lock().unwrap();
         let current = clients.get(&id).cloned().unwrap();
-        match execute(&current, expected, command) {
+        // Like the server: `core` first (a stale version is a conflict),
+        // then what only the whole practice can tell (a code or an email in
+        // use elsewhere), with the ids the server gives what is added.
+        let command = match execute(&current, expected, command) {
+            Ok(_) => onboarding::as_stored(&clients, id, command)?,
+            // Refused just below, with the current client.
+            Err(_) => command.clone(),
+        };
+        match execute(&current, expected, &command) {
             Ok((next, _)) => {
                 clients.insert(id, next.clone());
                 Ok(next)

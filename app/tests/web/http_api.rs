@@ -142,3 +142,86 @@ async fn every_request_sends_the_session_cookie_even_to_another_origin() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_everyday_edits_go_to_their_routes_with_the_csrf_token() {
+    let session = serde_json::to_string(&admin()).unwrap();
+    let acme = crate::fixtures::demo()[&ClientId(1)].clone();
+    let invitation = clientele_core::wire::Invitation {
+        user_id: clientele_core::UserId(12),
+        name: "Ann Lee".into(),
+        email: "ann@acme.test".into(),
+        token: "secret".into(),
+        link: "/invite/secret".into(),
+        expires_at: "2026-12-08T09:00:00Z".into(),
+    };
+    let added = clientele_core::wire::AddedUser {
+        client: acme.clone(),
+        invitation: invitation.clone(),
+    };
+    let acme = serde_json::to_string(&acme).unwrap();
+    let answers = serde_json::json!({
+        "GET /api/session": [200, session],
+        "PATCH /api/clients/1": [200, acme],
+        "POST /api/clients/1/businesses": [201, acme],
+        "PATCH /api/clients/1/businesses/100": [200, acme],
+        "POST /api/clients/1/users": [201, serde_json::to_string(&added).unwrap()],
+        "DELETE /api/clients/1/users/11": [200, acme],
+    });
+    stub_fetch(&answers.to_string());
+    let api = HttpApi::new("");
+    api.session().await.unwrap();
+    let commands = [
+        Command::EditClient {
+            name: "Acme".into(),
+            code: None,
+        },
+        Command::AddBusiness {
+            business_id: clientele_core::BusinessId(u64::MAX - 1),
+            name: "Acme Bar".into(),
+        },
+        Command::RenameBusiness {
+            business_id: clientele_core::BusinessId(100),
+            name: "Acme Store".into(),
+        },
+        Command::AddUser {
+            user_id: clientele_core::UserId(u64::MAX - 2),
+            name: "Ann Lee".into(),
+            email: "ann@acme.test".into(),
+            role: clientele_core::Role::Standard,
+        },
+        Command::RemoveUser {
+            user_id: clientele_core::UserId(11),
+        },
+    ];
+    let mut invitations = Vec::new();
+    for (n, command) in commands.iter().enumerate() {
+        let changed = api
+            .change(ClientId(1), 1, command, &format!("key-{n}"))
+            .await
+            .unwrap();
+        invitations.push(changed.invitation);
+    }
+    unstub_fetch();
+
+    let routes: Vec<(String, Option<String>)> = sent()
+        .into_iter()
+        .skip(1)
+        .map(|sent| (format!("{} {}", sent.method, sent.path), sent.csrf_token))
+        .collect();
+    let token = Some(admin().csrf_token);
+    assert_eq!(
+        routes,
+        [
+            ("PATCH /api/clients/1".to_owned(), token.clone()),
+            ("POST /api/clients/1/businesses".to_owned(), token.clone()),
+            (
+                "PATCH /api/clients/1/businesses/100".to_owned(),
+                token.clone()
+            ),
+            ("POST /api/clients/1/users".to_owned(), token.clone()),
+            ("DELETE /api/clients/1/users/11".to_owned(), token),
+        ]
+    );
+    assert_eq!(invitations, [None, None, None, Some(invitation), None]);
+}

@@ -231,11 +231,11 @@ async fn staff_see_a_clients_businesses_without_their_actions() {
         who_can_change_line()
     );
     click(&expect("[role=tab]", "Deactivated businesses")).await;
-    assert_eq!(all("tbody tr").len(), 2);
+    assert_eq!(all("#businesses-panel tbody tr").len(), 2);
     assert!(find("button", "Reactivate").is_none(), "not on the rows");
 
     let _app = mount_with("/clients/1", FakeServer::signed_in(staff())).await;
-    assert_eq!(all("tbody tr").len(), 2);
+    assert_eq!(all("#businesses-panel tbody tr").len(), 2);
     assert!(find("button", "Manage").is_none());
     expect("tbody button", "Documents");
 }
@@ -247,7 +247,11 @@ async fn a_practice_admin_sees_manage_and_reactivate_and_no_who_can_line() {
     assert!(find(".who-can-change", "").is_none());
     let _app = mount_at("/clients/3").await;
     expect(".banner button", "Reactivate");
-    assert_eq!(all("tbody button").len(), 0, "no active businesses here");
+    assert_eq!(
+        all("#businesses-panel tbody button").len(),
+        0,
+        "no active businesses here"
+    );
     let _app = mount_at("/clients/3?tab=deactivated").await;
     assert_eq!(
         all("tbody button")

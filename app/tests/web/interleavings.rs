@@ -1,7 +1,7 @@
 //! The screen and the server agree under every interleaving (issue 10).
 //!
 //! A seeded generator makes random schedules of what a person does (changes
-//! to clients and businesses, reading the list and a client) and of how the
+//! to clients, their businesses and users, reading the list and a client) and of how the
 //! server and the network answer (as asked, someone else first, refused,
 //! failed, lost before or after being applied, late, out of order), and runs
 //! each against the store over the scripted fake server, which applies
@@ -23,7 +23,7 @@ use crate::{
 };
 use clientele_app::store::{ListState, RETRY_AFTER, Store, SyncState, backoff};
 use clientele_app::toast::Toasts;
-use clientele_core::{Client, ClientId, Command, Status, execute};
+use clientele_core::{BusinessId, Client, ClientId, Command, Role, Status, UserId, execute};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -222,6 +222,31 @@ impl World {
         }
         for &business_id in &businesses {
             commands.push(Command::ReactivateBusiness { business_id });
+            commands.push(Command::RenameBusiness {
+                business_id,
+                name: format!("Renamed {}", rng.below(2)),
+            });
+        }
+        // The everyday edits: the name stays, so every message still names
+        // the client; codes and emails may clash with another client's, which
+        // only the server can tell.
+        let code = ["K-1", "K-2", ""][rng.below(3)];
+        commands.push(Command::EditClient {
+            name: shape.name.clone(),
+            code: Some(code.to_owned()),
+        });
+        commands.push(Command::AddBusiness {
+            business_id: BusinessId(self.store.provisional_id()),
+            name: "New business".into(),
+        });
+        commands.push(Command::AddUser {
+            user_id: UserId(self.store.provisional_id()),
+            name: "New user".into(),
+            email: format!("new{}@example.test", rng.below(2)),
+            role: Role::Standard,
+        });
+        for &user_id in &users {
+            commands.push(Command::RemoveUser { user_id });
         }
         let shown = self
             .store
@@ -774,7 +799,7 @@ async fn a_change_shows_just_now_and_sorts_first_by_last_change() {
     click(&expect("[role=dialog] button", "Reactivate")).await;
     click(&expect("[role=tab]", "Active clients")).await;
     assert_eq!(row_names(), ["Cedar LLP", "Acme Ltd", "Birch & Co"]);
-    let last_change: Vec<String> = all("tbody tr td:nth-child(4)")
+    let last_change: Vec<String> = all("tbody tr td:nth-child(5)")
         .iter()
         .map(|cell| cell.text_content().unwrap_or_default())
         .collect();

@@ -9,7 +9,9 @@ mod activation;
 mod fixtures;
 mod http_api;
 mod identity;
+mod import_export;
 mod interleavings;
+mod onboarding;
 mod portal;
 mod upload_http;
 

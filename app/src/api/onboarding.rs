@@ -1,0 +1,109 @@
+//! Getting clients in and out over HTTP: adding a client, the invitation
+//! page's two calls (which need no session), importing a CSV file (checked
+//! first, then sent with a progress bar) and exporting the list as CSV.
+
+use super::upload;
+use super::{ApiError, ApiFuture, HttpApi, OnProgress, read, succeeded};
+use clientele_core::Status;
+use clientele_core::wire::{
+    ImportPreview, ImportResult, InvitationAccept, InvitationView, NewClient, NewClientRequest,
+    Session,
+};
+use gloo_net::http::{Method, Request};
+
+/// What "Export CSV" exports: the list as shown, with its tab, search and
+/// sort.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportQuery {
+    /// The tab.
+    pub status: Status,
+    /// The search, as typed.
+    pub search: String,
+    /// Most recently changed first, rather than by name.
+    pub by_update: bool,
+}
+
+impl ExportQuery {
+    /// The export's path and query, such as
+    /// `/api/clients/export?status=active&q=acme&sort=name`.
+    pub fn path(&self) -> String {
+        let search = String::from(js_sys::encode_uri_component(self.search.trim()));
+        let sort = if self.by_update { "updated" } else { "name" };
+        format!(
+            "/api/clients/export?status={}&q={search}&sort={sort}",
+            self.status.as_str()
+        )
+    }
+}
+
+fn unsendable(error: impl ToString) -> ApiError {
+    ApiError::Network(error.to_string())
+}
+
+impl HttpApi {
+    pub(super) fn send_new_client(
+        &self,
+        request: &NewClientRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<NewClient> {
+        let request = self
+            .change_request(Method::POST, "/api/clients")
+            .header("Idempotency-Key", idempotency_key)
+            .json(request);
+        Box::pin(async move {
+            let request: Request = request.map_err(unsendable)?;
+            read(request.send().await).await
+        })
+    }
+
+    pub(super) fn read_invitation(&self, token: &str) -> ApiFuture<InvitationView> {
+        let token = String::from(js_sys::encode_uri_component(token));
+        self.get(&format!("/api/invitations/{token}"))
+    }
+
+    pub(super) fn send_acceptance(&self, token: &str, password: &str) -> ApiFuture<Session> {
+        let token = String::from(js_sys::encode_uri_component(token));
+        let request = self
+            .request(Method::POST, &format!("/api/invitations/{token}"))
+            .json(&InvitationAccept {
+                password: password.to_owned(),
+            });
+        self.keep_token(Box::pin(async move {
+            let request: Request = request.map_err(unsendable)?;
+            read(request.send().await).await
+        }))
+    }
+
+    pub(super) fn send_preview(&self, file: web_sys::File) -> ApiFuture<ImportPreview> {
+        let request = self
+            .change_request(Method::POST, "/api/clients/import/preview")
+            .header("Content-Type", "text/csv")
+            .body(file);
+        Box::pin(async move {
+            let request: Request = request.map_err(unsendable)?;
+            read(request.send().await).await
+        })
+    }
+
+    pub(super) fn send_import(
+        &self,
+        file: web_sys::File,
+        on_progress: OnProgress,
+    ) -> ApiFuture<ImportResult> {
+        let url = format!("{}/api/clients/import", self.base);
+        upload::send_csv(url, self.csrf_token(), file, on_progress)
+    }
+
+    pub(super) fn read_export(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+        let request = self.request(Method::GET, &query.path());
+        Box::pin(async move {
+            let response = succeeded(request.send().await).await?;
+            let bytes = response.binary().await.map_err(unsendable)?;
+            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/csv");
+            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+                .map_err(|_| ApiError::Network("the file could not be kept".into()))
+        })
+    }
+}
