@@ -5,15 +5,18 @@
 //! The server knows who is asking from its session cookie, so every request
 //! carries credentials (the API may live on another origin), and every change
 //! carries the session's CSRF token as `X-CSRF-Token`. Files go up with
-//! XMLHttpRequest instead of fetch, for their progress (see `upload`).
+//! XMLHttpRequest instead of fetch, for their progress (see `upload`), and
+//! the live updates come through an `EventSource` (see `live`).
 
 mod changes;
 mod documents;
+mod live;
 mod onboarding;
 mod upload;
 
 pub use changes::Changed;
 pub use documents::{DocumentScope, OnProgress, Progress};
+pub use live::{LiveEvent, LiveStream, OnLiveEvent};
 pub use onboarding::ExportQuery;
 
 use clientele_core::wire::{
@@ -158,6 +161,9 @@ pub trait Api {
     fn file_url(&self, document: DocumentId) -> String;
     /// "Retry": queues a document whose extraction failed again.
     fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView>;
+    /// Follows the live updates of what the signed-in person may see,
+    /// telling `on_event` each; until the stream is dropped.
+    fn live_events(&self, on_event: OnLiveEvent) -> LiveStream;
 
     /// A business's documents, read from `scope`'s side.
     fn documents_in(&self, scope: DocumentScope) -> ApiFuture<Vec<DocumentView>> {
@@ -418,6 +424,10 @@ impl Api for HttpApi {
                 .map_err(|error| ApiError::Network(error.to_string()))?;
             read(request.send().await).await
         })
+    }
+
+    fn live_events(&self, on_event: OnLiveEvent) -> LiveStream {
+        self.open_events(on_event)
     }
 }
 

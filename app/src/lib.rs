@@ -67,7 +67,10 @@ pub fn AppWith(
     // it showed may stay behind for the next person.
     Effect::new(move |_| {
         if auth.is_signed_out() {
+            store.stop_live();
             store.clear();
+        } else if matches!(auth.state(), AuthState::SignedIn(_)) {
+            store.follow_live();
         }
     });
     view! {

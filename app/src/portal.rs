@@ -33,6 +33,8 @@ pub fn Portal() -> impl IntoView {
 fn PortalPage() -> impl IntoView {
     let store = expect_context::<Store>();
     let portal = LocalResource::new(move || {
+        // Read again when the account changes (a live update).
+        store.account_changes();
         let api = store.api();
         async move { api.portal().await.map_err(|error| error.message()) }
     });

@@ -5,8 +5,8 @@
 //! the server enforces.
 
 use crate::api::{
-    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, OnProgress, SharedApi,
-    UNEXPECTED_ANSWER,
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, LiveStream, OnLiveEvent,
+    OnProgress, SharedApi, UNEXPECTED_ANSWER,
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ImportPreview, ImportResult, InvitationView,
@@ -310,5 +310,10 @@ impl Api for EndsOn401 {
 
     fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView> {
         self.watch(self.inner.retry_extraction(document))
+    }
+
+    // A stream refused with 401 just stops: the next call notices.
+    fn live_events(&self, on_event: OnLiveEvent) -> LiveStream {
+        self.inner.live_events(on_event)
     }
 }

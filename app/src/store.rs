@@ -22,6 +22,7 @@
 mod adding;
 mod change;
 mod known;
+mod live;
 mod pause;
 
 pub use adding::{AddRefused, Added};
@@ -113,6 +114,12 @@ pub struct Store {
     /// Counts changes, for [`ChangedJustNow::order`].
     changes: StoredValue<u64>,
     api: StoredValue<SharedApi>,
+    /// The live updates, while someone is signed in.
+    live: StoredValue<Option<crate::api::LiveStream>, LocalStorage>,
+    /// Who made recent versions of each client, from the live updates.
+    actors: StoredValue<live::Actors>,
+    /// Counts live events for the portal's account.
+    account_changes: RwSignal<u64>,
     pause: StoredValue<Pause>,
     toasts: Toasts,
 }
@@ -134,6 +141,9 @@ impl Store {
             list_loads: StoredValue::new(0),
             changes: StoredValue::new(0),
             api: StoredValue::new(api),
+            live: StoredValue::new_local(None),
+            actors: StoredValue::new(HashMap::new()),
+            account_changes: RwSignal::new(0),
             pause: StoredValue::new(clock_pause()),
             toasts,
         }
@@ -150,6 +160,7 @@ impl Store {
         self.known.set_value(Known::default());
         self.adding.set_value(HashMap::new());
         self.pending.set_value(HashMap::new());
+        self.actors.set_value(HashMap::new());
         self.rows.set(Vec::new());
         self.list.set(ListState::Loading);
         self.clients.set(HashMap::new());
@@ -168,10 +179,23 @@ impl Store {
 
     /// Loads every client of both tabs, page by page.
     pub fn load_list(&self) {
+        self.list.set(ListState::Loading);
+        self.read_list();
+    }
+
+    /// Reads the list again behind what is shown (a live update): the
+    /// table stays while it loads, and a failure leaves it as it was.
+    fn refresh_list(&self) {
+        if self.list.get_untracked() == ListState::Ready {
+            self.read_list();
+        }
+    }
+
+    fn read_list(&self) {
         let store = *self;
         store.list_loads.update_value(|loads| *loads += 1);
         let load = store.list_loads.get_value();
-        store.list.set(ListState::Loading);
+        let quietly = store.list.get_untracked() == ListState::Ready;
         let session = store.session();
         spawn_local(async move {
             let mut rows = Vec::new();
@@ -202,7 +226,7 @@ impl Store {
             // Rows that did arrive are what the server held when it sent
             // them, so they are kept even when a later page failed.
             store.learn_rows(rows);
-            if store.list_loads.get_value() == load {
+            if store.list_loads.get_value() == load && !(quietly && failure.is_some()) {
                 store.list.set(match failure {
                     None => ListState::Ready,
                     Some(message) => ListState::Failed(message),

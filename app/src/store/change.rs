@@ -100,13 +100,27 @@ impl Change {
                 }
                 store.settle(self.id(), false);
                 let message = format!(
-                    "Your change to {} was not saved. {}",
+                    "Your change to {} was not saved. {}{}",
                     self.before.name,
+                    self.who_won(&error),
                     error.message()
                 );
                 tell(&store.toasts, self.then.take(), Err(message));
             }
             Err(error) => self.check(error).await,
+        }
+    }
+
+    /// "Dana Lowe changed this client first. " when the change lost a race
+    /// to someone the live updates named; else nothing.
+    fn who_won(&self, error: &ApiError) -> String {
+        match error {
+            ApiError::Server { code, .. } if code == "stale_version" => self
+                .store
+                .first_changer_after(self.id(), self.before.version)
+                .map(|actor| format!("{actor} changed this client first. "))
+                .unwrap_or_default(),
+            _ => String::new(),
         }
     }
 

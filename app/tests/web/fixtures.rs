@@ -6,7 +6,8 @@
 //! portal are in `documents`.
 
 use clientele_app::api::{
-    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, OnProgress,
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, LiveEvent, LiveStream,
+    OnLiveEvent, OnProgress,
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ImportPreview, ImportResult,
@@ -17,7 +18,9 @@ use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
     Role, Status, UserId, execute,
 };
+use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 pub mod documents;
@@ -178,6 +181,31 @@ pub struct FakeServer {
     pub documents: documents::FakeDocuments,
     /// Invitations, imports and exports.
     pub onboarding: onboarding::FakeOnboarding,
+    /// The live updates the app follows; the test sends their events.
+    pub live: FakeLive,
+}
+
+/// The live updates: the app's listener while its stream is open, which a
+/// test hands events to as the server would send them.
+#[derive(Default, Clone)]
+pub struct FakeLive(Arc<Mutex<Option<SendWrapper<OnLiveEvent>>>>);
+
+impl FakeLive {
+    /// Whether the app has the stream open.
+    pub fn is_open(&self) -> bool {
+        self.0.lock().unwrap().is_some()
+    }
+
+    /// Sends `event` to the app, as the server would.
+    pub fn send(&self, event: LiveEvent) {
+        let listener = self
+            .0
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|listener| Rc::clone(listener));
+        listener.expect("the app does not follow the live updates")(event);
+    }
 }
 
 impl Default for FakeServer {
@@ -194,6 +222,7 @@ impl Default for FakeServer {
             script: None,
             documents: Default::default(),
             onboarding: Default::default(),
+            live: Default::default(),
         }
     }
 }
@@ -439,6 +468,12 @@ impl Api for FakeServer {
 
     fn retry_extraction(&self, document: DocumentId) -> ApiFuture<DocumentView> {
         self.documents.retry(document)
+    }
+
+    fn live_events(&self, on_event: OnLiveEvent) -> LiveStream {
+        *self.live.0.lock().unwrap() = Some(SendWrapper::new(on_event));
+        let slot = Arc::clone(&self.live.0);
+        LiveStream::new(move || *slot.lock().unwrap() = None)
     }
 }
 

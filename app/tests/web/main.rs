@@ -11,6 +11,7 @@ mod http_api;
 mod identity;
 mod import_export;
 mod interleavings;
+mod live;
 mod onboarding;
 mod portal;
 mod upload_http;

@@ -1,0 +1,149 @@
+//! Live updates: an event for a client the app shows reads it again, so a
+//! change made by someone else appears without a reload; an event no newer
+//! than what is held is ignored; `resync` reads again all that is shown;
+//! and a change that lost the race names who changed the client first.
+
+use crate::fixtures::script::{ChangeFault, ReadFault, Waiting};
+use crate::fixtures::{FakeServer, script::Script};
+use crate::*;
+use clientele_app::api::LiveEvent;
+use clientele_core::wire::ClientChanged;
+use clientele_core::{ClientId, Command, UserId, execute};
+use wasm_bindgen_test::*;
+
+const ACME: ClientId = ClientId(1);
+
+/// Someone else deactivates Acme on the server, behind the app's back;
+/// answers Acme's new version.
+fn someone_else_deactivates_acme(server: &FakeServer) -> u64 {
+    let mut clients = server.clients.lock().unwrap();
+    let acme = clients.get(&ACME).unwrap().clone();
+    let command = Command::DeactivateClient {
+        new_owner_id: UserId(11),
+        reason: None,
+    };
+    let (changed, _) = execute(&acme, acme.version, &command).unwrap();
+    let version = changed.version;
+    clients.insert(ACME, changed);
+    version
+}
+
+fn acme_changed(version: u64) -> LiveEvent {
+    LiveEvent::ClientChanged(ClientChanged {
+        client_id: ACME,
+        version,
+        actor: "Dana Lowe".into(),
+    })
+}
+
+#[wasm_bindgen_test]
+async fn the_app_follows_the_live_updates_while_signed_in_and_stops_on_sign_out() {
+    let app = mount_at("/clients").await;
+    assert!(app.server.live.is_open());
+
+    click(&expect("header button", "Sign out")).await;
+
+    assert!(!app.server.live.is_open());
+}
+
+#[wasm_bindgen_test]
+async fn an_event_for_a_shown_client_refreshes_its_row() {
+    let app = mount_at("/clients").await;
+    let version = someone_else_deactivates_acme(&app.server);
+
+    app.server.live.send(acme_changed(version));
+    settle().await;
+
+    assert_eq!(row_names(), ["Birch & Co"]);
+    assert_eq!(tab_text("Deactivated clients"), "Deactivated clients (2)");
+}
+
+#[wasm_bindgen_test]
+async fn an_event_no_newer_than_what_is_held_is_ignored() {
+    let app = mount_at("/clients").await;
+    let held = app.server.clients.lock().unwrap()[&ACME].version;
+    someone_else_deactivates_acme(&app.server);
+
+    app.server.live.send(acme_changed(held));
+    settle().await;
+
+    assert_eq!(row_names(), ["Acme Ltd", "Birch & Co"], "not read again");
+}
+
+#[wasm_bindgen_test]
+async fn resync_reads_again_what_is_shown() {
+    let app = mount_at("/clients").await;
+    someone_else_deactivates_acme(&app.server);
+
+    app.server.live.send(LiveEvent::Resync);
+    settle().await;
+
+    assert_eq!(row_names(), ["Birch & Co"]);
+    assert_eq!(tab_text("Deactivated clients"), "Deactivated clients (2)");
+}
+
+#[wasm_bindgen_test]
+async fn the_client_page_follows_an_event_too() {
+    let app = mount_at("/clients/1").await;
+    let version = someone_else_deactivates_acme(&app.server);
+
+    app.server.live.send(acme_changed(version));
+    settle().await;
+
+    assert_eq!(tab_text("Active businesses"), "Active businesses (0)");
+}
+
+#[wasm_bindgen_test]
+async fn a_change_that_lost_the_race_names_who_changed_the_client_first() {
+    let script = Script::new();
+    let app = mount_with(
+        "/clients",
+        FakeServer {
+            script: Some(script.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    answer_all_reads(&app, &script).await;
+    let held = app.server.clients.lock().unwrap()[&ACME].version;
+    open_acme_wizard().await;
+    answer_all_reads(&app, &script).await;
+    choose_ben_and_confirm().await;
+
+    // Dana's change reaches the server first, and its event the app.
+    app.server.live.send(acme_changed(held + 1));
+    settle().await;
+    let change = held_change(&script);
+    script.answer(
+        &app.server,
+        change,
+        ReadFault::AsNow,
+        ChangeFault::SomeoneElseFirst,
+    );
+    settle().await;
+
+    let text = page_text();
+    assert!(
+        text.contains("Dana Lowe changed this client first."),
+        "{text}"
+    );
+}
+
+async fn answer_all_reads(app: &Mounted, script: &Script) {
+    while let Some(index) = script
+        .waiting()
+        .iter()
+        .position(|waiting| *waiting == Waiting::Read)
+    {
+        script.answer(&app.server, index, ReadFault::AsNow, ChangeFault::None);
+        settle().await;
+    }
+}
+
+fn held_change(script: &Script) -> usize {
+    script
+        .waiting()
+        .iter()
+        .position(|waiting| matches!(waiting, Waiting::Change { decided: false }))
+        .expect("a change is held")
+}
