@@ -67,10 +67,18 @@ test-contract: setup
 test-wasm:
 	cargo test -p clientele-app --target wasm32-unknown-unknown
 
+## The browser tests, two at a time (each runs its own server, driver and
+## Chromium), with a throwaway PostgreSQL cluster for the live updates' two
+## instances that is always removed. E2E_TESTS=live runs only the tests
+## whose names match.
 test-e2e: dist
 	cargo build -p clientele-server
-	# Two at a time: each test runs its own server, driver and Chromium.
-	CLIENTELE_SERVER_BIN=$(SERVER_BIN) CLIENTELE_DIST=$(CURDIR)/dist cargo test -p clientele-e2e -- --test-threads=2
+	@cluster="$$(mktemp -d)"; \
+	trap 'bash scripts/postgres.sh stop "$$cluster"' EXIT; \
+	url="$$(bash scripts/postgres.sh start "$$cluster")"; \
+	echo "PostgreSQL for the two-instance test: $$url"; \
+	CLIENTELE_E2E_POSTGRES="$$url" CLIENTELE_SERVER_BIN=$(SERVER_BIN) CLIENTELE_DIST=$(CURDIR)/dist \
+	  cargo test -p clientele-e2e -- --test-threads=2 $(E2E_TESTS)
 
 bench: setup
 	@bash bench/run.sh

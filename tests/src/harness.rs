@@ -1,6 +1,8 @@
 //! Starts what a test needs and stops it by process id when the test ends:
-//! `chromedriver`, the real server on port 0 with a fresh database, and one
-//! headless Chromium session per browser the test asks for.
+//! `chromedriver`, the real server on port 0 with a fresh database (or two
+//! instances of it on one PostgreSQL database, see
+//! [`Harness::start_two_instances`]), and one headless Chromium session per
+//! browser the test asks for.
 
 use crate::Outcome;
 use fantoccini::{Client, ClientBuilder};
@@ -11,11 +13,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The variable that names the PostgreSQL database for the tests of two
+/// instances (`make test-e2e` starts a throwaway cluster for it).
+pub const E2E_POSTGRES: &str = "CLIENTELE_E2E_POSTGRES";
+
 /// One test's world: a server, a driver and the browsers opened on them.
 pub struct Harness {
     /// The server's base URL, such as `http://127.0.0.1:41234`.
     pub url: String,
+    /// The second instance's base URL ([`Harness::start_two_instances`]);
+    /// else the one server's.
+    pub second_url: String,
     server: Child,
+    second: Option<Child>,
     driver: Child,
     driver_url: String,
     browsers: Vec<Client>,
@@ -39,11 +49,14 @@ impl Harness {
         std::fs::create_dir_all(&screenshots)?;
         // The server's log is kept beside the screenshots, for a failure.
         let log = std::fs::File::create(screenshots.join("server.log"))?;
-        let (server, url) = start_server(&database.path().join("clientele.db"), extra, log)?;
+        let db = database.path().join("clientele.db");
+        let (server, url) = start_server(db.as_os_str(), extra, log)?;
         let (driver, driver_url) = start_driver()?;
         Ok(Harness {
+            second_url: url.clone(),
             url,
             server,
+            second: None,
             driver,
             driver_url,
             browsers: Vec::new(),
@@ -53,6 +66,44 @@ impl Harness {
             shots_taken: 0,
             test_name: test_name.to_owned(),
         })
+    }
+
+    /// Starts two server instances on the PostgreSQL database that
+    /// [`E2E_POSTGRES`] names, sharing one files folder (the first seeds the
+    /// demo data, the second finds it), and a driver. Without the variable,
+    /// one SQLite instance serves as both (`second_url` is `url`); the
+    /// answer says which.
+    pub async fn start_two_instances(test_name: &str) -> Outcome<(Harness, bool)> {
+        let Some(postgres) = std::env::var(E2E_POSTGRES).ok().filter(|url| !url.is_empty())
+        else {
+            return Ok((Harness::start(test_name).await?, false));
+        };
+        let database = tempfile::tempdir()?;
+        let screenshots = target_dir().join("e2e-screenshots").join(test_name);
+        std::fs::create_dir_all(&screenshots)?;
+        let files = database.path().join("files");
+        let files = files.to_str().ok_or("the files folder's path is not UTF-8")?;
+        let extra = ["--files", files];
+        let log = std::fs::File::create(screenshots.join("server.log"))?;
+        let (server, url) = start_server(std::ffi::OsStr::new(&postgres), &extra, log)?;
+        let log = std::fs::File::create(screenshots.join("server-2.log"))?;
+        let (second, second_url) = start_server(std::ffi::OsStr::new(&postgres), &extra, log)?;
+        let (driver, driver_url) = start_driver()?;
+        let harness = Harness {
+            url,
+            second_url,
+            server,
+            second: Some(second),
+            driver,
+            driver_url,
+            browsers: Vec::new(),
+            _database: database,
+            downloads: tempfile::tempdir()?,
+            screenshots,
+            shots_taken: 0,
+            test_name: test_name.to_owned(),
+        };
+        Ok((harness, true))
     }
 
     /// Opens a new headless Chromium window on the app.
@@ -110,7 +161,10 @@ impl Drop for Harness {
                 let _ = tokio::task::block_in_place(|| handle.block_on(browser.close()));
             }
         }
-        for child in [&mut self.server, &mut self.driver] {
+        for child in [&mut self.server, &mut self.driver]
+            .into_iter()
+            .chain(self.second.as_mut())
+        {
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -132,7 +186,11 @@ pub fn dist_dir() -> Outcome<PathBuf> {
     Ok(dist)
 }
 
-fn start_server(database: &Path, extra: &[&str], log: std::fs::File) -> Outcome<(Child, String)> {
+fn start_server(
+    database: &std::ffi::OsStr,
+    extra: &[&str],
+    log: std::fs::File,
+) -> Outcome<(Child, String)> {
     let binary = std::env::var("CLIENTELE_SERVER_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| target_dir().join("debug").join("clientele-server"));
