@@ -244,6 +244,8 @@ fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {
                 axum::http::header::CONTENT_TYPE,
                 HeaderName::from_static("idempotency-key"),
                 HeaderName::from_static(auth::CSRF_HEADER),
+                // An EventSource reconnecting sends it.
+                HeaderName::from_static("last-event-id"),
             ])
             .expose_headers([axum::http::header::RETRY_AFTER]),
     ))

@@ -153,6 +153,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         extraction: Arc::clone(&workers.wake),
     };
     tokio::spawn(forget_old_answers(state.clone()));
+    let events = state.events.clone();
     let router = app(state, &options)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -179,7 +180,11 @@ pub async fn run(config: Config) -> Result<(), String> {
         tracing::warn!("fault injection is on: PUT /api/_test/fault can break changes");
     }
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Streams of events never end by themselves.
+            events.hub().close();
+        })
         .await
         .map_err(|error| format!("server failed: {error}"))
 }

@@ -20,7 +20,7 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How many events each instance keeps for reconnects.
 pub const KEPT: usize = 1024;
@@ -138,6 +138,9 @@ pub struct Hub {
     instance: String,
     sender: broadcast::Sender<Delivered>,
     state: Mutex<Ring>,
+    /// Set when the server stops: every stream ends, so that a graceful
+    /// shutdown does not wait for streams that never end by themselves.
+    closing: watch::Sender<bool>,
 }
 
 struct Ring {
@@ -164,6 +167,7 @@ impl Hub {
                 last: 0,
                 kept: VecDeque::with_capacity(KEPT),
             }),
+            closing: watch::Sender::new(false),
         }
     }
 
@@ -194,6 +198,16 @@ impl Hub {
     pub fn lost_events(&self) {
         let ring = self.ring();
         let _ = self.sender.send(Delivered::Lost(ring.last));
+    }
+
+    /// Ends every stream: the server is stopping.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Told when the server is stopping.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// The number of the last event delivered.

@@ -81,6 +81,7 @@ pub async fn events(
             .data("{}"),
     );
     let live = Live {
+        closing: state.events.hub().closing(),
         state,
         events,
         principal: caller.principal,
@@ -114,6 +115,7 @@ struct Live {
     /// `ready`.
     preface: VecDeque<Event>,
     receiver: broadcast::Receiver<Delivered>,
+    closing: tokio::sync::watch::Receiver<bool>,
     session_check: tokio::time::Interval,
     /// The number of the last event id sent, so ids only grow.
     sent_up_to: u64,
@@ -127,29 +129,32 @@ impl Live {
             return Some(event);
         }
         loop {
-            tokio::select! {
-                received = self.receiver.recv() => match received {
-                    Ok(Delivered::Change(number, change)) => {
-                        if number > self.sent_up_to
-                            && follows_changes_of(&self.principal, change.practice, change.client_id)
-                        {
-                            self.sent_up_to = number;
-                            return Some(client_changed(&self.events, number, &change));
-                        }
+            let woke = tokio::select! {
+                received = self.receiver.recv() => Woke::Received(received),
+                _ = self.closing.wait_for(|closing| *closing) => Woke::Closing,
+                _ = self.session_check.tick() => Woke::SessionCheck,
+            };
+            match woke {
+                Woke::Received(Ok(Delivered::Change(number, change))) => {
+                    if number > self.sent_up_to
+                        && follows_changes_of(&self.principal, change.practice, change.client_id)
+                    {
+                        self.sent_up_to = number;
+                        return Some(client_changed(&self.events, number, &change));
                     }
-                    Ok(Delivered::Lost(number)) => {
-                        self.sent_up_to = self.sent_up_to.max(number);
-                        return Some(resync(&self.events, self.sent_up_to));
-                    }
-                    // This stream fell behind and the broadcast dropped
-                    // events for it: the app must read again.
-                    Err(RecvError::Lagged(_)) => {
-                        self.sent_up_to = self.sent_up_to.max(self.events.hub().latest());
-                        return Some(resync(&self.events, self.sent_up_to));
-                    }
-                    Err(RecvError::Closed) => return None,
-                },
-                _ = self.session_check.tick() => {
+                }
+                Woke::Received(Ok(Delivered::Lost(number))) => {
+                    self.sent_up_to = self.sent_up_to.max(number);
+                    return Some(resync(&self.events, self.sent_up_to));
+                }
+                // This stream fell behind and the broadcast dropped events
+                // for it: the app must read again.
+                Woke::Received(Err(RecvError::Lagged(_))) => {
+                    self.sent_up_to = self.sent_up_to.max(self.events.hub().latest());
+                    return Some(resync(&self.events, self.sent_up_to));
+                }
+                Woke::Received(Err(RecvError::Closed)) | Woke::Closing => return None,
+                Woke::SessionCheck => {
                     if !self.session_is_live().await {
                         return None;
                     }
@@ -168,6 +173,13 @@ impl Live {
             Err(_) => true,
         }
     }
+}
+
+/// What woke a waiting stream.
+enum Woke {
+    Received(Result<Delivered, RecvError>),
+    Closing,
+    SessionCheck,
 }
 
 fn client_changed(events: &Events, number: u64, change: &Change) -> Event {

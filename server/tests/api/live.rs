@@ -159,3 +159,34 @@ async fn a_reconnect_that_cannot_be_replayed_is_told_to_resync() {
     assert_eq!(stream.next().await.name, "resync");
     assert_eq!(stream.next().await.name, "ready");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_stops_on_sigterm_even_with_a_stream_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let mut server = RunningServer::start(&db, &[]);
+    let http = server.client_as(ADMIN).await;
+    let mut stream = http
+        .get(format!("{}/api/events", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let first = stream.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: ready"));
+
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server still runs 5 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
