@@ -74,7 +74,9 @@ impl Harness {
     /// one SQLite instance serves as both (`second_url` is `url`); the
     /// answer says which.
     pub async fn start_two_instances(test_name: &str) -> Outcome<(Harness, bool)> {
-        let Some(postgres) = std::env::var(E2E_POSTGRES).ok().filter(|url| !url.is_empty())
+        let Some(postgres) = std::env::var(E2E_POSTGRES)
+            .ok()
+            .filter(|url| !url.is_empty())
         else {
             return Ok((Harness::start(test_name).await?, false));
         };
@@ -82,7 +84,9 @@ impl Harness {
         let screenshots = target_dir().join("e2e-screenshots").join(test_name);
         std::fs::create_dir_all(&screenshots)?;
         let files = database.path().join("files");
-        let files = files.to_str().ok_or("the files folder's path is not UTF-8")?;
+        let files = files
+            .to_str()
+            .ok_or("the files folder's path is not UTF-8")?;
         let extra = ["--files", files];
         let log = std::fs::File::create(screenshots.join("server.log"))?;
         let (server, url) = start_server(std::ffi::OsStr::new(&postgres), &extra, log)?;

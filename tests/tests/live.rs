@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 const WITHIN: Duration = Duration::from_secs(2);
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_deactivation_in_one_browser_leaves_the_other_browsers_list_within_two_seconds()
--> Outcome {
+async fn a_deactivation_in_one_browser_leaves_the_other_browsers_list_within_two_seconds() -> Outcome
+{
     let (mut harness, two_instances) = Harness::start_two_instances("live-updates").await?;
     if !two_instances {
         eprintln!(
@@ -35,9 +35,7 @@ async fn a_deactivation_in_one_browser_leaves_the_other_browsers_list_within_two
     act::sign_in(&mut harness, &admin, ADMIN, DEMO_PASSWORD).await?;
     act::go_to_solo_clients(&mut harness, &admin).await?;
     let staff = harness.open_browser().await?;
-    staff
-        .goto(&format!("{}/", harness.second_url))
-        .await?;
+    staff.goto(&format!("{}/", harness.second_url)).await?;
     act::sign_in(&mut harness, &staff, STAFF, DEMO_PASSWORD).await?;
     act::go_to_solo_clients(&mut harness, &staff).await?;
     check::listed_under(&staff, "Active clients", &client.name).await?;
