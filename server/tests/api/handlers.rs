@@ -479,6 +479,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             "/api/clients/{id}/users/{user_id}",
             "/api/documents/{id}/file",
             "/api/documents/{id}/retry",
+            "/api/events",
             "/api/health",
             "/api/invitations/{token}",
             "/api/portal",
