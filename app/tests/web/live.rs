@@ -4,7 +4,7 @@
 //! and a change that lost the race names who changed the client first.
 
 use crate::fixtures::script::{ChangeFault, ReadFault, Waiting};
-use crate::fixtures::{FakeServer, script::Script};
+use crate::fixtures::{FakeServer, PRACTICE, client_user, script::Script};
 use crate::*;
 use clientele_app::api::LiveEvent;
 use clientele_core::wire::ClientChanged;
@@ -91,6 +91,20 @@ async fn the_client_page_follows_an_event_too() {
     settle().await;
 
     assert_eq!(tab_text("Active businesses"), "Active businesses (0)");
+}
+
+#[wasm_bindgen_test]
+async fn the_portal_reads_its_account_again_on_an_event() {
+    let app = mount_with("/portal", FakeServer::signed_in(client_user())).await;
+    assert!(!page_text().contains("no longer"), "{}", page_text());
+    let version = someone_else_deactivates_acme(&app.server);
+
+    app.server.live.send(acme_changed(version));
+    settle().await;
+
+    let acme = app.server.clients.lock().unwrap()[&ACME].clone();
+    let banner = clientele_core::portal::account_banner(PRACTICE, &acme).unwrap();
+    assert!(page_text().contains(&banner), "{}", page_text());
 }
 
 #[wasm_bindgen_test]
