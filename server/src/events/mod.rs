@@ -54,6 +54,10 @@ pub trait EventBus: Send + Sync {
     /// Sends `change` on. A failure is logged, not returned: the change
     /// itself is committed, and the apps re-read after a resync.
     fn publish(&self, change: Change) -> BoxFuture<'_, ()>;
+
+    /// Sends several changes on at once, in order (an import's), in one
+    /// round trip where the bus can.
+    fn publish_all(&self, changes: Vec<Change>) -> BoxFuture<'_, ()>;
 }
 
 /// The bus of a single instance (SQLite): straight to its own hub.
@@ -64,6 +68,13 @@ pub struct InProcessBus {
 impl EventBus for InProcessBus {
     fn publish(&self, change: Change) -> BoxFuture<'_, ()> {
         self.hub.deliver(change);
+        Box::pin(std::future::ready(()))
+    }
+
+    fn publish_all(&self, changes: Vec<Change>) -> BoxFuture<'_, ()> {
+        for change in changes {
+            self.hub.deliver(change);
+        }
         Box::pin(std::future::ready(()))
     }
 }
@@ -101,6 +112,11 @@ impl Events {
     /// Publishes an accepted change.
     pub async fn publish(&self, change: Change) {
         self.bus.publish(change).await;
+    }
+
+    /// Publishes several changes at once, in order.
+    pub async fn publish_all(&self, changes: Vec<Change>) {
+        self.bus.publish_all(changes).await;
     }
 
     /// This instance's hub.

@@ -52,15 +52,25 @@ impl PostgresBus {
         Ok(PostgresBus { publishers })
     }
 
-    async fn notify(&self, change: &Change) -> Result<(), String> {
-        let payload = serde_json::to_string(change).map_err(|error| error.to_string())?;
+    /// One statement for all of `changes`: PostgreSQL delivers the
+    /// notifications of one transaction in the order they were sent.
+    async fn notify(&self, changes: &[Change]) -> Result<(), String> {
+        let payloads = changes
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| error.to_string())?;
         let connection = self
             .publishers
             .get()
             .await
             .map_err(|error| error.to_string())?;
         connection
-            .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+            .execute(
+                "SELECT pg_notify($1, payload) \
+                 FROM unnest($2::text[]) WITH ORDINALITY AS sent (payload, n) ORDER BY n",
+                &[&CHANNEL, &payloads],
+            )
             .await
             .map_err(|error| error.to_string())?;
         Ok(())
@@ -70,8 +80,16 @@ impl PostgresBus {
 impl EventBus for PostgresBus {
     fn publish(&self, change: Change) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            if let Err(error) = self.notify(&change).await {
+            if let Err(error) = self.notify(std::slice::from_ref(&change)).await {
                 tracing::warn!(%error, client_id = %change.client_id, "could not publish a change");
+            }
+        })
+    }
+
+    fn publish_all(&self, changes: Vec<Change>) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Err(error) = self.notify(&changes).await {
+                tracing::warn!(%error, changes = changes.len(), "could not publish changes");
             }
         })
     }

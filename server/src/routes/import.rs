@@ -96,16 +96,17 @@ pub async fn import(
         .await?;
     for (client, invitation) in created.iter().zip(&invitations) {
         log_invitation(&client.row.user_email, &invitation.link());
-        state
-            .events
-            .publish(Change {
-                practice,
-                client_id: client.id,
-                version: NEW_CLIENT_VERSION,
-                actor: caller.user.name.clone(),
-            })
-            .await;
     }
+    let changes = created
+        .iter()
+        .map(|client| Change {
+            practice,
+            client_id: client.id,
+            version: NEW_CLIENT_VERSION,
+            actor: caller.user.name.clone(),
+        })
+        .collect();
+    state.events.publish_all(changes).await;
     tracing::info!(clients = created.len(), "imported clients");
     Ok((StatusCode::CREATED, Json(ImportResult { created })).into_response())
 }
