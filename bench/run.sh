@@ -62,8 +62,14 @@ echo "bench: building the server and the benchmark"
 cargo build --release -q -p clientele-server -p clientele-bench
 cp bench/baseline/index.html bench/baseline/baseline.js "$work/" && mkdir -p "$work/baseline" \
   && mv "$work/index.html" "$work/baseline.js" "$work/baseline/"
+# Two instances on one throwaway PostgreSQL cluster (durable, as it would
+# be deployed), removed afterwards.
+cluster="$(mktemp -d)"
+trap 'bash scripts/postgres.sh stop "$cluster"' EXIT
+postgres_url="$(POSTGRES_DURABLE=1 bash scripts/postgres.sh start "$cluster")"
 CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" "$target/release/clientele-bench" \
   --server "$target/release/clientele-server" \
+  --postgres "$postgres_url" \
   --dist "$work/dist-shipped" \
   --baseline "$work/baseline" \
   --json-server "$root/bench/node_modules/.bin/json-server" \

@@ -9,7 +9,8 @@
 # PostgreSQL refuses to run as root, so as root it runs as the unprivileged
 # `postgres` user (Debian's package creates it). It is tuned for tests, not
 # for data: fsync is off, since only the server processes are ever killed,
-# never PostgreSQL itself.
+# never PostgreSQL itself. POSTGRES_DURABLE=1 leaves PostgreSQL's defaults
+# (fsync on), for the benchmark's write figures.
 set -euo pipefail
 
 say() { printf 'postgres.sh: %s\n' "$*" >&2; }
@@ -54,9 +55,12 @@ start() {
     --encoding=UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   port="$(free_port)"
+  # POSTGRES_DURABLE=1 (the benchmark) keeps PostgreSQL's own durability.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${POSTGRES_DURABLE:-0}" = 1 ]; then durability=""; fi
   as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/postgres.log" --wait \
     --options="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300 \
-      -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      $durability" \
     start >/dev/null \
     || { cat "$dir/postgres.log" >&2; exit 1; }
   echo "postgres://postgres@127.0.0.1:$port/postgres"

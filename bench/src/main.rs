@@ -8,13 +8,14 @@
 //! signed in to over HTTP before anything is timed (`session.rs`); the
 //! browser is given that session's cookie.
 //!
-//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`,
+//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`, `postgres`,
 //! `extraction`) runs some parts only, for checking the benchmark itself;
 //! `make bench` always runs them all.
 
 mod browser;
 mod extraction;
 mod load;
+mod postgres;
 mod servers;
 mod session;
 
@@ -27,16 +28,25 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// How long each load cell runs.
-const LOAD_TIME: Duration = Duration::from_secs(3);
+pub(crate) const LOAD_TIME: Duration = Duration::from_secs(3);
 
 /// The parts `--only` may name, in the order they run.
-const PARTS: [&str; 5] = ["startup", "lists", "click", "backend", "extraction"];
+const PARTS: [&str; 6] = [
+    "startup",
+    "lists",
+    "click",
+    "backend",
+    "postgres",
+    "extraction",
+];
 
 struct Args {
     server: PathBuf,
     dist: PathBuf,
     baseline: PathBuf,
     json_server: PathBuf,
+    /// A PostgreSQL database for the `postgres` part (`--postgres URL`).
+    postgres: Option<String>,
     /// The bundle figures from `bench/run.sh`; optional when running the
     /// program by hand.
     bundle: Option<PathBuf>,
@@ -65,6 +75,9 @@ impl Args {
             dist: take("dist"),
             baseline: take("baseline"),
             json_server: take("json-server"),
+            postgres: values
+                .get("postgres")
+                .map(|url| url.to_string_lossy().into_owned()),
             bundle: values.get("bundle").cloned(),
             out: take("out"),
             parts: match values.get("only") {
@@ -129,6 +142,12 @@ async fn main() {
     }
     if args.runs("backend") {
         measure_backend(&args, &mut figures).await;
+    }
+    if args.runs("postgres") {
+        let url = args.postgres.as_deref().unwrap_or_else(|| {
+            panic!("the postgres part needs --postgres URL (bench/run.sh starts a cluster)")
+        });
+        postgres::measure(&args.server, &args.dist, url, &mut figures).await;
     }
     if args.runs("extraction") {
         extraction::measure(&args.server, &args.dist, &mut figures).await;
@@ -361,7 +380,11 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
 /// Each writer's client made active again, with its owner and version, so
 /// every write run starts with a deactivation at the right version. `http`
 /// sends the session's cookie and CSRF token.
-async fn writable_clients(http: &reqwest::Client, base: &str, ids: &[u64]) -> Vec<(u64, u64, u64)> {
+pub(crate) async fn writable_clients(
+    http: &reqwest::Client,
+    base: &str,
+    ids: &[u64],
+) -> Vec<(u64, u64, u64)> {
     let mut owned = Vec::new();
     for id in ids {
         let mut client: Client =

@@ -26,12 +26,50 @@ impl Drop for Running {
 /// with the fault switch on. Sign in with [`crate::session::Session`].
 pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
     let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("bench.db");
+    let clients = clients.to_string();
+    let mut running = start_clientele(
+        binary,
+        dist,
+        &[
+            "--demo".as_ref(),
+            "--seed-clients".as_ref(),
+            clients.as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+    );
+    running._dir = Some(dir);
+    running
+}
+
+/// One of several `clientele-server` instances on the PostgreSQL database
+/// at `url`, sharing the `files` folder; `seed` seeds the demo practices
+/// (with that many clients in the first) when the database is empty.
+pub fn clientele_postgres(
+    binary: &Path,
+    dist: &Path,
+    url: &str,
+    files: &Path,
+    seed: Option<usize>,
+) -> Running {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["--db".into(), url.into(), "--files".into(), files.into()];
+    if let Some(clients) = seed {
+        args.extend([
+            "--demo".into(),
+            "--seed-clients".into(),
+            clients.to_string().into(),
+        ]);
+    }
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_os_str()).collect();
+    start_clientele(binary, dist, &args)
+}
+
+fn start_clientele(binary: &Path, dist: &Path, args: &[&std::ffi::OsStr]) -> Running {
     let mut child = Command::new(binary)
-        .args(["--addr", "127.0.0.1:0", "--demo", "--fault-injection"])
-        .arg("--seed-clients")
-        .arg(clients.to_string())
-        .arg("--db")
-        .arg(dir.path().join("bench.db"))
+        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .args(args)
         .arg("--dist")
         .arg(dist)
         .env("RUST_LOG", "warn")
@@ -55,7 +93,7 @@ pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
     Running {
         url,
         child,
-        _dir: Some(dir),
+        _dir: None,
     }
 }
 
