@@ -54,6 +54,17 @@ pub enum ListState {
     Failed(String),
 }
 
+/// A quiet re-read of the list (see [`Store::refresh_list`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refresh {
+    /// None is running.
+    Idle,
+    /// One is running.
+    Running,
+    /// One is running, and another was asked for meanwhile.
+    Again,
+}
+
 /// Where a change to a client stands until it settles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncState {
@@ -111,6 +122,8 @@ pub struct Store {
     session: StoredValue<u64>,
     /// Counts list loads; only the latest says whether the list loaded.
     list_loads: StoredValue<u64>,
+    /// Whether a quiet re-read of the list is running.
+    list_refresh: StoredValue<Refresh>,
     /// Counts changes, for [`ChangedJustNow::order`].
     changes: StoredValue<u64>,
     api: StoredValue<SharedApi>,
@@ -139,6 +152,7 @@ impl Store {
             pending: StoredValue::new(HashMap::new()),
             session: StoredValue::new(0),
             list_loads: StoredValue::new(0),
+            list_refresh: StoredValue::new(Refresh::Idle),
             changes: StoredValue::new(0),
             api: StoredValue::new(api),
             live: StoredValue::new_local(None),
@@ -161,6 +175,7 @@ impl Store {
         self.adding.set_value(HashMap::new());
         self.pending.set_value(HashMap::new());
         self.actors.set_value(HashMap::new());
+        self.list_refresh.set_value(Refresh::Idle);
         self.rows.set(Vec::new());
         self.list.set(ListState::Loading);
         self.clients.set(HashMap::new());
@@ -185,10 +200,18 @@ impl Store {
 
     /// Reads the list again behind what is shown (a live update): the
     /// table stays while it loads, and a failure leaves it as it was.
+    /// Many events at once (an import's) make one re-read running and at
+    /// most one more after it.
     fn refresh_list(&self) {
-        if self.list.get_untracked() == ListState::Ready {
-            self.read_list();
+        if self.list.get_untracked() != ListState::Ready {
+            return;
         }
+        if self.list_refresh.get_value() != Refresh::Idle {
+            self.list_refresh.set_value(Refresh::Again);
+            return;
+        }
+        self.list_refresh.set_value(Refresh::Running);
+        self.read_list();
     }
 
     fn read_list(&self) {
@@ -231,6 +254,13 @@ impl Store {
                     None => ListState::Ready,
                     Some(message) => ListState::Failed(message),
                 });
+            }
+            if quietly {
+                let again = store.list_refresh.get_value() == Refresh::Again;
+                store.list_refresh.set_value(Refresh::Idle);
+                if again {
+                    store.refresh_list();
+                }
             }
         });
     }

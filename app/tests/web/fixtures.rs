@@ -183,6 +183,8 @@ pub struct FakeServer {
     pub onboarding: onboarding::FakeOnboarding,
     /// The live updates the app follows; the test sends their events.
     pub live: FakeLive,
+    /// How many pages of the list were read.
+    pub page_reads: std::sync::atomic::AtomicU32,
 }
 
 /// The live updates: the app's listener while its stream is open, which a
@@ -223,6 +225,7 @@ impl Default for FakeServer {
             documents: Default::default(),
             onboarding: Default::default(),
             live: Default::default(),
+            page_reads: Default::default(),
         }
     }
 }
@@ -314,6 +317,8 @@ impl Api for FakeServer {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
+        self.page_reads
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(script) = &self.script {
             return script.hold_page(self, status);
         }

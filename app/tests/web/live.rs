@@ -9,6 +9,7 @@ use crate::*;
 use clientele_app::api::LiveEvent;
 use clientele_core::wire::ClientChanged;
 use clientele_core::{ClientId, Command, UserId, execute};
+use std::sync::atomic::Ordering;
 use wasm_bindgen_test::*;
 
 const ACME: ClientId = ClientId(1);
@@ -80,6 +81,35 @@ async fn resync_reads_again_what_is_shown() {
 
     assert_eq!(row_names(), ["Birch & Co"]);
     assert_eq!(tab_text("Deactivated clients"), "Deactivated clients (2)");
+}
+
+#[wasm_bindgen_test]
+async fn clients_added_elsewhere_appear_and_many_events_read_the_list_at_most_twice() {
+    let app = mount_at("/clients").await;
+    {
+        let mut clients = app.server.clients.lock().unwrap();
+        let mut dune = clients[&ClientId(2)].clone();
+        dune.id = ClientId(99);
+        dune.name = "Dune Ltd".into();
+        dune.version = 1;
+        clients.insert(dune.id, dune);
+    }
+    let reads_before = app.server.page_reads.load(Ordering::SeqCst);
+
+    for _ in 0..10 {
+        app.server
+            .live
+            .send(LiveEvent::ClientChanged(ClientChanged {
+                client_id: ClientId(99),
+                version: 1,
+                actor: "Dana Lowe".into(),
+            }));
+    }
+    settle().await;
+
+    assert_eq!(row_names(), ["Acme Ltd", "Birch & Co", "Dune Ltd"]);
+    let reads = app.server.page_reads.load(Ordering::SeqCst) - reads_before;
+    assert!(reads <= 4, "{reads} pages read: two tabs, twice at most");
 }
 
 #[wasm_bindgen_test]
