@@ -283,6 +283,7 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
         })}
         {move || wizard.get().and_then(|business| {
             let client = store.clients.with_untracked(|clients| clients.get(&client_id).cloned())?;
+            let seen = client.version;
             Some(view! {
                 <DeactivateWizard
                     client=client
@@ -290,7 +291,7 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
                     on_cancel=Callback::new(move |()| wizard.set(None))
                     on_confirm=Callback::new(move |command| {
                         wizard.set(None);
-                        store.submit(client_id, command);
+                        store.submit_seen(client_id, seen, command);
                     })
                 />
             })

@@ -344,7 +344,7 @@ fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> AnyV
     let close = Callback::new(move |()| open.set(None));
     match dialog {
         Open::Deactivate(client) => {
-            let id: ClientId = client.id;
+            let (id, seen): (ClientId, u64) = (client.id, client.version);
             view! {
                 <DeactivateWizard
                     client=client
@@ -352,14 +352,14 @@ fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> AnyV
                     on_cancel=close
                     on_confirm=Callback::new(move |command| {
                         open.set(None);
-                        store.submit(id, command);
+                        store.submit_seen(id, seen, command);
                     })
                 />
             }
             .into_any()
         }
         Open::Reactivate(client) => {
-            let id = client.id;
+            let (id, seen) = (client.id, client.version);
             view! {
                 <ReactivateDialog
                     client_name=client.name.clone()
@@ -367,7 +367,7 @@ fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> AnyV
                     on_cancel=close
                     on_confirm=Callback::new(move |()| {
                         open.set(None);
-                        store.submit(id, Command::ReactivateClient);
+                        store.submit_seen(id, seen, Command::ReactivateClient);
                     })
                 />
             }

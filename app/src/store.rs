@@ -412,6 +412,30 @@ impl Store {
         self.submit_then(id, command, None);
     }
 
+    /// [`Store::submit`] for a change decided on the client as it was at
+    /// `seen` (a dialog opened on that version). If the client has changed
+    /// since (live updates brought someone else's change), nothing is sent:
+    /// the person is told who changed it first, as for a lost race.
+    pub fn submit_seen(&self, id: ClientId, seen: u64, command: Command) {
+        let known = self
+            .clients
+            .with_untracked(|clients| clients.get(&id).map(|client| client.version));
+        match known {
+            Some(version) if version != seen => {
+                let who = self
+                    .first_changer_after(id, seen)
+                    .map(|actor| format!("{actor} changed this client first. "))
+                    .unwrap_or_default();
+                let stale = clientele_core::RuleError::StaleVersion {
+                    expected: seen,
+                    actual: version,
+                };
+                self.toasts.push(format!("{who}{stale}"));
+            }
+            _ => self.submit_then(id, command, None),
+        }
+    }
+
     /// [`Store::submit`], telling `then` how the change ended (see
     /// [`Then`]), for a dialog that stays open until it knows.
     pub fn submit_then(&self, id: ClientId, command: Command, then: Option<Then>) {
