@@ -65,7 +65,7 @@ test-contract: setup
 	bash scripts/schemathesis.sh $(SERVER_BIN)
 
 test-wasm:
-	cargo test -p clientele-app --target wasm32-unknown-unknown
+	bash scripts/test-wasm.sh
 
 ## The browser tests, two at a time (each runs its own server, driver and
 ## Chromium), with a throwaway PostgreSQL cluster for the live updates' two
