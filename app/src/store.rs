@@ -33,7 +33,7 @@ use crate::api::{ApiError, SharedApi};
 use crate::toast::Toasts;
 use change::Change;
 use clientele_core::wire::{ClientSummary, StatusCounts};
-use clientele_core::{Client, ClientId, Command, Status, execute};
+use clientele_core::{Client, ClientId, Command, RuleError, Status, decide, execute};
 use known::Known;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -417,22 +417,19 @@ impl Store {
     /// since (live updates brought someone else's change), nothing is sent:
     /// the person is told who changed it first, as for a lost race.
     pub fn submit_seen(&self, id: ClientId, seen: u64, command: Command) {
-        let known = self
-            .clients
-            .with_untracked(|clients| clients.get(&id).map(|client| client.version));
-        match known {
-            Some(version) if version != seen => {
-                let who = self
-                    .first_changer_after(id, seen)
-                    .map(|actor| format!("{actor} changed this client first. "))
-                    .unwrap_or_default();
-                let stale = clientele_core::RuleError::StaleVersion {
-                    expected: seen,
-                    actual: version,
-                };
+        // core decides staleness (R6), as the server would have.
+        let stale = self.clients.with_untracked(|clients| {
+            clients
+                .get(&id)
+                .and_then(|client| decide(client, seen, &command).err())
+                .filter(|refusal| matches!(refusal, RuleError::StaleVersion { .. }))
+        });
+        match stale {
+            Some(stale) => {
+                let who = self.first_changer_note(id, seen);
                 self.toasts.push(format!("{who}{stale}"));
             }
-            _ => self.submit_then(id, command, None),
+            None => self.submit_then(id, command, None),
         }
     }
 

@@ -117,9 +117,7 @@ impl Change {
         match error {
             ApiError::Server { code, .. } if code == "stale_version" => self
                 .store
-                .first_changer_after(self.id(), self.before.version)
-                .map(|actor| format!("{actor} changed this client first. "))
-                .unwrap_or_default(),
+                .first_changer_note(self.id(), self.before.version),
             _ => String::new(),
         }
     }

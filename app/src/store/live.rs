@@ -104,9 +104,17 @@ impl Store {
         self.account_changes.update(|changes| *changes += 1);
     }
 
+    /// "Dana Lowe changed this client first. " when the live updates named
+    /// who changed client `id` first after `version`; else nothing.
+    pub(super) fn first_changer_note(&self, id: ClientId, version: u64) -> String {
+        self.first_changer_after(id, version)
+            .map(|actor| format!("{actor} changed this client first. "))
+            .unwrap_or_default()
+    }
+
     /// Who changed client `id` first after `version`: the actor of the
     /// next version, as far as the live updates told.
-    pub(super) fn first_changer_after(&self, id: ClientId, version: u64) -> Option<String> {
+    fn first_changer_after(&self, id: ClientId, version: u64) -> Option<String> {
         self.actors.with_value(|actors| {
             actors.get(&id).and_then(|versions| {
                 versions
