@@ -8,17 +8,18 @@
 use crate::access::WhoCanChange;
 use crate::add_client::AddClientButton;
 use crate::api::ExportQuery;
-use crate::deactivate_wizard::DeactivateWizard;
+use crate::bulk_select::{BulkBar, SelectCell, Selection};
 use crate::export::ExportButton;
 use crate::import_clients::ImportClientsButton;
-use crate::reactivate_dialog::ReactivateDialog;
+use crate::list_dialog::{Open, list_dialog};
 use crate::session::Auth;
 use crate::store::{ListState, Store};
 use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
 use crate::toast::Toasts;
+use clientele_core::bulk::BulkAction;
 use clientele_core::wire::ClientSummary;
-use clientele_core::{Action, Client, ClientId, Command, Status, Target};
+use clientele_core::{Action, Client, ClientId, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -30,13 +31,6 @@ const WINDOW_FROM: usize = 200;
 /// computed from the scroll position alone.
 const ROW_HEIGHT: f64 = 49.0;
 const VIEW_ROWS: usize = 30;
-
-/// The dialog open over the list, if any.
-#[derive(Clone)]
-enum Open {
-    Deactivate(Client),
-    Reactivate(Client),
-}
 
 /// Tab, search and sort, as in the URL.
 #[derive(Clone, PartialEq)]
@@ -87,6 +81,17 @@ pub fn ClientList() -> impl IntoView {
         )
     };
     let open = RwSignal::new(None::<Open>);
+    let auth = expect_context::<Auth>();
+    let selection = (auth.may(Action::DeactivateClient) || auth.may(Action::ReactivateClient))
+        .then(Selection::new);
+    // What is checked belongs to the tab and search it was checked in.
+    Effect::new(move |previous: Option<(Status, String)>| {
+        let current = view_state.with(|view| (view.tab, view.search.clone()));
+        if previous.is_some_and(|previous| previous != current) {
+            selection.inspect(Selection::clear);
+        }
+        current
+    });
     let counts = Memo::new(move |_| store.counts());
     let tab_index = Signal::derive(move || match view_state.get().tab {
         Status::Active => 0,
@@ -150,7 +155,7 @@ pub fn ClientList() -> impl IntoView {
                             <button class="button secondary" on:click=move |_| store.load_list()>"Retry"</button>
                         </div>
                     }.into_any(),
-                    ListState::Ready => view! { <ClientTable view_state=view_state open=open /> }.into_any(),
+                    ListState::Ready => view! { <ClientTable view_state=view_state open=open selection=selection /> }.into_any(),
                 }}
             </div>
             {move || open.get().map(|dialog| list_dialog(store, open, dialog))}
@@ -196,8 +201,13 @@ fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl Into
 
 /// The clients of the selected tab, filtered and sorted, windowed when long.
 #[component]
-fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl IntoView {
+fn ClientTable(
+    view_state: Memo<ListView>,
+    open: RwSignal<Option<Open>>,
+    selection: Option<Selection>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
+    let auth = expect_context::<Auth>();
     let rows = Memo::new(move |_| {
         let ListView {
             tab,
@@ -242,8 +252,28 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
             (true, Status::Deactivated) => "There are no deactivated clients.".to_owned(),
         }
     };
+    let shown_ids =
+        Signal::derive(move || rows.with(|rows| rows.iter().map(|row| row.id).collect::<Vec<_>>()));
+    let bulk_bar = move || {
+        selection.map(|selection| {
+        let tab = view_state.get_untracked().tab;
+        let action = match tab {
+            Status::Active => auth.may(Action::DeactivateClient).then_some(BulkAction::Deactivate),
+            Status::Deactivated => auth.may(Action::ReactivateClient).then_some(BulkAction::Reactivate),
+        };
+        view! {
+            <BulkBar
+                selection=selection
+                shown=shown_ids
+                action=action
+                on_start=Callback::new(move |(action, ids)| open.set(Some(Open::Bulk(action, ids))))
+            />
+        }
+    })
+    };
     view! {
         <Show when=move || rows.with(|rows| !rows.is_empty()) fallback=move || view! { <p class="state">{empty_message}</p> }>
+            {bulk_bar}
             <div
                 class="table-scroll"
                 on:scroll=move |event| {
@@ -251,8 +281,8 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                     scroll_top.set(element.scroll_top() as f64);
                 }
             >
-                <table class="table">
-                    <TableHead columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
+                <table class="table" class:selectable=selection.is_some()>
+                    <TableHead selectable=selection.is_some() columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
                     <tbody>
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
                         <For
@@ -260,7 +290,7 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                             key=|row| (row.id, row.status, row.owner.id, row.updated_at.clone())
                             let:row
                         >
-                            <ClientRow row=row open=open />
+                            <ClientRow row=row open=open selection=selection />
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || {
                             let total = rows.with(Vec::len);
@@ -275,7 +305,11 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
 
 /// One client: name (a link to its businesses), details and its action.
 #[component]
-fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView {
+fn ClientRow(
+    row: ClientSummary,
+    open: RwSignal<Option<Open>>,
+    selection: Option<Selection>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
     let toasts = expect_context::<Toasts>();
     let auth = expect_context::<Auth>();
@@ -308,6 +342,7 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
     };
     view! {
         <tr class:syncing=move || syncing.get()>
+            {selection.map(|selection| view! { <SelectCell selection=selection id=id name=row.name.clone() /> })}
             <td>
                 <a href=href>{row.name.clone()}</a>
                 {move || sync_state.get().map(|state| view! {
@@ -336,42 +371,6 @@ fn LastChange(id: ClientId, updated_at: String) -> impl IntoView {
             view! { <span class="just-now">"just now"</span> }.into_any()
         } else {
             view! { <time datetime=updated_at.clone()>{shown.clone()}</time> }.into_any()
-        }
-    }
-}
-
-fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> AnyView {
-    let close = Callback::new(move |()| open.set(None));
-    match dialog {
-        Open::Deactivate(client) => {
-            let (id, seen): (ClientId, u64) = (client.id, client.version);
-            view! {
-                <DeactivateWizard
-                    client=client
-                    target=Target::Client
-                    on_cancel=close
-                    on_confirm=Callback::new(move |command| {
-                        open.set(None);
-                        store.submit_seen(id, seen, command);
-                    })
-                />
-            }
-            .into_any()
-        }
-        Open::Reactivate(client) => {
-            let (id, seen) = (client.id, client.version);
-            view! {
-                <ReactivateDialog
-                    client_name=client.name.clone()
-                    business_count=client.businesses.len()
-                    on_cancel=close
-                    on_confirm=Callback::new(move |()| {
-                        open.set(None);
-                        store.submit_seen(id, seen, Command::ReactivateClient);
-                    })
-                />
-            }
-            .into_any()
         }
     }
 }

@@ -417,6 +417,13 @@ impl Store {
     /// since (live updates brought someone else's change), nothing is sent:
     /// the person is told who changed it first, as for a lost race.
     pub fn submit_seen(&self, id: ClientId, seen: u64, command: Command) {
+        self.submit_seen_then(id, seen, command, None);
+    }
+
+    /// [`Store::submit_seen`], telling `then` how the change ended (see
+    /// [`Then`]); a change refused because the client changed since it was
+    /// seen is told to `then` too.
+    pub fn submit_seen_then(&self, id: ClientId, seen: u64, command: Command, then: Option<Then>) {
         // core decides staleness (R6), as the server would have.
         let stale = self.clients.with_untracked(|clients| {
             clients
@@ -427,9 +434,9 @@ impl Store {
         match stale {
             Some(stale) => {
                 let who = self.first_changer_note(id, seen);
-                self.toasts.push(format!("{who}{stale}"));
+                change::tell(&self.toasts, then, Err(format!("{who}{stale}")));
             }
-            None => self.submit_then(id, command, None),
+            None => self.submit_then(id, command, then),
         }
     }
 

@@ -8,10 +8,17 @@ use leptos::prelude::*;
 
 /// `<thead>` with these column headings and a final "Actions" column.
 #[component]
-pub fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
+pub fn TableHead(
+    columns: &'static [&'static str],
+    /// Whether rows start with a check box (a heading only screen readers
+    /// hear).
+    #[prop(optional)]
+    selectable: bool,
+) -> impl IntoView {
     view! {
         <thead>
             <tr>
+                {selectable.then(|| view! { <th scope="col" class="select"><span class="visually-hidden">"Select"</span></th> })}
                 {columns.iter().map(|column| view! { <th scope="col">{*column}</th> }).collect_view()}
                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
             </tr>

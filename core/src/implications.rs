@@ -125,7 +125,8 @@ pub fn eligible_owners(client: &Client, target: Target) -> Vec<&ClientUser> {
     users
 }
 
-fn plural(count: usize, one: &str, many: &str) -> String {
+/// "1 business" or "3 businesses".
+pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")
     } else {

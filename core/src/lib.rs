@@ -11,6 +11,7 @@
 //! client; [`execute`] does both and raises the version.
 #![deny(missing_docs)]
 
+pub mod bulk;
 pub mod documents;
 mod error;
 pub mod extraction;

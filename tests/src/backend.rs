@@ -81,7 +81,11 @@ impl Backend {
         let page: ClientPage = self
             .http
             .get(format!("{}/api/clients", self.url))
-            .query(&[("status", status.as_str()), ("sort", "name")])
+            .query(&[
+                ("status", status.as_str()),
+                ("sort", "name"),
+                ("limit", "10000"),
+            ])
             .send()
             .await?
             .error_for_status()?
@@ -121,6 +125,25 @@ impl Backend {
             status.as_str()
         )
         .into())
+    }
+
+    /// Deactivates a client through the API, as someone else at the
+    /// practice would, handing it to `new_owner`.
+    pub async fn deactivate(&self, client: &Client, new_owner: clientele_core::UserId) -> Outcome {
+        self.http
+            .post(format!("{}/api/clients/{}/deactivate", self.url, client.id))
+            .header(
+                "idempotency-key",
+                format!("e2e-deactivate-{}-{}", client.id, client.version),
+            )
+            .json(&serde_json::json!({
+                "expected_version": client.version,
+                "new_owner_id": new_owner,
+            }))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
     }
 
     /// Turns a fault on (or off, with [`Fault::None`]).

@@ -3,6 +3,7 @@
 //! invariants over random command sequences (`properties`) and the shared
 //! wire shapes (`wire`); the everyday edits of a client (`edits`).
 
+mod bulk;
 mod edits;
 mod extraction;
 mod fixtures;

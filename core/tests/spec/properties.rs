@@ -13,7 +13,7 @@ fn status() -> impl Strategy<Value = Status> {
 
 /// A consistent client: 1 to 4 users, 1 to 4 businesses, and no active
 /// business under a deactivated client.
-fn client() -> impl Strategy<Value = Client> {
+pub fn client() -> impl Strategy<Value = Client> {
     (
         status(),
         1..=4u64,

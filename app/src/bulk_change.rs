@@ -1,0 +1,365 @@
+//! Deactivating or reactivating the clients checked on the list. The
+//! dialog loads each client whole, shows what the change will do to all of
+//! them (from `core`), asks for each client's new owner when deactivating
+//! (its current owner preselected), then makes one change per client,
+//! each through the store's optimistic path with its own idempotency key,
+//! and reports each client's outcome on its own row.
+
+use crate::dialog::Dialog;
+use crate::store::Store;
+use clientele_core::bulk::{BulkAction, bulk_commands, bulk_summary, preselected_owners};
+use clientele_core::{Client, ClientId, Target, UserId, eligible_owners};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// How many clients are loaded at once.
+const LOADERS: usize = 6;
+
+/// Where the dialog is.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// Loading the clients whole: how many have arrived.
+    Loading(usize),
+    /// A client could not be loaded.
+    Failed(String),
+    /// Step 1: the summed implications.
+    Summary,
+    /// Step 2 (deactivation): an owner for each client.
+    Owners,
+    /// The changes are sent; each row says how its own ended.
+    Sent,
+}
+
+/// How one client's change ended, or that it has not yet.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Pending,
+    Done,
+    NotDone(String),
+}
+
+/// The bulk change dialog for `ids`.
+#[component]
+pub fn BulkChangeDialog(
+    action: BulkAction,
+    ids: Vec<ClientId>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let total = ids.len();
+    let step = RwSignal::new(Step::Loading(0));
+    let clients = RwSignal::new(Vec::<Client>::new());
+    let owners = RwSignal::new(BTreeMap::<ClientId, UserId>::new());
+    let reason = RwSignal::new(String::new());
+    let outcomes = RwSignal::new(Vec::<(ClientId, String, Outcome)>::new());
+    let ids = StoredValue::new(ids);
+    let load = move || {
+        step.set(Step::Loading(0));
+        let ids = ids.get_value();
+        // A few at a time, as a browser fetches anyway; slots keep the
+        // clients in the order they were checked.
+        let slots = Rc::new(RefCell::new(vec![None::<Client>; ids.len()]));
+        let next = Rc::new(RefCell::new(0usize));
+        let failed = Rc::new(RefCell::new(false));
+        for _ in 0..LOADERS.min(ids.len()) {
+            let (ids, slots, next, failed) =
+                (ids.clone(), slots.clone(), next.clone(), failed.clone());
+            spawn_local(async move {
+                loop {
+                    let index = {
+                        let mut next = next.borrow_mut();
+                        *next += 1;
+                        *next - 1
+                    };
+                    if index >= ids.len() || *failed.borrow() {
+                        return;
+                    }
+                    match store.fetch_client(ids[index]).await {
+                        Ok(client) => slots.borrow_mut()[index] = Some(client),
+                        Err(error) => {
+                            *failed.borrow_mut() = true;
+                            step.set(Step::Failed(error.message()));
+                            return;
+                        }
+                    }
+                    let done = slots.borrow().iter().filter(|slot| slot.is_some()).count();
+                    if done < ids.len() {
+                        step.set(Step::Loading(done));
+                        continue;
+                    }
+                    let loaded: Vec<Client> = slots.borrow_mut().drain(..).flatten().collect();
+                    owners.set(preselected_owners(&loaded));
+                    clients.set(loaded);
+                    step.set(Step::Summary);
+                }
+            });
+        }
+    };
+    load();
+    let send = move || {
+        let planned = clients.with_untracked(|clients| {
+            owners.with_untracked(|owners| {
+                reason.with_untracked(|reason| bulk_commands(clients, action, owners, Some(reason)))
+            })
+        });
+        let Ok(planned) = planned else { return };
+        let name_of = |id: ClientId| {
+            clients.with_untracked(|clients| {
+                clients
+                    .iter()
+                    .find(|client| client.id == id)
+                    .map(|client| client.name.clone())
+                    .unwrap_or_default()
+            })
+        };
+        outcomes.set(
+            planned
+                .iter()
+                .map(|(id, _, _)| (*id, name_of(*id), Outcome::Pending))
+                .collect(),
+        );
+        step.set(Step::Sent);
+        for (id, seen, command) in planned {
+            let then = Box::new(move |result: Result<_, String>| {
+                let outcome = match result {
+                    Ok(_) => Outcome::Done,
+                    Err(message) => Outcome::NotDone(message),
+                };
+                outcomes.update(|rows| {
+                    if let Some(row) = rows.iter_mut().find(|row| row.0 == id) {
+                        row.2 = outcome;
+                    }
+                });
+                true
+            });
+            store.submit_seen_then(id, seen, command, Some(then));
+        }
+    };
+    let body = move || {
+        match step.get() {
+        Step::Loading(done) => view! {
+            <h2 id="bulk-title">"Loading the selected clients…"</h2>
+            <progress max=total value=done></progress>
+            <p class="muted">{format!("{done} of {total} loaded")}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+            </div>
+        }
+        .into_any(),
+        Step::Failed(message) => view! {
+            <h2 id="bulk-title">"The selected clients could not be loaded"</h2>
+            <p role="alert">{message}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="button primary" on:click=move |_| load()>"Try again"</button>
+            </div>
+        }
+        .into_any(),
+        Step::Summary => summary_step(action, clients, step, on_close, send).into_any(),
+        Step::Owners => owners_step(clients, owners, reason, step, send).into_any(),
+        Step::Sent => sent_step(action, outcomes, on_close).into_any(),
+    }
+    };
+    view! {
+        <Dialog title_id="bulk-title" on_close=on_close>
+            {body}
+        </Dialog>
+    }
+}
+
+/// Step 1: what the change does to all of them, and who is left alone.
+fn summary_step(
+    action: BulkAction,
+    clients: RwSignal<Vec<Client>>,
+    step: RwSignal<Step>,
+    on_close: Callback<()>,
+    send: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let summary = clients.with_untracked(|clients| bulk_summary(clients, action));
+    let can_go = summary.clients > 0;
+    let next = move |_| match action {
+        BulkAction::Deactivate => step.set(Step::Owners),
+        BulkAction::Reactivate => send(),
+    };
+    let next_label = match action {
+        BulkAction::Deactivate => "Next",
+        BulkAction::Reactivate => "Reactivate",
+    };
+    view! {
+        <h2 id="bulk-title">{summary.title}</h2>
+        <ul class="implications">
+            {summary.points.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}
+        </ul>
+        {(!summary.excluded.is_empty()).then(|| view! {
+            <p>"These selected clients will be left as they are:"</p>
+            <ul class="excluded">
+                {summary.excluded.into_iter().map(|excluded| view! {
+                    <li>{format!("{}: {}", excluded.name, excluded.refusal)}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        <div class="dialog-actions">
+            <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
+            <button type="button" class="button primary" disabled=!can_go on:click=next>{next_label}</button>
+        </div>
+    }
+}
+
+/// Step 2 of a deactivation: each client with its eligible users, its
+/// current owner preselected. "Confirm" waits until every client has one.
+fn owners_step(
+    clients: RwSignal<Vec<Client>>,
+    owners: RwSignal<BTreeMap<ClientId, UserId>>,
+    reason: RwSignal<String>,
+    step: RwSignal<Step>,
+    send: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ready = move || {
+        clients.with(|clients| {
+            owners
+                .with(|owners| bulk_commands(clients, BulkAction::Deactivate, owners, None).is_ok())
+        })
+    };
+    let rows = clients.with_untracked(|clients| {
+        clients
+            .iter()
+            .filter(|client| clientele_core::implications(client, Target::Client).is_ok())
+            .map(|client| owner_row(client.clone(), owners))
+            .collect_view()
+    });
+    view! {
+        <h2 id="bulk-title">"Choose the new owners"</h2>
+        <p class="muted">"Select the user who will become the account owner and admin user of each client."</p>
+        <div class="bulk-owners">
+            <table class="table">
+                <thead><tr><th scope="col">"Client"</th><th scope="col">"New account owner"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <label class="field">
+            <span>"Reason (optional, shown in each client's activity log)"</span>
+            <textarea
+                maxlength="500"
+                rows="2"
+                prop:value=move || reason.get()
+                on:input=move |event| reason.set(event_target_value(&event))
+            ></textarea>
+        </label>
+        <div class="dialog-actions">
+            <button type="button" class="button secondary" on:click=move |_| step.set(Step::Summary)>"Back"</button>
+            <button type="button" class="button primary" disabled=move || !ready() on:click=move |_| send()>
+                "Confirm"
+            </button>
+        </div>
+    }
+}
+
+/// One client's row in the owner step: a choice of its own users.
+fn owner_row(client: Client, owners: RwSignal<BTreeMap<ClientId, UserId>>) -> impl IntoView {
+    let id = client.id;
+    let options = eligible_owners(&client, Target::Client)
+        .into_iter()
+        .map(|user| {
+            let label = if user.id == client.owner {
+                format!("{} (current owner)", user.name)
+            } else {
+                user.name.clone()
+            };
+            view! { <option value=user.id.0>{label}</option> }
+        })
+        .collect_view();
+    let chosen = move || {
+        owners
+            .with(|owners| owners.get(&id).map(|user| user.0.to_string()))
+            .unwrap_or_default()
+    };
+    view! {
+        <tr>
+            <td>{client.name.clone()}</td>
+            <td>
+                <select
+                    aria-label=format!("New account owner of {}", client.name)
+                    prop:value=chosen
+                    on:change=move |event| {
+                        let picked = event_target_value(&event).parse().ok().map(UserId);
+                        owners.update(|owners| match picked {
+                            Some(user) => { owners.insert(id, user); }
+                            None => { owners.remove(&id); }
+                        });
+                    }
+                >
+                    <option value="" disabled=true>"Choose an owner"</option>
+                    {options}
+                </select>
+            </td>
+        </tr>
+    }
+}
+
+/// After confirming: each client's own outcome, and a total.
+fn sent_step(
+    action: BulkAction,
+    outcomes: RwSignal<Vec<(ClientId, String, Outcome)>>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let (doing, done, not_done) = match action {
+        BulkAction::Deactivate => ("Deactivating…", "Deactivated", "Not deactivated"),
+        BulkAction::Reactivate => ("Reactivating…", "Reactivated", "Not reactivated"),
+    };
+    let tally = move || {
+        outcomes.with(|rows| {
+            let count =
+                |wanted: fn(&Outcome) -> bool| rows.iter().filter(|row| wanted(&row.2)).count();
+            let pending = count(|outcome| *outcome == Outcome::Pending);
+            let succeeded = count(|outcome| *outcome == Outcome::Done);
+            let total = rows.len();
+            if pending > 0 {
+                format!("{doing} {} of {total} done.", total - pending)
+            } else if succeeded == total {
+                format!(
+                    "{done} {} {}.",
+                    total,
+                    if total == 1 { "client" } else { "clients" }
+                )
+            } else {
+                format!(
+                    "{done} {succeeded} of {total} clients. {} could not be changed.",
+                    total - succeeded
+                )
+            }
+        })
+    };
+    let rows = move || {
+        outcomes
+            .get()
+            .into_iter()
+            .map(|(_, name, outcome)| {
+                let (class, text) = match outcome {
+                    Outcome::Pending => ("pending", doing.to_owned()),
+                    Outcome::Done => ("done", done.to_owned()),
+                    Outcome::NotDone(message) => ("failed", format!("{not_done}: {message}")),
+                };
+                view! { <tr class=class><td>{name}</td><td>{text}</td></tr> }
+            })
+            .collect_view()
+    };
+    view! {
+        <h2 id="bulk-title">{match action {
+            BulkAction::Deactivate => "Deactivating the selected clients",
+            BulkAction::Reactivate => "Reactivating the selected clients",
+        }}</h2>
+        <p role="status" class="bulk-tally">{tally}</p>
+        <div class="bulk-owners">
+            <table class="table bulk-outcomes">
+                <thead><tr><th scope="col">"Client"</th><th scope="col">"Outcome"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <div class="dialog-actions">
+            <button type="button" class="button primary" on:click=move |_| on_close.run(())>"Close"</button>
+        </div>
+    }
+}
