@@ -23,6 +23,7 @@ pub mod onboarding;
 pub mod permissions;
 pub mod portal;
 mod rules;
+pub mod search;
 pub mod wire;
 
 pub use error::{ErrorKind, RuleError};

@@ -92,12 +92,7 @@ impl ClientSummary {
     /// code contains the search, ignoring case and the spaces around the
     /// search, as the list's `q` does. A blank search finds every row.
     pub fn matches(&self, search: &str) -> bool {
-        let needle = search.trim().to_lowercase();
-        self.name.to_lowercase().contains(&needle)
-            || self
-                .code
-                .as_deref()
-                .is_some_and(|code| code.to_lowercase().contains(&needle))
+        crate::search::finds(search, &self.name, self.code.as_deref())
     }
 }
 
@@ -149,6 +144,10 @@ pub struct ClientPage {
     pub total: u64,
     /// How many clients match the search in each tab.
     pub counts: StatusCounts,
+    /// The cursor of the page after this one (pass it as `after`), or
+    /// `null` when this page is the last.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// A list answer: `{ "items": [...] }`.

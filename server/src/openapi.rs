@@ -197,6 +197,9 @@ pub struct ListParams {
     /// Rows to return at most (default 100).
     #[param(minimum = 0, maximum = 10_000)]
     limit: Option<u64>,
+    /// Start just after the row this cursor names: the `next` of the page
+    /// before, for the same sort (keyset paging; not with `offset`).
+    after: Option<String>,
 }
 
 /// The export's query: the list's, without paging.

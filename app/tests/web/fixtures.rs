@@ -513,6 +513,7 @@ impl FakeServer {
             total: items.len() as u64,
             items,
             counts,
+            next: None,
         }
     }
 

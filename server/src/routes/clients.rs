@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
 use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
 use crate::state::AppState;
-use crate::store::{Change, ListQuery, Outcome, Sort, status_of};
+use crate::store::{Change, Cursor, ListQuery, Outcome, Sort, status_of};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -95,16 +95,36 @@ pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQ
         .get("q")
         .map(|q| q.trim().to_owned())
         .unwrap_or_default();
+    if search.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "q must not contain control characters".into(),
+        ));
+    }
     if search.chars().count() > 200 {
         return Err(AppError::BadRequest(
             "q must be at most 200 characters".into(),
+        ));
+    }
+    let offset = number("offset", 0, MAX_OFFSET)?;
+    let after = match params.get("after").map(String::as_str) {
+        None | Some("") => None,
+        Some(raw) => Some(Cursor::parse(raw, sort).ok_or_else(|| {
+            AppError::BadRequest(
+                "after must be a cursor the list handed out in next, for the same sort".into(),
+            )
+        })?),
+    };
+    if after.is_some() && offset > 0 {
+        return Err(AppError::BadRequest(
+            "page with after or with offset, not both".into(),
         ));
     }
     Ok(ListQuery {
         status,
         search,
         sort,
-        offset: number("offset", 0, MAX_OFFSET)?,
+        offset,
+        after,
         limit: number("limit", 100, MAX_PAGE)?,
     })
 }

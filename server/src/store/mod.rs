@@ -9,8 +9,11 @@
 //! Every client read and change is scoped to one practice: another
 //! practice's ids are simply not found.
 
+mod cursor;
 pub mod postgres;
 pub mod sqlite;
+
+pub use cursor::Cursor;
 
 use crate::domain::IdempotencyKey;
 use clientele_core::onboarding::OnboardingError;
@@ -140,8 +143,10 @@ pub struct ListQuery {
     pub search: String,
     /// The order.
     pub sort: Sort,
-    /// Rows to skip.
+    /// Rows to skip (the older way to page; `after` is the scalable one).
     pub offset: u64,
+    /// Start just after this row (keyset paging), or at the top.
+    pub after: Option<Cursor>,
     /// Rows to return at most.
     pub limit: u64,
 }

@@ -22,6 +22,7 @@ fn every_client_page(store: &dyn Storage, status: Status) -> clientele_core::wir
                 search: String::new(),
                 sort: Sort::NameAscending,
                 offset: 0,
+                after: None,
                 limit: 10_000,
             },
         )

@@ -46,6 +46,7 @@ fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
                 search: String::new(),
                 sort: Sort::NameAscending,
                 offset: 0,
+                after: None,
                 limit: 1,
             },
         )

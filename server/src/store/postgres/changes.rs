@@ -13,6 +13,7 @@ use super::{Tx, execute, is_unique_violation, row, rows, sql_id};
 use crate::store::sqlite::role_str;
 use crate::store::{Actor, Change, StoreError};
 use clientele_core::onboarding::{self, OnboardingError};
+use clientele_core::search;
 use clientele_core::wire::ActivityAction;
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, Event, PracticeId, RuleError,
@@ -163,7 +164,7 @@ async fn save_client(
     let statement = tx
         .prepare_cached(
             "UPDATE clients SET name = $2, code = $3, status = $4, owner_id = $5, version = $6,
-                                updated_at = $7
+                                updated_at = $7, sort_name = $8, search_text = $9
              WHERE id = $1",
         )
         .await?;
@@ -178,6 +179,8 @@ async fn save_client(
                 &sql_id(after.owner.0)?,
                 &sql_id(after.version)?,
                 &at.0,
+                &search::sort_key(&after.name),
+                &search::search_text(&after.name, after.code.as_deref()),
             ],
         )
         .await;

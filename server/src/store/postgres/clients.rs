@@ -9,7 +9,8 @@ use super::idempotency::{remember_answer, stored_answer};
 use super::{PostgresStore, Tx, execute, id_at, optional_id_at, row, row_opt, rows, sql_id};
 use crate::domain::format_time;
 use crate::store::sqlite::{parse_role, parse_status};
-use crate::store::{Change, ClientStore, ListQuery, Outcome, Sort, StoreError, status_of};
+use crate::store::{Change, ClientStore, Cursor, ListQuery, Outcome, Sort, StoreError, status_of};
+use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
 };
@@ -154,30 +155,74 @@ async fn list_clients(
     practice: PracticeId,
     query: &ListQuery,
 ) -> Result<ClientPage, StoreError> {
-    let pattern = like_pattern(&query.search);
-    let order = order_by(query.sort);
+    let pattern = like_pattern(&search::needle(&query.search));
+    let (after, ordering) = keyset(query.sort);
     let sql = format!(
         "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
-                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code,
+                c.sort_name
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = $5 AND c.status = $1 AND {SEARCH}
-         ORDER BY {order} LIMIT $3 OFFSET $4"
+         WHERE c.practice_id = $5 AND c.status = $1 AND {SEARCH} AND {}
+         ORDER BY {ordering} LIMIT $3 OFFSET $4",
+        if query.after.is_some() { after } else { "TRUE" },
     );
-    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    // One row more than asked says whether there is a next page.
+    let limit = i64::try_from(query.limit.saturating_add(1)).unwrap_or(i64::MAX);
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-    let found = rows(
-        db,
-        &sql,
-        &[
-            &query.status.as_str(),
-            &pattern,
-            &limit,
-            &offset,
-            &sql_id(practice.0)?,
-        ],
-    )
-    .await?;
-    let items = found
+    let practice_id = sql_id(practice.0)?;
+    let status = query.status.as_str();
+    let found = match &query.after {
+        Some(Cursor::Name { key, id }) => {
+            let id = sql_id(id.0)?;
+            rows(
+                db,
+                &sql,
+                &[&status, &pattern, &limit, &offset, &practice_id, key, &id],
+            )
+            .await?
+        }
+        Some(Cursor::Updated { at, id }) => {
+            let id = sql_id(id.0)?;
+            rows(
+                db,
+                &sql,
+                &[&status, &pattern, &limit, &offset, &practice_id, at, &id],
+            )
+            .await?
+        }
+        None => {
+            rows(
+                db,
+                &sql,
+                &[&status, &pattern, &limit, &offset, &practice_id],
+            )
+            .await?
+        }
+    };
+    let more = found.len() as u64 > query.limit;
+    let kept = &found[..found
+        .len()
+        .min(usize::try_from(query.limit).unwrap_or(usize::MAX))];
+    let next = match kept.last() {
+        Some(last) if more => {
+            let id = ClientId(id_at(last, 0)?);
+            Some(
+                match query.sort {
+                    Sort::NameAscending | Sort::NameDescending => Cursor::Name {
+                        key: last.try_get(9)?,
+                        id,
+                    },
+                    Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated => Cursor::Updated {
+                        at: last.try_get(3)?,
+                        id,
+                    },
+                }
+                .encode(),
+            )
+        }
+        _ => None,
+    };
+    let items = kept
         .iter()
         .map(|row| {
             let status: String = row.try_get(2)?;
@@ -198,43 +243,78 @@ async fn list_clients(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let counts = count_clients(db, practice_id, &query.search, &pattern).await?;
+    Ok(ClientPage {
+        items,
+        total: counts.get(query.status),
+        counts,
+        next,
+    })
+}
+
+/// How many of the practice's clients each tab holds: without a search,
+/// from the counts kept beside the clients (never a scan); with one, from
+/// the search's index.
+async fn count_clients(
+    db: &Tx<'_>,
+    practice_id: i64,
+    search_text: &str,
+    pattern: &str,
+) -> Result<StatusCounts, StoreError> {
+    let counted = if search::needle(search_text).is_empty() {
+        rows(
+            db,
+            "SELECT status, count FROM client_counts WHERE practice_id = $1",
+            &[&practice_id],
+        )
+        .await?
+    } else {
+        rows(
+            db,
+            &format!(
+                "SELECT c.status, COUNT(*) FROM clients c
+                 WHERE c.practice_id = $1 AND {SEARCH}
+                 GROUP BY c.status"
+            ),
+            &[&practice_id, &pattern],
+        )
+        .await?
+    };
     let mut counts = StatusCounts::default();
-    // Numbered like the page's query, so both share the search's text.
-    let counted = rows(
-        db,
-        &format!(
-            "SELECT c.status, COUNT(*) FROM clients c
-             WHERE c.practice_id = $1 AND {SEARCH}
-             GROUP BY c.status"
-        ),
-        &[&sql_id(practice.0)?, &pattern],
-    )
-    .await?;
     for row in counted {
         let status: String = row.try_get(0)?;
         let count: i64 = row.try_get(1)?;
         *counts.get_mut(parse_status(&status)?) = count as u64;
     }
-    Ok(ClientPage {
-        items,
-        total: counts.get(query.status),
-        counts,
-    })
+    Ok(counts)
 }
 
-/// The list's search, `$2` being [`like_pattern`]'s: a part of the name or
-/// of the code, with ASCII letters folded as SQLite's LIKE folds them.
-pub(super) const SEARCH: &str = "(fold_ascii(c.name) LIKE fold_ascii($2) ESCAPE '\\' \
-     OR fold_ascii(coalesce(c.code, '')) LIKE fold_ascii($2) ESCAPE '\\')";
+/// The list's search, `$2` being the [`like_pattern`] of the folded search
+/// (`core::search`): a part of the folded name or code. The trigram index
+/// answers it for three characters or more.
+pub(super) const SEARCH: &str = "c.search_text LIKE $2 ESCAPE '\\'";
 
-/// The list's order, ties broken by id so it is total. Names are folded and
-/// compared byte by byte, as SQLite's NOCASE does.
-pub(super) fn order_by(sort: Sort) -> &'static str {
+/// The condition that starts a page after the cursor's row (`$6`, `$7`),
+/// and the list's order, ties broken by id so it is total. Names compare
+/// folded, byte by byte, as in SQLite.
+pub(super) fn keyset(sort: Sort) -> (&'static str, &'static str) {
     match sort {
-        Sort::NameAscending => r#"fold_ascii(c.name) COLLATE "C" ASC, c.id ASC"#,
-        Sort::NameDescending => r#"fold_ascii(c.name) COLLATE "C" DESC, c.id DESC"#,
-        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
-        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
+        Sort::NameAscending => (
+            "(c.sort_name, c.id) > ($6, $7)",
+            "c.sort_name ASC, c.id ASC",
+        ),
+        Sort::NameDescending => (
+            "(c.sort_name, c.id) < ($6, $7)",
+            "c.sort_name DESC, c.id DESC",
+        ),
+        Sort::RecentlyUpdated => (
+            "(c.updated_at, c.id) < ($6, $7)",
+            "c.updated_at DESC, c.id DESC",
+        ),
+        Sort::LeastRecentlyUpdated => (
+            "(c.updated_at, c.id) > ($6, $7)",
+            "c.updated_at ASC, c.id ASC",
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 //! matches the search, in the list's order, with its businesses' names and
 //! its latest deactivation.
 
-use super::clients::{SEARCH, like_pattern, order_by};
+use super::clients::{SEARCH, keyset, like_pattern};
 use super::{Tx, id_at, rows, sql_id};
 use crate::store::sqlite::parse_status;
 use crate::store::{ExportRow, ListQuery, StoreError};
@@ -29,14 +29,14 @@ pub(super) async fn export(
          ORDER BY {}",
         last_deactivation("at"),
         last_deactivation("actor"),
-        order_by(query.sort)
+        keyset(query.sort).1
     );
     let heads = rows(
         db,
         &sql,
         &[
             &sql_id(practice.0)?,
-            &like_pattern(&query.search),
+            &like_pattern(&clientele_core::search::needle(&query.search)),
             &query.status.as_str(),
         ],
     )

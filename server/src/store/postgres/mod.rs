@@ -35,7 +35,10 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 /// Migrations, applied in order; `schema_migrations` records which ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/001_schema.sql"),
+    include_str!("../../../migrations/postgres/005_list_index.sql"),
+];
 
 /// The advisory lock taken while migrating: one instance migrates, the
 /// others wait and then find nothing left to do. (The bytes spell
@@ -129,6 +132,7 @@ impl PostgresStore {
                 }
             });
             migrate(&client).await?;
+            fill_list_keys(&client).await?;
             client
                 .execute("SELECT pg_advisory_lock($1)", &[&instance])
                 .await?;
@@ -240,6 +244,40 @@ async fn migrate(db: &tokio_postgres::Client) -> Result<(), StoreError> {
         .await;
     result?;
     unlocked?;
+    Ok(())
+}
+
+/// Gives every client stored before the list's keys existed its folded
+/// name and search text (`core::search`, which SQL cannot run). Does
+/// nothing once all have them. Safe to run from two instances at once:
+/// both write the same values.
+async fn fill_list_keys(db: &tokio_postgres::Client) -> Result<(), StoreError> {
+    let missing = db
+        .query(
+            "SELECT id, name, code FROM clients WHERE sort_name = ''",
+            &[],
+        )
+        .await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let update = db
+        .prepare("UPDATE clients SET sort_name = $2, search_text = $3 WHERE id = $1")
+        .await?;
+    for client in &missing {
+        let id: i64 = client.try_get(0)?;
+        let name: String = client.try_get(1)?;
+        let code: Option<String> = client.try_get(2)?;
+        db.execute(
+            &update,
+            &[
+                &id,
+                &clientele_core::search::sort_key(&name),
+                &clientele_core::search::search_text(&name, code.as_deref()),
+            ],
+        )
+        .await?;
+    }
     Ok(())
 }
 

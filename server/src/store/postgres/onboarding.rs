@@ -17,6 +17,7 @@ use crate::store::{
 use clientele_core::onboarding::{
     self, Draft, INVITATION_LIFETIME_MS, NewIds, OnboardingError, new_client,
 };
+use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, AddedUser, ImportPreview, ImportedClient, InvitationView, NewClient,
 };
@@ -277,8 +278,8 @@ async fn store_new_client(
     let statement = tx
         .prepare_cached(
             "INSERT INTO clients (id, practice_id, name, code, status, owner_id, version,
-                                  updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                  updated_at, sort_name, search_text)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .await?;
     let inserted = tx
@@ -293,6 +294,8 @@ async fn store_new_client(
                 &sql_id(client.owner.0)?,
                 &sql_id(client.version)?,
                 &at.0,
+                &search::sort_key(&client.name),
+                &search::search_text(&client.name, client.code.as_deref()),
             ],
         )
         .await;

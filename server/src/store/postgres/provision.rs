@@ -12,6 +12,7 @@ use crate::store::sqlite::{reason_str, role_str};
 use crate::store::{
     DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
 };
+use clientele_core::search;
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Practice, PracticeId, StaffId,
     UserId,
@@ -102,14 +103,16 @@ impl Provision for InTransaction<'_, '_> {
             let inserted = row(
                 tx,
                 "INSERT INTO clients (practice_id, name, code, status, owner_id, version,
-                                      updated_at)
-                 VALUES ($1, $2, $3, $4, 0, 1, $5) RETURNING id",
+                                      updated_at, sort_name, search_text)
+                 VALUES ($1, $2, $3, $4, 0, 1, $5, $6, $7) RETURNING id",
                 &[
                     &sql_id(new.practice.0)?,
                     &new.name,
                     &new.code,
                     &new.status.as_str(),
                     &new.updated_at.0,
+                    &search::sort_key(&new.name),
+                    &search::search_text(&new.name, new.code.as_deref()),
                 ],
             )
             .await?;

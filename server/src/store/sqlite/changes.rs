@@ -7,6 +7,7 @@ use super::clients::load_client;
 use super::{is_unique_violation, role_str, to_sql_id};
 use crate::store::{Actor, Change, StoreError};
 use clientele_core::onboarding::{self, OnboardingError};
+use clientele_core::search;
 use clientele_core::wire::ActivityAction;
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, Event, PracticeId, RuleError,
@@ -140,7 +141,7 @@ fn save_client(
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
         "UPDATE clients SET name = ?2, code = ?3, status = ?4, owner_id = ?5, version = ?6,
-                            updated_at = ?7
+                            updated_at = ?7, sort_name = ?8, search_text = ?9
          WHERE id = ?1",
     )?
     .execute(params![
@@ -150,7 +151,9 @@ fn save_client(
         after.status.as_str(),
         after.owner.0,
         after.version,
-        at.0
+        at.0,
+        search::sort_key(&after.name),
+        search::search_text(&after.name, after.code.as_deref())
     ])
     .map_err(|error| {
         // Only reached if `core`'s check was bypassed: the index's backstop.

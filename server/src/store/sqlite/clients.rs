@@ -6,14 +6,15 @@ use super::changes::apply_change;
 use super::idempotency::{remember_answer, stored_answer};
 use super::{SqliteStore, parse_role, parse_status, to_sql_id};
 use crate::domain::format_time;
-use crate::store::{Change, ClientStore, ListQuery, Outcome, Sort, StoreError, status_of};
+use crate::store::{Change, ClientStore, Cursor, ListQuery, Outcome, Sort, StoreError, status_of};
+use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
 };
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Practice, PracticeId, Timestamp, UserId,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql};
 
 impl ClientStore for SqliteStore {
     fn ping(&self) -> Result<(), StoreError> {
@@ -106,113 +107,224 @@ fn list_clients(
     practice: PracticeId,
     query: &ListQuery,
 ) -> Result<ClientPage, StoreError> {
-    let pattern = like_pattern(&query.search);
-    let order = order_by(query.sort);
+    let search = Search::new(&query.search);
+    let (after, ordering) = keyset(query.sort);
     let sql = format!(
         "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
-                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code
+                (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code,
+                c.sort_name
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = ?5 AND c.status = ?1 AND {SEARCH}
-         ORDER BY {order} LIMIT ?3 OFFSET ?4"
+         WHERE c.practice_id = :practice AND c.status = :status AND {} AND {}
+         ORDER BY {ordering} LIMIT :limit OFFSET :offset",
+        search.clause(),
+        if query.after.is_some() { after } else { "1" },
     );
-    let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+    // One row more than asked says whether there is a next page.
+    let limit = i64::try_from(query.limit.saturating_add(1)).unwrap_or(i64::MAX);
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-    let mut statement = db.prepare_cached(&sql)?;
-    let items =
-        statement
-            .query_map(
-                params![
-                    query.status.as_str(),
-                    pattern,
-                    limit,
-                    offset,
-                    to_sql_id(practice.0)?
-                ],
-                |row| {
-                    Ok((
-                        row.get::<_, u64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, u64>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, usize>(6)?,
-                        row.get::<_, u64>(7)?,
-                        row.get::<_, Option<String>>(8)?,
-                    ))
-                },
-            )?
-            .map(|row| {
-                let (
-                    id,
-                    name,
-                    status,
-                    updated_at,
-                    owner_id,
-                    owner_name,
-                    business_count,
-                    version,
-                    code,
-                ) = row?;
-                Ok(ClientSummary {
-                    id: ClientId(id),
-                    name,
-                    code,
-                    status: parse_status(&status)?,
-                    business_count,
-                    owner: UserRef {
-                        id: UserId(owner_id),
-                        name: owner_name,
-                    },
-                    updated_at: format_time(Timestamp(updated_at)),
-                    version,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-    let mut counts = StatusCounts::default();
-    let mut statement = db.prepare_cached(&format!(
-        "SELECT c.status, COUNT(*) FROM clients c
-         WHERE c.practice_id = ?5 AND {SEARCH} GROUP BY c.status"
-    ))?;
-    // Numbered like the page's query, so both share the search's text.
-    let rows = statement.query_map(
-        rusqlite::named_params! { "?2": pattern, "?5": to_sql_id(practice.0)? },
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?)),
-    )?;
-    for row in rows {
-        let (status, count) = row?;
-        *counts.get_mut(parse_status(&status)?) = count;
+    let practice_id = to_sql_id(practice.0)?;
+    let status = query.status.as_str();
+    let (cursor_key, cursor_id): (Box<dyn ToSql>, i64) = match &query.after {
+        Some(Cursor::Name { key, id }) => (Box::new(key.clone()), to_sql_id(id.0)?),
+        Some(Cursor::Updated { at, id }) => (Box::new(*at), to_sql_id(id.0)?),
+        None => (Box::new(0), 0),
+    };
+    let mut params: Vec<(&str, &dyn ToSql)> = vec![
+        (":practice", &practice_id),
+        (":status", &status),
+        (":limit", &limit),
+        (":offset", &offset),
+    ];
+    if query.after.is_some() {
+        params.push((":key", &*cursor_key));
+        params.push((":id", &cursor_id));
     }
+    search.bind(&mut params);
+    let mut statement = db.prepare_cached(&sql)?;
+    let mut found = statement
+        .query_map(params.as_slice(), |row| {
+            Ok((
+                ClientSummaryRow {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    status: row.get(2)?,
+                    updated_at: row.get(3)?,
+                    owner_id: row.get(4)?,
+                    owner_name: row.get(5)?,
+                    business_count: row.get(6)?,
+                    version: row.get(7)?,
+                    code: row.get(8)?,
+                },
+                row.get::<_, String>(9)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = found.len() as u64 > query.limit;
+    found.truncate(usize::try_from(query.limit).unwrap_or(usize::MAX));
+    let next = match found.last() {
+        Some((last, sort_name)) if more => Some(
+            match query.sort {
+                Sort::NameAscending | Sort::NameDescending => Cursor::Name {
+                    key: sort_name.clone(),
+                    id: ClientId(last.id),
+                },
+                Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated => Cursor::Updated {
+                    at: last.updated_at,
+                    id: ClientId(last.id),
+                },
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    let items = found
+        .into_iter()
+        .map(|(row, _)| row.into_summary())
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let counts = count_clients(db, practice, &search)?;
     Ok(ClientPage {
         items,
         total: counts.get(query.status),
         counts,
+        next,
     })
 }
 
-/// The list's search, `?2` being [`like_pattern`]'s: a part of the name or
-/// of the code. SQLite's LIKE ignores case (for ASCII letters).
-pub(super) const SEARCH: &str =
-    "(c.name LIKE ?2 ESCAPE '\\' OR coalesce(c.code, '') LIKE ?2 ESCAPE '\\')";
+/// A list row as read, before its status and time are parsed.
+struct ClientSummaryRow {
+    id: u64,
+    name: String,
+    status: String,
+    updated_at: i64,
+    owner_id: u64,
+    owner_name: String,
+    business_count: usize,
+    version: u64,
+    code: Option<String>,
+}
 
-/// The list's order, ties broken by id so it is total.
-pub(super) fn order_by(sort: Sort) -> &'static str {
-    match sort {
-        Sort::NameAscending => "c.name COLLATE NOCASE ASC, c.id ASC",
-        Sort::NameDescending => "c.name COLLATE NOCASE DESC, c.id DESC",
-        Sort::RecentlyUpdated => "c.updated_at DESC, c.id DESC",
-        Sort::LeastRecentlyUpdated => "c.updated_at ASC, c.id ASC",
+impl ClientSummaryRow {
+    fn into_summary(self) -> Result<ClientSummary, StoreError> {
+        Ok(ClientSummary {
+            id: ClientId(self.id),
+            name: self.name,
+            code: self.code,
+            status: parse_status(&self.status)?,
+            business_count: self.business_count,
+            owner: UserRef {
+                id: UserId(self.owner_id),
+                name: self.owner_name,
+            },
+            updated_at: format_time(Timestamp(self.updated_at)),
+            version: self.version,
+        })
     }
 }
 
-/// A LIKE pattern matching text that contains `search`, with LIKE's own
-/// wildcards in the search taken literally.
-pub(super) fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+/// How many of the practice's clients each tab holds: without a search,
+/// from the counts kept beside the clients (never a scan); with one, from
+/// the search's index.
+fn count_clients(
+    db: &Connection,
+    practice: PracticeId,
+    search: &Search,
+) -> Result<StatusCounts, StoreError> {
+    let practice_id = to_sql_id(practice.0)?;
+    let mut counts = StatusCounts::default();
+    let sql = if search.is_empty() {
+        "SELECT status, count FROM client_counts WHERE practice_id = :practice".to_owned()
+    } else {
+        format!(
+            "SELECT c.status, COUNT(*) FROM clients c
+             WHERE c.practice_id = :practice AND {} GROUP BY c.status",
+            search.clause()
+        )
+    };
+    let mut params: Vec<(&str, &dyn ToSql)> = vec![(":practice", &practice_id)];
+    search.bind(&mut params);
+    let mut statement = db.prepare_cached(&sql)?;
+    let rows = statement.query_map(params.as_slice(), |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+    })?;
+    for row in rows {
+        let (status, count) = row?;
+        *counts.get_mut(parse_status(&status)?) = count;
+    }
+    Ok(counts)
+}
+
+/// The list's search: a part of the name or of the code, after Unicode
+/// case folding (`core::search`). Three characters or more are looked up
+/// in the trigram index; shorter ones are checked row by row, within the
+/// practice and tab.
+pub(super) struct Search {
+    /// The folded search.
+    needle: String,
+    /// The same as one FTS5 phrase: a quoted string, quotes doubled.
+    phrase: String,
+}
+
+impl Search {
+    /// The search for `text` as typed.
+    pub(super) fn new(text: &str) -> Search {
+        let needle = search::needle(text);
+        let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+        Search { needle, phrase }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.needle.is_empty()
+    }
+
+    fn indexed(&self) -> bool {
+        self.needle.chars().count() >= 3
+    }
+
+    /// The condition on `c`, with the parameters [`Search::bind`] adds.
+    pub(super) fn clause(&self) -> &'static str {
+        if self.is_empty() {
+            "1"
+        } else if self.indexed() {
+            // The index narrows; instr keeps exactly core's folding.
+            "c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH :phrase)
+             AND instr(c.search_text, :needle) > 0"
+        } else {
+            "instr(c.search_text, :needle) > 0"
+        }
+    }
+
+    /// Adds the parameters [`Search::clause`] uses.
+    pub(super) fn bind<'a>(&'a self, params: &mut Vec<(&'a str, &'a dyn ToSql)>) {
+        if !self.is_empty() {
+            params.push((":needle", &self.needle));
+        }
+        if self.indexed() {
+            params.push((":phrase", &self.phrase));
+        }
+    }
+}
+
+/// The condition that starts a page after the cursor's row (`:key`,
+/// `:id`), and the list's order, ties broken by id so it is total.
+pub(super) fn keyset(sort: Sort) -> (&'static str, &'static str) {
+    match sort {
+        Sort::NameAscending => (
+            "(c.sort_name, c.id) > (:key, :id)",
+            "c.sort_name ASC, c.id ASC",
+        ),
+        Sort::NameDescending => (
+            "(c.sort_name, c.id) < (:key, :id)",
+            "c.sort_name DESC, c.id DESC",
+        ),
+        Sort::RecentlyUpdated => (
+            "(c.updated_at, c.id) < (:key, :id)",
+            "c.updated_at DESC, c.id DESC",
+        ),
+        Sort::LeastRecentlyUpdated => (
+            "(c.updated_at, c.id) > (:key, :id)",
+            "c.updated_at ASC, c.id ASC",
+        ),
+    }
 }
 
 fn require_client(db: &Connection, practice: PracticeId, id: ClientId) -> Result<(), StoreError> {

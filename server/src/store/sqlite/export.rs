@@ -2,11 +2,11 @@
 //! matches the search, in the list's order, with its businesses' names and
 //! its latest deactivation.
 
-use super::clients::{SEARCH, like_pattern, order_by};
+use super::clients::{Search, keyset};
 use super::{parse_status, to_sql_id};
 use crate::store::{ExportRow, ListQuery, StoreError};
 use clientele_core::{PracticeId, Status, Timestamp};
-use rusqlite::{Connection, named_params};
+use rusqlite::{Connection, ToSql};
 
 /// A row of the export as read, before its businesses.
 type ExportHead = (u64, ExportRow);
@@ -24,37 +24,37 @@ pub(super) fn export(
               ORDER BY a.id DESC LIMIT 1)"
         )
     };
+    let search = Search::new(&query.search);
     let sql = format!(
         "SELECT c.id, c.name, c.code, c.status, coalesce(u.name, ''), coalesce(u.email, ''),
                 {}, {}
          FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = ?5 AND c.status = ?1 AND {SEARCH}
+         WHERE c.practice_id = :practice AND c.status = :status AND {}
          ORDER BY {}",
         last_deactivation("at"),
         last_deactivation("actor"),
-        order_by(query.sort)
+        search.clause(),
+        keyset(query.sort).1
     );
+    let practice_id = to_sql_id(practice.0)?;
+    let status = query.status.as_str();
+    let mut params: Vec<(&str, &dyn ToSql)> =
+        vec![(":practice", &practice_id), (":status", &status)];
+    search.bind(&mut params);
     let mut statement = db.prepare(&sql)?;
     let heads = statement
-        .query_map(
-            named_params! {
-                "?1": query.status.as_str(),
-                "?2": like_pattern(&query.search),
-                "?5": to_sql_id(practice.0)?,
-            },
-            |row| {
-                Ok((
-                    row.get::<_, u64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, Option<i64>>(6)?,
-                    row.get::<_, Option<String>>(7)?,
-                ))
-            },
-        )?
+        .query_map(params.as_slice(), |row| {
+            Ok((
+                row.get::<_, u64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, Option<i64>>(6)?,
+                row.get::<_, Option<String>>(7)?,
+            ))
+        })?
         .map(|row| {
             let (id, name, code, status, owner, owner_email, at, by) = row?;
             let status = parse_status(&status)?;

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/004_document_files.sql"),
     include_str!("../../../migrations/005_extraction.sql"),
     include_str!("../../../migrations/006_onboarding.sql"),
+    include_str!("../../../migrations/010_list_index.sql"),
 ];
 
 /// Readers kept open between requests.
@@ -143,6 +144,34 @@ fn migrate(db: &mut Connection) -> Result<(), StoreError> {
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;
     }
+    fill_list_keys(db)
+}
+
+/// Gives every client stored before the list's keys existed its folded
+/// name and search text (`core::search`, which SQL cannot run), then
+/// rebuilds the search index over them. Does nothing once all have them.
+fn fill_list_keys(db: &mut Connection) -> Result<(), StoreError> {
+    let tx = db.transaction()?;
+    let missing: Vec<(i64, String, Option<String>)> = tx
+        .prepare("SELECT id, name, code FROM clients WHERE sort_name = ''")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    {
+        let mut update =
+            tx.prepare("UPDATE clients SET sort_name = ?2, search_text = ?3 WHERE id = ?1")?;
+        for (id, name, code) in &missing {
+            update.execute(rusqlite::params![
+                id,
+                clientele_core::search::sort_key(name),
+                clientele_core::search::search_text(name, code.as_deref())
+            ])?;
+        }
+    }
+    tx.execute_batch("INSERT INTO clients_search (clients_search) VALUES ('rebuild')")?;
+    tx.commit()?;
     Ok(())
 }
 

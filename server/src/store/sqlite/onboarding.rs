@@ -16,6 +16,7 @@ use crate::store::{
 use clientele_core::onboarding::{
     self, Draft, INVITATION_LIFETIME_MS, NewIds, OnboardingError, new_client,
 };
+use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, AddedUser, ImportPreview, ImportedClient, InvitationView, NewClient,
 };
@@ -286,8 +287,9 @@ fn store_new_client(
     at: Timestamp,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO clients (id, practice_id, name, code, status, owner_id, version, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO clients (id, practice_id, name, code, status, owner_id, version, updated_at,
+                              sort_name, search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         to_sql_id(client.id.0)?,
@@ -297,7 +299,9 @@ fn store_new_client(
         client.status.as_str(),
         client.owner.0,
         client.version,
-        at.0
+        at.0,
+        search::sort_key(&client.name),
+        search::search_text(&client.name, client.code.as_deref())
     ])
     .map_err(|error| {
         if is_unique_violation(&error) {

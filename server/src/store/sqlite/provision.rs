@@ -5,6 +5,7 @@ use super::{SqliteStore, is_unique_violation, reason_str, role_str, to_sql_id};
 use crate::store::{
     DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
 };
+use clientele_core::search;
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Practice, PracticeId, StaffId,
     UserId,
@@ -72,15 +73,18 @@ impl Provision for InTransaction<'_, '_> {
         // The owner column is filled once the users exist.
         self.0
             .prepare_cached(
-                "INSERT INTO clients (practice_id, name, code, status, owner_id, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)",
+                "INSERT INTO clients (practice_id, name, code, status, owner_id, version, updated_at,
+                                      sort_name, search_text)
+                 VALUES (?1, ?2, ?3, ?4, 0, 1, ?5, ?6, ?7)",
             )?
             .execute(params![
                 to_sql_id(new.practice.0)?,
                 new.name,
                 new.code,
                 new.status.as_str(),
-                new.updated_at.0
+                new.updated_at.0,
+                search::sort_key(&new.name),
+                search::search_text(&new.name, new.code.as_deref())
             ])?;
         let id = ClientId(self.0.last_insert_rowid() as u64);
         let mut users = Vec::with_capacity(new.users.len());
