@@ -184,6 +184,8 @@ pub enum ActivityAction {
     UserInvited,
     /// A user was removed.
     UserRemoved,
+    /// A deactivation or reactivation was undone.
+    ChangeUndone,
 }
 
 impl ActivityAction {
@@ -199,6 +201,7 @@ impl ActivityAction {
             Event::BusinessRenamed { .. } => ActivityAction::BusinessRenamed,
             Event::UserAdded { .. } => ActivityAction::UserInvited,
             Event::UserRemoved { .. } => ActivityAction::UserRemoved,
+            Event::ChangeUndone { .. } => ActivityAction::ChangeUndone,
         }
     }
 
@@ -215,6 +218,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "Renamed a business",
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
+            ActivityAction::ChangeUndone => "Undid the previous deactivation or reactivation",
         }
     }
 
@@ -231,6 +235,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "business_renamed",
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
+            ActivityAction::ChangeUndone => "change_undone",
         }
     }
 
@@ -247,6 +252,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed,
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
+            ActivityAction::ChangeUndone,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -411,6 +417,16 @@ pub struct DeactivateBusinessRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReactivateRequest {
     /// The client version the change is made against.
+    pub expected_version: u64,
+}
+
+/// Body of `POST /api/clients/{id}/undo`: undo the deactivation or
+/// reactivation that made the client's `expected_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UndoRequest {
+    /// The client's version as the change to undo left it.
     pub expected_version: u64,
 }
 

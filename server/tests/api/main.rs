@@ -21,4 +21,5 @@ mod receipts;
 mod security;
 mod sessions;
 mod test_db;
+mod undo;
 mod uploads;
