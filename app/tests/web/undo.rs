@@ -69,3 +69,34 @@ async fn a_refused_undo_rolls_back_exactly_and_says_someone_changed_the_client()
         Status::Deactivated
     );
 }
+
+#[wasm_bindgen_test]
+async fn undo_puts_a_deactivated_business_back_with_its_owner() {
+    let app = mount_at("/clients/1").await;
+    let before = app.server.read_client(ACME).unwrap();
+    click(&expect("button[aria-label='Manage Acme Shop']", "Manage")).await;
+    click(&expect("[role=menuitem]", "Deactivate business")).await;
+    choose_ben_and_confirm().await;
+    let toast = expect(".toast", "Acme Shop was deactivated.");
+    assert!(toast.text_content().unwrap().contains("Undo"));
+    assert_eq!(
+        app.server
+            .read_client(ACME)
+            .unwrap()
+            .business(clientele_core::BusinessId(100))
+            .unwrap()
+            .owner,
+        UserId(11)
+    );
+
+    click(&expect(".toast button", "Undo")).await;
+    assert!(find("button[aria-label='Manage Acme Shop']", "Manage").is_some());
+    let stored = app.server.read_client(ACME).unwrap();
+    assert_eq!(
+        stored,
+        clientele_core::Client {
+            version: before.version + 2,
+            ..before
+        }
+    );
+}
