@@ -24,10 +24,12 @@ mod change;
 mod known;
 mod live;
 mod pause;
+mod undo;
 
 pub use adding::{AddRefused, Added};
 pub use change::Then;
 pub use pause::{Pause, RETRY_AFTER, backoff};
+pub use undo::UNDO;
 
 use crate::api::{ApiError, SharedApi};
 use crate::toast::Toasts;
@@ -465,8 +467,8 @@ impl Store {
             );
             return;
         };
-        let optimistic = match execute(&before, before.version, &command) {
-            Ok((next, _events)) => next,
+        let (optimistic, undo) = match execute(&before, before.version, &command) {
+            Ok((next, events)) => (next, undo::undoable(&events)),
             Err(refusal) => {
                 refuse(then, refusal.to_string());
                 return;
@@ -487,6 +489,7 @@ impl Store {
             optimistic,
             command,
             then,
+            undo,
         };
         spawn_local(change.sync());
     }

@@ -1,21 +1,34 @@
 //! The one channel for telling the person that something went wrong: a
-//! stack of messages in a single `role="alert"` region.
+//! stack of messages in a single `role="alert"` region. A message may also
+//! offer one action, as a real button (the "Undo" after a deactivation or
+//! reactivation), for as long as it is shown.
 
 use crate::api::ApiError;
 use leptos::prelude::*;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 /// How long a message stays unless dismissed.
 const SHOWN_FOR: Duration = Duration::from_secs(10);
 
+/// A button a message offers: its label and what it does.
+type Offer = (String, Rc<dyn Fn()>);
+
 /// The messages on screen, shared as context.
 #[derive(Clone, Copy)]
-pub struct Toasts(RwSignal<Vec<(u64, String)>>);
+pub struct Toasts(
+    RwSignal<Vec<(u64, String)>>,
+    StoredValue<HashMap<u64, Offer>, LocalStorage>,
+);
 
 impl Toasts {
     /// An empty stack.
     pub fn new() -> Toasts {
-        Toasts(RwSignal::new(Vec::new()))
+        Toasts(
+            RwSignal::new(Vec::new()),
+            StoredValue::new_local(HashMap::new()),
+        )
     }
 
     /// Shows `message`, and hides it again after a while.
@@ -24,6 +37,24 @@ impl Toasts {
         self.0.update(|toasts| toasts.push((id, message.into())));
         let toasts = *self;
         set_timeout(move || toasts.dismiss(id), SHOWN_FOR);
+    }
+
+    /// Shows `message` with a button labelled `label` that hides the
+    /// message and runs `action`; both go after [`SHOWN_FOR`] (10 seconds).
+    pub fn push_offer(&self, message: impl Into<String>, label: &str, action: impl Fn() + 'static) {
+        let id = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * 1e9) as u64;
+        let offer: Offer = (label.to_owned(), Rc::new(action));
+        self.1.update_value(|offers| {
+            offers.insert(id, offer);
+        });
+        self.0.update(|toasts| toasts.push((id, message.into())));
+        let toasts = *self;
+        set_timeout(move || toasts.dismiss(id), SHOWN_FOR);
+    }
+
+    /// The button message `id` offers, if any.
+    fn offer(&self, id: u64) -> Option<Offer> {
+        self.1.with_value(|offers| offers.get(&id).cloned())
     }
 
     /// Shows why a request failed; nothing when the session ended, since
@@ -41,6 +72,9 @@ impl Toasts {
 
     /// Hides one message.
     pub fn dismiss(&self, id: u64) {
+        self.1.update_value(|offers| {
+            offers.remove(&id);
+        });
         self.0
             .update(|toasts| toasts.retain(|(shown, _)| *shown != id));
     }
@@ -59,8 +93,25 @@ pub fn ToastRegion() -> impl IntoView {
     view! {
         <div class="toasts" role="alert" aria-live="assertive">
             <For each=move || toasts.0.get() key=|(id, _)| *id let:toast>
-                <div class="toast">
+                <div class="toast" class:toast-done=toasts.offer(toast.0).is_some()>
                     <span>{toast.1.clone()}</span>
+                    {toasts
+                        .offer(toast.0)
+                        .map(|(label, action)| {
+                            let id = toast.0;
+                            view! {
+                                <button
+                                    type="button"
+                                    class="toast-action"
+                                    on:click=move |_| {
+                                        toasts.dismiss(id);
+                                        action();
+                                    }
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })}
                     <button
                         class="toast-dismiss"
                         aria-label="Dismiss"

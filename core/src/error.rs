@@ -40,6 +40,18 @@ pub enum RuleError {
     /// A name, email or code was refused, or a business was added to a
     /// deactivated client.
     Onboarding(OnboardingError),
+    /// Undo: the client's last change is not a deactivation or
+    /// reactivation that can be undone.
+    NothingToUndo,
+    /// Undo: someone changed the client after the change to undo.
+    ChangedSince {
+        /// The version the change to undo produced.
+        undone: u64,
+        /// The client's version now.
+        actual: u64,
+    },
+    /// Undo: the time to undo the change has passed.
+    UndoExpired,
 }
 
 impl From<OnboardingError> for RuleError {
@@ -76,6 +88,9 @@ impl RuleError {
             RuleError::UserNotFound(_) => "user_not_found",
             RuleError::CannotRemoveOwner => "cannot_remove_owner",
             RuleError::Onboarding(error) => error.code(),
+            RuleError::NothingToUndo => "nothing_to_undo",
+            RuleError::ChangedSince { .. } => "changed_since",
+            RuleError::UndoExpired => "undo_expired",
         }
     }
 
@@ -86,7 +101,10 @@ impl RuleError {
             | RuleError::ClientAlreadyDeactivated
             | RuleError::ClientAlreadyActive
             | RuleError::BusinessAlreadyDeactivated
-            | RuleError::BusinessAlreadyActive => ErrorKind::Conflict,
+            | RuleError::BusinessAlreadyActive
+            | RuleError::NothingToUndo
+            | RuleError::ChangedSince { .. }
+            | RuleError::UndoExpired => ErrorKind::Conflict,
             RuleError::ClientDeactivated
             | RuleError::ReactivateClientFirst
             | RuleError::OwnerNotInAccount(_)
@@ -138,6 +156,19 @@ impl fmt::Display for RuleError {
                 "The account owner cannot be removed. Make someone else the owner first.",
             ),
             RuleError::Onboarding(error) => error.fmt(f),
+            RuleError::NothingToUndo => f.write_str(
+                "There is nothing to undo: the client's last change is not a deactivation or \
+                 reactivation that can be undone.",
+            ),
+            RuleError::ChangedSince { undone, actual } => write!(
+                f,
+                "The change cannot be undone: someone changed the client in between (the change \
+                 made version {undone}, the client is at version {actual} now). Review the \
+                 client as it is now."
+            ),
+            RuleError::UndoExpired => f.write_str(
+                "The change can no longer be undone: undo is offered for 10 seconds after it.",
+            ),
         }
     }
 }

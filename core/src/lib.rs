@@ -9,6 +9,9 @@
 //! [`decide`] checks a [`Command`] against a [`Client`] and returns the
 //! [`Event`]s it causes or a [`RuleError`]; [`apply`] folds an event into the
 //! client; [`execute`] does both and raises the version.
+//!
+//! A deactivation or reactivation can be undone exactly: [`undo`] computes
+//! the inverse from the change's recorded [`Event`], as a new change.
 #![deny(missing_docs)]
 
 pub mod bulk;
@@ -24,6 +27,7 @@ pub mod permissions;
 pub mod portal;
 mod rules;
 pub mod search;
+pub mod undo;
 pub mod wire;
 
 pub use error::{ErrorKind, RuleError};

@@ -105,11 +105,13 @@ pub enum Action {
     EditClients,
     /// Import clients from a CSV file.
     ImportClients,
+    /// Undo a deactivation or reactivation ([`crate::undo`]).
+    UndoChange,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -122,6 +124,7 @@ impl Action {
         Action::RetryExtraction,
         Action::EditClients,
         Action::ImportClients,
+        Action::UndoChange,
     ];
 
     /// The action a change command takes.
@@ -136,6 +139,7 @@ impl Action {
             | Command::RenameBusiness { .. }
             | Command::AddUser { .. }
             | Command::RemoveUser { .. } => Action::EditClients,
+            Command::UndoChange { .. } => Action::UndoChange,
         }
     }
 

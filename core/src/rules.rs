@@ -4,8 +4,9 @@
 
 use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
-use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status};
+use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status, Timestamp};
 use crate::onboarding;
+use crate::undo::{Recorded, Restore};
 use serde::{Deserialize, Serialize};
 
 /// A change a practice asks for.
@@ -74,6 +75,15 @@ pub enum Command {
         /// The user.
         user_id: UserId,
     },
+    /// Undo a deactivation or reactivation exactly, as a new change
+    /// ([`crate::undo`]).
+    UndoChange {
+        /// The change to undo as recorded; `None` when the client's change
+        /// at the expected version has no record (the store found none).
+        change: Option<Box<Recorded>>,
+        /// Now, to bound undo in time.
+        at: Timestamp,
+    },
 }
 
 /// What happened, as a result of an accepted [`Command`].
@@ -86,6 +96,16 @@ pub enum Event {
         new_owner_id: UserId,
         /// Why, if given.
         reason: Option<String>,
+        /// The account owner before, for undo; `None` in events recorded
+        /// before undo existed.
+        #[serde(default)]
+        previous_owner_id: Option<UserId>,
+        /// Whether the change made the new owner an admin (they were not).
+        #[serde(default)]
+        granted_admin: bool,
+        /// The businesses the change deactivated: those active before.
+        #[serde(default)]
+        deactivated_businesses: Option<Vec<BusinessId>>,
     },
     /// The client and every one of its businesses were reactivated.
     ClientReactivated,
@@ -95,6 +115,13 @@ pub enum Event {
         business_id: BusinessId,
         /// Its new owner and admin.
         new_owner_id: UserId,
+        /// Its owner before, for undo; `None` in events recorded before
+        /// undo existed.
+        #[serde(default)]
+        previous_owner_id: Option<UserId>,
+        /// Whether the change made the new owner an admin (they were not).
+        #[serde(default)]
+        granted_admin: bool,
     },
     /// One business was reactivated.
     BusinessReactivated {
@@ -136,6 +163,14 @@ pub enum Event {
         /// The businesses they owned.
         businesses_to_owner: Vec<BusinessId>,
     },
+    /// A deactivation or reactivation was undone: what it changed is as it
+    /// was before it.
+    ChangeUndone {
+        /// The version the undone change produced.
+        undone_version: u64,
+        /// What is put back.
+        restore: Restore,
+    },
 }
 
 /// Checks `command` against `client` at `expected_version` (R6) and returns
@@ -145,7 +180,10 @@ pub fn decide(
     expected_version: u64,
     command: &Command,
 ) -> Result<Vec<Event>, RuleError> {
-    if expected_version != client.version {
+    // Undo checks the version itself, against the change it undoes first,
+    // to say "someone changed the client in between" rather than "stale".
+    let undo = matches!(command, Command::UndoChange { .. });
+    if !undo && expected_version != client.version {
         return Err(RuleError::StaleVersion {
             expected: expected_version,
             actual: client.version,
@@ -163,6 +201,14 @@ pub fn decide(
             Event::ClientDeactivated {
                 new_owner_id: *new_owner_id,
                 reason: reason.clone(),
+                previous_owner_id: Some(client.owner),
+                granted_admin: grants_admin(client, *new_owner_id),
+                deactivated_businesses: Some(
+                    client
+                        .businesses_with(Status::Active)
+                        .map(|business| business.id)
+                        .collect(),
+                ),
             }
         }
         Command::ReactivateClient => {
@@ -186,6 +232,8 @@ pub fn decide(
             Event::BusinessDeactivated {
                 business_id: *business_id,
                 new_owner_id: *new_owner_id,
+                previous_owner_id: Some(business.owner),
+                granted_admin: grants_admin(client, *new_owner_id),
             }
         }
         Command::ReactivateBusiness { business_id } => {
@@ -257,6 +305,9 @@ pub fn decide(
                     .collect(),
             }
         }
+        Command::UndoChange { change, at } => {
+            crate::undo::decide(client, expected_version, change.as_deref(), *at)?
+        }
     };
     Ok(vec![event])
 }
@@ -282,6 +333,7 @@ pub fn apply(client: &mut Client, event: &Event) {
         Event::BusinessDeactivated {
             business_id,
             new_owner_id,
+            ..
         } => {
             make_admin(client, *new_owner_id);
             if let Some(business) = business_mut(client, *business_id) {
@@ -326,6 +378,7 @@ pub fn apply(client: &mut Client, event: &Event) {
                 }
             }
         }
+        Event::ChangeUndone { restore, .. } => crate::undo::restore(client, restore),
     }
 }
 
@@ -386,6 +439,13 @@ fn business_mut(
         .businesses
         .iter_mut()
         .find(|business| business.id == business_id)
+}
+
+/// Whether making `user_id` an admin changes their role.
+fn grants_admin(client: &Client, user_id: UserId) -> bool {
+    client
+        .user(user_id)
+        .is_some_and(|user| user.role != Role::Admin)
 }
 
 fn make_admin(client: &mut Client, user_id: UserId) {

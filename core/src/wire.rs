@@ -183,6 +183,8 @@ pub enum ActivityAction {
     UserInvited,
     /// A user was removed.
     UserRemoved,
+    /// A deactivation or reactivation was undone.
+    ChangeUndone,
 }
 
 impl ActivityAction {
@@ -198,6 +200,7 @@ impl ActivityAction {
             Event::BusinessRenamed { .. } => ActivityAction::BusinessRenamed,
             Event::UserAdded { .. } => ActivityAction::UserInvited,
             Event::UserRemoved { .. } => ActivityAction::UserRemoved,
+            Event::ChangeUndone { .. } => ActivityAction::ChangeUndone,
         }
     }
 
@@ -214,6 +217,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "Renamed a business",
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
+            ActivityAction::ChangeUndone => "Undid the previous deactivation or reactivation",
         }
     }
 
@@ -230,6 +234,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "business_renamed",
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
+            ActivityAction::ChangeUndone => "change_undone",
         }
     }
 
@@ -246,6 +251,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed,
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
+            ActivityAction::ChangeUndone,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -410,6 +416,16 @@ pub struct DeactivateBusinessRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReactivateRequest {
     /// The client version the change is made against.
+    pub expected_version: u64,
+}
+
+/// Body of `POST /api/clients/{id}/undo`: undo the deactivation or
+/// reactivation that made the client's `expected_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UndoRequest {
+    /// The client's version as the change to undo left it.
     pub expected_version: u64,
 }
 

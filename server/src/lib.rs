@@ -114,6 +114,7 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::clients::reactivate_client))
         .routes(utoipa_axum::routes!(routes::clients::deactivate_business))
         .routes(utoipa_axum::routes!(routes::clients::reactivate_business))
+        .routes(utoipa_axum::routes!(routes::undo::undo))
         .routes(utoipa_axum::routes!(routes::onboarding::add_client))
         .routes(utoipa_axum::routes!(routes::onboarding::edit_client))
         .routes(utoipa_axum::routes!(routes::onboarding::add_business))

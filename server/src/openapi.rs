@@ -95,8 +95,10 @@ pub enum WriteErrors {
     /// (`not_found`, `business_not_found`, `user_not_found`).
     #[response(status = 404)]
     NotFound(ErrorBody),
-    /// A stale `expected_version`, or the change was already made; the body
-    /// also has `client`, the client as it is now.
+    /// A stale `expected_version`, or the change was already made; for an
+    /// undo, nothing to undo (`nothing_to_undo`), someone changed the client
+    /// in between (`changed_since`) or it is too late (`undo_expired`). The
+    /// body also has `client`, the client as it is now.
     #[response(status = 409)]
     Conflict(ErrorBody),
     /// The body is over 64 KiB (`payload_too_large`).

@@ -6,7 +6,7 @@ use super::{ApiError, ApiFuture, HttpApi, read};
 use clientele_core::wire::{
     AddBusinessRequest, AddUserRequest, AddedUser, DeactivateBusinessRequest,
     DeactivateClientRequest, EditClientRequest, Invitation, ReactivateRequest, RemoveUserRequest,
-    RenameBusinessRequest,
+    RenameBusinessRequest, UndoRequest,
 };
 use clientele_core::{Client, ClientId, Command};
 use gloo_net::http::{Method, Request};
@@ -112,6 +112,12 @@ fn route(
             Method::DELETE,
             format!("{base}/users/{user_id}"),
             to_value(RemoveUserRequest { expected_version }),
+        ),
+        // The server undoes the change it recorded at `expected_version`.
+        Command::UndoChange { .. } => (
+            Method::POST,
+            format!("{base}/undo"),
+            to_value(UndoRequest { expected_version }),
         ),
     }
 }

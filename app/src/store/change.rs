@@ -6,7 +6,7 @@ use super::{RETRY_AFTER, Store, SyncState, backoff};
 use crate::api::{ApiError, UNEXPECTED_ANSWER, new_idempotency_key};
 use crate::toast::Toasts;
 use clientele_core::wire::Invitation;
-use clientele_core::{Client, ClientId, Command};
+use clientele_core::{Client, ClientId, Command, Event};
 use leptos::prelude::*;
 
 /// Told how a change ended: saved (with the invitation of a user just
@@ -49,6 +49,8 @@ pub(super) struct Change {
     pub(super) optimistic: Client,
     pub(super) command: Command,
     pub(super) then: Option<Then>,
+    /// What the change did here, when undo can be offered for it.
+    pub(super) undo: Option<Event>,
 }
 
 impl Change {
@@ -86,6 +88,13 @@ impl Change {
             Ok(changed) => {
                 store.learn(&changed.client);
                 store.settle(self.id(), true);
+                // The server stored exactly what `core` made here, so the
+                // event made here is the one it recorded: offer its undo.
+                if let Some(event) = self.undo.take()
+                    && changed.client == self.optimistic
+                {
+                    store.offer_undo(&changed.client, event);
+                }
                 if let Some(then) = self.then.take() {
                     then(Ok(changed.invitation));
                 }

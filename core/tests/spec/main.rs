@@ -1,7 +1,7 @@
 //! The specification of Clientele's activation rules, as one test binary:
 //! each rule and refusal (`rules`), the wizard's text (`implications`),
 //! invariants over random command sequences (`properties`) and the shared
-//! wire shapes (`wire`); the everyday edits of a client (`edits`).
+//! wire shapes (`wire`); the everyday edits of a client (`edits`); exact undo (`undo`).
 
 mod bulk;
 mod edits;
@@ -14,4 +14,5 @@ mod permissions;
 mod portal;
 mod properties;
 mod rules;
+mod undo;
 mod wire;

@@ -44,6 +44,9 @@ fn deactivating_a_client_records_the_new_owner_and_reason() {
         vec![Event::ClientDeactivated {
             new_owner_id: BOOKKEEPER,
             reason: Some("Moved to another practice".into()),
+            previous_owner_id: Some(OWNER),
+            granted_admin: true,
+            deactivated_businesses: Some(vec![SHOP, CAFE]),
         }]
     );
 }

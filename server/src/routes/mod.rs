@@ -5,7 +5,8 @@
 //! own users, and [`session`] signing in and out, and
 //! [`events`] the live updates of changes. [`onboarding`] adds and
 //! edits clients, their businesses and users, [`invitations`] serves the
-//! invitation links, and [`import`] the CSV import and export.
+//! invitation links, and [`import`] the CSV import and export, and [`undo`] exact undo of a
+//! deactivation or reactivation.
 
 pub mod clients;
 pub mod documents;
@@ -15,6 +16,7 @@ pub mod invitations;
 pub mod onboarding;
 pub mod portal;
 pub mod session;
+pub mod undo;
 
 use crate::error::AppError;
 use crate::state::AppState;

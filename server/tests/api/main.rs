@@ -22,4 +22,5 @@ mod receipts;
 mod security;
 mod sessions;
 mod test_db;
+mod undo;
 mod uploads;

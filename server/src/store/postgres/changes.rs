@@ -9,6 +9,7 @@
 //! email a login or an invitation take [`EMAILS_LOCK`] first.
 
 use super::clients::load_client;
+use super::recorded;
 use super::{Tx, execute, is_unique_violation, row, rows, sql_id};
 use crate::store::sqlite::role_str;
 use crate::store::{Actor, Change, StoreError};
@@ -35,6 +36,8 @@ pub(super) async fn apply_change(
 ) -> Result<(Client, Vec<Event>), StoreError> {
     let client = load_client(tx, change.practice, change.client_id).await?;
     let command = with_new_ids(tx, &change.command).await?;
+    // An undo is decided on the change it undoes, as recorded.
+    let command = recorded::fill_in(tx, change.client_id, change.expected_version, command).await?;
     // The version check and every rule are core's; the store only
     // persists what `execute` decided, inside this one transaction.
     let refused = |error: RuleError, client: &Client| StoreError::Refused {
@@ -59,6 +62,9 @@ pub(super) async fn apply_change(
         }
     }
     save_client(tx, &client, &next, change.at).await?;
+    if let [event] = events.as_slice() {
+        recorded::insert(tx, client.id, next.version, event, change.at).await?;
+    }
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id).await?;
@@ -298,6 +304,7 @@ async fn record_activity(
         Event::ClientDeactivated {
             new_owner_id,
             reason,
+            ..
         } => ActivityRow {
             new_owner: Some(*new_owner_id),
             reason: reason.clone(),
@@ -307,6 +314,7 @@ async fn record_activity(
         Event::BusinessDeactivated {
             business_id,
             new_owner_id,
+            ..
         } => ActivityRow {
             business: Some(*business_id),
             new_owner: Some(*new_owner_id),
@@ -324,6 +332,11 @@ async fn record_activity(
         },
         Event::UserRemoved { user_id, .. } => ActivityRow {
             user: Some(*user_id),
+            ..ActivityRow::default()
+        },
+        Event::ChangeUndone { restore, .. } => ActivityRow {
+            business: restore.business(),
+            new_owner: restore.owner_put_back(),
             ..ActivityRow::default()
         },
     };

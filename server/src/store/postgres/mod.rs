@@ -28,6 +28,7 @@ mod extractions;
 mod idempotency;
 mod onboarding;
 mod provision;
+mod recorded;
 
 use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -37,6 +38,7 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 /// Migrations, applied in order; `schema_migrations` records which ran.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/001_schema.sql"),
+    include_str!("../../../migrations/postgres/002_undo.sql"),
     include_str!("../../../migrations/postgres/005_list_index.sql"),
 ];
 

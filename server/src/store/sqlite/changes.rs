@@ -4,6 +4,7 @@
 //! included.
 
 use super::clients::load_client;
+use super::recorded;
 use super::{is_unique_violation, role_str, to_sql_id};
 use crate::store::{Actor, Change, StoreError};
 use clientele_core::onboarding::{self, OnboardingError};
@@ -26,6 +27,8 @@ pub(super) fn apply_change(
 ) -> Result<(Client, Vec<Event>), StoreError> {
     let client = load_client(tx, change.practice, change.client_id)?;
     let command = with_new_ids(tx, &change.command)?;
+    // An undo is decided on the change it undoes, as recorded.
+    let command = recorded::fill_in(tx, change.client_id, change.expected_version, command)?;
     // The version check and every rule are core's; the store only
     // persists what `execute` decided, inside this one transaction.
     let refused = |error: RuleError, client: &Client| StoreError::Refused {
@@ -50,6 +53,9 @@ pub(super) fn apply_change(
         }
     }
     save_client(tx, &client, &next, change.at)?;
+    if let [event] = events.as_slice() {
+        recorded::insert(tx, client.id, next.version, event, change.at)?;
+    }
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id)?;
@@ -253,6 +259,7 @@ fn record_activity(
         Event::ClientDeactivated {
             new_owner_id,
             reason,
+            ..
         } => ActivityRow {
             new_owner: Some(*new_owner_id),
             reason: reason.clone(),
@@ -262,6 +269,7 @@ fn record_activity(
         Event::BusinessDeactivated {
             business_id,
             new_owner_id,
+            ..
         } => ActivityRow {
             business: Some(*business_id),
             new_owner: Some(*new_owner_id),
@@ -279,6 +287,11 @@ fn record_activity(
         },
         Event::UserRemoved { user_id, .. } => ActivityRow {
             user: Some(*user_id),
+            ..ActivityRow::default()
+        },
+        Event::ChangeUndone { restore, .. } => ActivityRow {
+            business: restore.business(),
+            new_owner: restore.owner_put_back(),
             ..ActivityRow::default()
         },
     };
