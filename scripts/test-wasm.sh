@@ -6,9 +6,12 @@
 # tried once more, and said so; a test that fails fails the run.
 set -uo pipefail
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# Chromium leaves its temporary profile behind when the runner kills it;
+# keep those in a folder of this run's own, removed at the end.
+browser_tmp="$(mktemp -d)"
+trap 'rm -f "$log"; rm -rf "$browser_tmp"' EXIT
 for attempt in 1 2; do
-  cargo test -p clientele-app --target wasm32-unknown-unknown 2>&1 | tee "$log"
+  TMPDIR="$browser_tmp" cargo test -p clientele-app --target wasm32-unknown-unknown 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   if [ "$status" -eq 0 ]; then exit 0; fi
   if [ "$attempt" -eq 1 ] && grep -q "Failed to detect test as having been run" "$log" \

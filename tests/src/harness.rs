@@ -31,6 +31,9 @@ pub struct Harness {
     browsers: Vec<Client>,
     _database: tempfile::TempDir,
     downloads: tempfile::TempDir,
+    /// Chromium's temporary files (its TMPDIR): a browser the driver kills
+    /// leaves its profile behind, and this folder goes with the harness.
+    _browser_tmp: tempfile::TempDir,
     screenshots: PathBuf,
     shots_taken: usize,
     test_name: String,
@@ -51,7 +54,8 @@ impl Harness {
         let log = std::fs::File::create(screenshots.join("server.log"))?;
         let db = database.path().join("clientele.db");
         let (server, url) = start_server(db.as_os_str(), extra, log)?;
-        let (driver, driver_url) = start_driver()?;
+        let browser_tmp = tempfile::tempdir()?;
+        let (driver, driver_url) = start_driver(browser_tmp.path())?;
         Ok(Harness {
             second_url: url.clone(),
             url,
@@ -62,6 +66,7 @@ impl Harness {
             browsers: Vec::new(),
             _database: database,
             downloads: tempfile::tempdir()?,
+            _browser_tmp: browser_tmp,
             screenshots,
             shots_taken: 0,
             test_name: test_name.to_owned(),
@@ -92,7 +97,8 @@ impl Harness {
         let (server, url) = start_server(std::ffi::OsStr::new(&postgres), &extra, log)?;
         let log = std::fs::File::create(screenshots.join("server-2.log"))?;
         let (second, second_url) = start_server(std::ffi::OsStr::new(&postgres), &extra, log)?;
-        let (driver, driver_url) = start_driver()?;
+        let browser_tmp = tempfile::tempdir()?;
+        let (driver, driver_url) = start_driver(browser_tmp.path())?;
         let harness = Harness {
             url,
             second_url,
@@ -103,6 +109,7 @@ impl Harness {
             browsers: Vec::new(),
             _database: database,
             downloads: tempfile::tempdir()?,
+            _browser_tmp: browser_tmp,
             screenshots,
             shots_taken: 0,
             test_name: test_name.to_owned(),
@@ -221,11 +228,12 @@ fn start_server(
     Ok((server, url))
 }
 
-fn start_driver() -> Outcome<(Child, String)> {
+fn start_driver(browser_tmp: &Path) -> Outcome<(Child, String)> {
     let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let driver = Command::new(&binary)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", browser_tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
