@@ -125,7 +125,7 @@ pub fn eligible_owners(client: &Client, target: Target) -> Vec<&ClientUser> {
     users
 }
 
-fn plural(count: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")
     } else {

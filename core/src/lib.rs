@@ -16,11 +16,13 @@ mod error;
 pub mod extraction;
 pub mod identity;
 mod ids;
+pub mod impact;
 mod implications;
 mod model;
 pub mod onboarding;
 pub mod permissions;
 pub mod portal;
+pub mod reextract;
 mod rules;
 pub mod wire;
 

@@ -5,6 +5,7 @@
 mod live;
 mod onboarding;
 mod portal;
+mod reextract;
 mod session;
 
 pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
@@ -14,6 +15,7 @@ pub use onboarding::{
     NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
+pub use reextract::{ExtractNowRequest, ImpactView};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
 use crate::extraction::Fields;
@@ -184,6 +186,9 @@ pub enum ActivityAction {
     UserInvited,
     /// A user was removed.
     UserRemoved,
+    /// Documents added while the client was deactivated were queued for
+    /// extraction ("Extract now").
+    DocumentsExtracted,
 }
 
 impl ActivityAction {
@@ -215,6 +220,9 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "Renamed a business",
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
+            ActivityAction::DocumentsExtracted => {
+                "Queued documents added while deactivated for extraction"
+            }
         }
     }
 
@@ -231,6 +239,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "business_renamed",
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
+            ActivityAction::DocumentsExtracted => "documents_extracted",
         }
     }
 
@@ -247,6 +256,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed,
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
+            ActivityAction::DocumentsExtracted,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -279,6 +289,9 @@ pub struct ActivityEntry {
     pub user: Option<UserRef>,
     /// The reason given, if any.
     pub reason: Option<String>,
+    /// How many documents, for `documents_extracted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_count: Option<u64>,
 }
 
 /// A document's extraction state on the wire, without its reason.

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use clientele_core::documents::FileRefusal;
 use clientele_core::identity::{Throttled, WeakPassword};
 use clientele_core::onboarding::OnboardingError;
+use clientele_core::reextract::ExtractNowError;
 use clientele_core::wire::{ErrorBody, ErrorDetail, ImportProblem};
 use clientele_core::{Client, Denied, ErrorKind, RuleError};
 
@@ -85,6 +86,9 @@ pub enum AppError {
     /// carries every problem beside the error.
     #[error("{}", import_summary(.0))]
     ImportInvalid(Vec<ImportProblem>),
+    /// "Extract now" was refused by `core`.
+    #[error("{0}")]
+    ExtractNow(ExtractNowError),
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -127,6 +131,7 @@ impl From<StoreError> for AppError {
             },
             StoreError::InvitationNotFound => AppError::InvitationNotFound,
             StoreError::ImportInvalid(problems) => AppError::ImportInvalid(problems),
+            StoreError::ExtractNow(error) => AppError::ExtractNow(error),
             StoreError::Internal(detail) => AppError::Internal(detail),
         }
     }
@@ -151,6 +156,14 @@ impl AppError {
                 (status, refusal.code())
             }
             AppError::Rule { error, .. } => {
+                let status = match error.kind() {
+                    ErrorKind::Conflict => StatusCode::CONFLICT,
+                    ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                };
+                (status, error.code())
+            }
+            AppError::ExtractNow(error) => {
                 let status = match error.kind() {
                     ErrorKind::Conflict => StatusCode::CONFLICT,
                     ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,

@@ -14,6 +14,7 @@ pub mod import;
 pub mod invitations;
 pub mod onboarding;
 pub mod portal;
+pub mod reextract;
 pub mod session;
 
 use crate::error::AppError;

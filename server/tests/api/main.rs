@@ -18,6 +18,7 @@ mod instances;
 mod live;
 mod onboarding;
 mod receipts;
+mod reextract;
 mod security;
 mod sessions;
 mod test_db;

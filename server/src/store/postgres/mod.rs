@@ -28,6 +28,7 @@ mod extractions;
 mod idempotency;
 mod onboarding;
 mod provision;
+mod reextract;
 
 use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -35,7 +36,10 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 /// Migrations, applied in order; `schema_migrations` records which ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/001_schema.sql"),
+    include_str!("../../../migrations/postgres/004_extract_now.sql"),
+];
 
 /// The advisory lock taken while migrating: one instance migrates, the
 /// others wait and then find nothing left to do. (The bytes spell

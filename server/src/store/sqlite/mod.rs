@@ -17,6 +17,7 @@ mod extractions;
 mod idempotency;
 mod onboarding;
 mod provision;
+mod reextract;
 
 use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/004_document_files.sql"),
     include_str!("../../../migrations/005_extraction.sql"),
     include_str!("../../../migrations/006_onboarding.sql"),
+    include_str!("../../../migrations/009_extract_now.sql"),
 ];
 
 /// Readers kept open between requests.
