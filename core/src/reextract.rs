@@ -100,18 +100,21 @@ impl ExtractNowError {
         }
     }
 
-    /// What sort of refusal this is: a state that changed under the caller
-    /// is a conflict; a request that could never succeed is refused.
+    /// What sort of refusal this is: a document no longer waiting is a
+    /// conflict (someone extracted it first); a deactivated client or
+    /// business, or a malformed list, is refused.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ExtractNowError::NoDocumentsNamed | ExtractNowError::TooManyDocuments => {
-                ErrorKind::Refused
-            }
-            ExtractNowError::DocumentNotFound(_) => ErrorKind::NotFound,
-            ExtractNowError::NotWaiting(_)
+            // As for the other changes a deactivated client or business
+            // does not allow (`RuleError::ClientDeactivated`): refused.
+            ExtractNowError::NoDocumentsNamed
+            | ExtractNowError::TooManyDocuments
             | ExtractNowError::ClientDeactivated
-            | ExtractNowError::BusinessDeactivated(_)
-            | ExtractNowError::NothingToExtract => ErrorKind::Conflict,
+            | ExtractNowError::BusinessDeactivated(_) => ErrorKind::Refused,
+            ExtractNowError::DocumentNotFound(_) => ErrorKind::NotFound,
+            ExtractNowError::NotWaiting(_) | ExtractNowError::NothingToExtract => {
+                ErrorKind::Conflict
+            }
         }
     }
 }

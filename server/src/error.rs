@@ -89,6 +89,12 @@ pub enum AppError {
     /// "Extract now" was refused by `core`.
     #[error("{0}")]
     ExtractNow(ExtractNowError),
+    /// A read about a change the client's state does not allow now (the
+    /// impact of a deactivation that would be refused): 409 whatever the
+    /// rule, since the request itself is well formed; 404 for what the
+    /// client does not have.
+    #[error("{0}")]
+    NotAllowedNow(RuleError),
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -171,6 +177,10 @@ impl AppError {
                 };
                 (status, error.code())
             }
+            AppError::NotAllowedNow(error) => match error.kind() {
+                ErrorKind::NotFound => (StatusCode::NOT_FOUND, error.code()),
+                ErrorKind::Conflict | ErrorKind::Refused => (StatusCode::CONFLICT, error.code()),
+            },
             AppError::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
             }

@@ -92,7 +92,7 @@ async fn extract_now_shows_the_document_queued_and_the_server_holds_it_queued() 
 async fn a_refused_extract_all_now_puts_every_document_back_exactly() {
     let server = with_waiting_documents();
     *server.extract_failure.lock().unwrap() = Some(refusal(
-        409,
+        422,
         "client_deactivated",
         "This client is deactivated. Reactivate it first; then its documents can be extracted.",
     ));

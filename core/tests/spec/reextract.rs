@@ -52,6 +52,15 @@ fn nothing_may_be_extracted_while_the_client_is_deactivated() {
         extract_now(&deactivated_client(), &documents(), &Selection::All),
         Err(ExtractNowError::ClientDeactivated)
     );
+    // Refused, as every change a deactivated client does not allow is.
+    assert_eq!(
+        ExtractNowError::ClientDeactivated.kind(),
+        ErrorKind::Refused
+    );
+    assert_eq!(
+        ExtractNowError::BusinessDeactivated(SHOP).kind(),
+        ErrorKind::Refused
+    );
 }
 
 #[test]

@@ -50,10 +50,10 @@ pub async fn added_while_deactivated(
         (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody),
         (status = 403, description = "Not a practice admin (`forbidden`), or no or a wrong X-CSRF-Token (`csrf_failed`)", body = ErrorBody),
         (status = 404, description = "No such client in the caller's practice (`not_found`), or a named document is not the client's (`document_not_found`)", body = ErrorBody),
-        (status = 409, description = "A named document is not waiting (`document_not_waiting`), the client or its business is deactivated (`client_deactivated`, `business_deactivated`), or none is waiting (`nothing_to_extract`)", body = ErrorBody),
+        (status = 409, description = "A named document is not waiting (`document_not_waiting`), or none is waiting (`nothing_to_extract`)", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB (`payload_too_large`)", body = ErrorBody),
         (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = ErrorBody),
-        (status = 422, description = "An empty list (`no_documents_named`), more than 1000 (`too_many_documents`), or an Idempotency-Key reused for another request (`idempotency_key_reused`)", body = ErrorBody)
+        (status = 422, description = "The client or the document's business is deactivated (`client_deactivated`, `business_deactivated`), an empty list (`no_documents_named`), more than 1000 (`too_many_documents`), or an Idempotency-Key reused for another request (`idempotency_key_reused`)", body = ErrorBody)
     ),
     security(("session" = [], "csrf" = [])))]
 pub async fn extract(
@@ -99,7 +99,7 @@ pub struct ImpactParams {
     params(("id" = u64, Path, minimum = 1, description = "The client's id"), ImpactParams),
     responses(
         (status = 200, description = "The impact, counted by core, with a sentence per fact", body = ImpactView),
-        (status = 409, description = "The deactivation could not be made: the client or the business is deactivated already (`client_already_deactivated`, `business_already_deactivated`, `client_deactivated`)", body = ErrorBody),
+        (status = 409, description = "The deactivation could not be made now: the client or the business is deactivated already (`client_already_deactivated`, `business_already_deactivated`, `client_deactivated`); a business that is not the client's is 404 `business_not_found`", body = ErrorBody),
         ReadErrors
     ),
     security(("session" = [])))]
@@ -129,9 +129,6 @@ pub async fn impact_of(
     let (client, facts) = state
         .blocking(move |store| store.impact_facts(practice, ClientId(id)))
         .await?;
-    let impact = impact(&client, target, &facts).map_err(|error| AppError::Rule {
-        error,
-        current: Some(Box::new(client)),
-    })?;
+    let impact = impact(&client, target, &facts).map_err(AppError::NotAllowedNow)?;
     Ok(Json(ImpactView::from(impact)))
 }

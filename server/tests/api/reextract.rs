@@ -78,7 +78,7 @@ async fn a_document_added_while_deactivated_is_extracted_now_after_the_reactivat
             json!({ "document_ids": [id(&uploaded)] }),
         )
         .await;
-    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(early.code(), "client_deactivated");
     assert_eq!(app.snapshot(), before);
 
@@ -229,7 +229,7 @@ async fn a_document_of_a_business_still_deactivated_waits_for_its_business() {
             json!({ "document_ids": [id(&uploaded)] }),
         )
         .await;
-    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(answer.code(), "business_deactivated");
 }
 
@@ -304,6 +304,17 @@ async fn the_impact_of_what_cannot_be_deactivated_is_refused() {
         .await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
     assert_eq!(answer.code(), "client_already_deactivated");
+    // A business of a deactivated client cannot be deactivated on its own:
+    // a conflict with the client's state, like the client itself.
+    let business = deactivated["businesses"][0]["id"].as_u64().unwrap();
+    let answer = app
+        .get(&format!(
+            "/api/clients/{}/impact?business_id={business}",
+            id(&deactivated)
+        ))
+        .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(answer.code(), "client_deactivated");
     let active = app.pick("active", 1, 1).await;
     for query in ["business_id=abc", "business_id=0", "business_id=999999"] {
         let answer = app
