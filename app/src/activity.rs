@@ -43,6 +43,7 @@ pub fn ActivityPanel(client_id: ClientId, #[prop(into)] version: Signal<u64>) ->
                                 {entry.new_owner.map(|u| view! { <span class="muted">{format!("New owner: {}", u.name)}</span> })}
                                 {entry.user.map(|u| view! { <span class="muted">{format!("User: {}", u.name)}</span> })}
                                 {entry.reason.map(|r| view! { <span class="muted">{format!("Reason: {r}")}</span> })}
+                                {entry.document_count.map(|n| view! { <span class="muted">{format!("Documents: {n}")}</span> })}
                             </li>
                         }).collect_view()}
                     </ol>

@@ -12,6 +12,7 @@ mod changes;
 mod documents;
 mod live;
 mod onboarding;
+mod reextract;
 mod upload;
 
 pub use changes::Changed;
@@ -20,10 +21,11 @@ pub use live::{LiveEvent, LiveStream, OnLiveEvent};
 pub use onboarding::ExportQuery;
 
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, DocumentView, ErrorBody, ImportPreview, ImportResult,
-    InvitationView, Items, NewClient, NewClientRequest, Portal, Session, SignInRequest,
+    ActivityEntry, ClientPage, DocumentView, ErrorBody, ExtractNowRequest, ImpactView,
+    ImportPreview, ImportResult, InvitationView, Items, NewClient, NewClientRequest, Portal,
+    Session, SignInRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Status};
+use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Status, Target};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -164,6 +166,20 @@ pub trait Api {
     /// Follows the live updates of what the signed-in person may see,
     /// telling `on_event` each; until the stream is dropped.
     fn live_events(&self, on_event: OnLiveEvent) -> LiveStream;
+    /// A client's documents added while it or their business was
+    /// deactivated (`not_extracted`), newest first.
+    fn added_while_deactivated(&self, client: ClientId) -> ApiFuture<Vec<DocumentView>>;
+    /// "Extract now": queues some (or all) of those documents; the
+    /// documents as queued. A retry must reuse `idempotency_key`.
+    fn extract_now(
+        &self,
+        client: ClientId,
+        request: &ExtractNowRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<Vec<DocumentView>>;
+    /// What deactivating `target` of the client would change, counted by
+    /// `core` on the server.
+    fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView>;
 
     /// A business's documents, read from `scope`'s side.
     fn documents_in(&self, scope: DocumentScope) -> ApiFuture<Vec<DocumentView>> {
@@ -428,6 +444,23 @@ impl Api for HttpApi {
 
     fn live_events(&self, on_event: OnLiveEvent) -> LiveStream {
         self.open_events(on_event)
+    }
+
+    fn added_while_deactivated(&self, client: ClientId) -> ApiFuture<Vec<DocumentView>> {
+        self.read_added_while_deactivated(client)
+    }
+
+    fn extract_now(
+        &self,
+        client: ClientId,
+        request: &ExtractNowRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<Vec<DocumentView>> {
+        self.send_extract_now(client, request, idempotency_key)
+    }
+
+    fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {
+        self.read_impact(client, target)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::activity::ActivityPanel;
 use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
 use crate::edit_client::{AddBusinessButton, EditClientButton, RenameBusinessDialog};
+use crate::extract_now::ExtractNowPanel;
 use crate::reactivate_dialog::ReactivateDialog;
 use crate::session::Auth;
 use crate::store::Store;
@@ -182,6 +183,7 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
         </Show>
         {move || confirming.get().then(|| view! {
             <ReactivateDialog
+                client_id=id
                 client_name=name.get_untracked()
                 business_count=business_total.get_untracked()
                 on_cancel=Callback::new(move |()| confirming.set(false))
@@ -191,6 +193,7 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
                 })
             />
         })}
+        <ExtractNowPanel client_id=id version=settled_version(store, id) />
         <AddBusinessButton id=id />
         <Tabs label="Businesses" tabs=tabs panel_id="businesses-panel" selected=selected on_select=select />
         <div id="businesses-panel" role="tabpanel" aria-labelledby=move || {

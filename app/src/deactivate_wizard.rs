@@ -1,8 +1,10 @@
 //! The deactivation wizard, for a client or one business: step 1 shows the
-//! implications (from `core`), step 2 asks who becomes owner and admin (in
-//! `core`'s order), then "Confirm" hands the command back.
+//! implications (from `core`) and the impact in numbers (see `impact`),
+//! step 2 asks who becomes owner and admin (in `core`'s order), then
+//! "Confirm" hands the command back.
 
 use crate::dialog::Dialog;
+use crate::impact::DeactivationImpact;
 use clientele_core::{Client, Command, Target, UserId, eligible_owners, implications};
 use leptos::prelude::*;
 
@@ -91,6 +93,7 @@ fn implications_step(
             <ul class="implications">
                 {shown.points.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}
             </ul>
+            <DeactivationImpact client_id=client.id target=target />
             <div class="dialog-actions">
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
                     "Cancel"

@@ -44,6 +44,7 @@ pub fn list_dialog(store: Store, open: RwSignal<Option<Open>>, dialog: Open) -> 
             let (id, seen) = (client.id, client.version);
             view! {
                 <ReactivateDialog
+                    client_id=id
                     client_name=client.name.clone()
                     business_count=client.businesses.len()
                     on_cancel=close

@@ -9,11 +9,11 @@ use crate::api::{
     OnProgress, SharedApi, UNEXPECTED_ANSWER,
 };
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, DocumentView, ImportPreview, ImportResult, InvitationView,
-    NewClient, NewClientRequest, Portal, Session, SessionUser,
+    ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
+    ImportResult, InvitationView, NewClient, NewClientRequest, Portal, Session, SessionUser,
 };
 use clientele_core::{
-    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Status, allows,
+    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Status, Target, allows,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -315,5 +315,22 @@ impl Api for EndsOn401 {
     // A stream refused with 401 just stops: the next call notices.
     fn live_events(&self, on_event: OnLiveEvent) -> LiveStream {
         self.inner.live_events(on_event)
+    }
+
+    fn added_while_deactivated(&self, client: ClientId) -> ApiFuture<Vec<DocumentView>> {
+        self.watch(self.inner.added_while_deactivated(client))
+    }
+
+    fn extract_now(
+        &self,
+        client: ClientId,
+        request: &ExtractNowRequest,
+        idempotency_key: &str,
+    ) -> ApiFuture<Vec<DocumentView>> {
+        self.watch(self.inner.extract_now(client, request, idempotency_key))
+    }
+
+    fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {
+        self.watch(self.inner.impact(client, target))
     }
 }

@@ -107,11 +107,14 @@ pub enum Action {
     ImportClients,
     /// Undo a deactivation or reactivation ([`crate::undo`]).
     UndoChange,
+    /// "Extract now": queue the documents added while a client or business
+    /// was deactivated, once both are active again.
+    ExtractNow,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -125,6 +128,7 @@ impl Action {
         Action::EditClients,
         Action::ImportClients,
         Action::UndoChange,
+        Action::ExtractNow,
     ];
 
     /// The action a change command takes.
@@ -162,6 +166,8 @@ pub enum Denied {
     PracticeAdminOnly,
     /// Only a practice admin may import clients.
     ImportAdminOnly,
+    /// Only a practice admin may extract documents added while deactivated.
+    ExtractAdminOnly,
     /// The practice's routes are for its staff; client users have their own.
     PracticeStaffOnly,
     /// The portal is for the users of a client's account.
@@ -182,6 +188,9 @@ impl fmt::Display for Denied {
                 "Only a practice admin can deactivate or reactivate clients and businesses."
             }
             Denied::ImportAdminOnly => "Only a practice admin can import clients.",
+            Denied::ExtractAdminOnly => {
+                "Only a practice admin can extract documents added while a client was deactivated."
+            }
             Denied::PracticeStaffOnly => {
                 "This is for the practice's staff. Client users see their own account instead."
             }
@@ -209,6 +218,7 @@ pub fn allows(principal: &Principal, action: Action) -> Result<(), Denied> {
             (StaffRole::PracticeAdmin, _) => Ok(()),
             (StaffRole::Staff, ReadClients | AddDocument | EditClients) => Ok(()),
             (StaffRole::Staff, ImportClients) => Err(Denied::ImportAdminOnly),
+            (StaffRole::Staff, ExtractNow) => Err(Denied::ExtractAdminOnly),
             (StaffRole::Staff, _) => Err(Denied::PracticeAdminOnly),
         },
     }

@@ -5,6 +5,7 @@
 mod live;
 mod onboarding;
 mod portal;
+mod reextract;
 mod session;
 
 pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
@@ -14,6 +15,7 @@ pub use onboarding::{
     NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
+pub use reextract::{ExtractNowRequest, ImpactView};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
 use crate::extraction::Fields;
@@ -185,6 +187,9 @@ pub enum ActivityAction {
     UserRemoved,
     /// A deactivation or reactivation was undone.
     ChangeUndone,
+    /// Documents added while the client was deactivated were queued for
+    /// extraction ("Extract now").
+    DocumentsExtracted,
 }
 
 impl ActivityAction {
@@ -218,6 +223,9 @@ impl ActivityAction {
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
             ActivityAction::ChangeUndone => "Undid the previous deactivation or reactivation",
+            ActivityAction::DocumentsExtracted => {
+                "Queued documents added while deactivated for extraction"
+            }
         }
     }
 
@@ -235,6 +243,7 @@ impl ActivityAction {
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
             ActivityAction::ChangeUndone => "change_undone",
+            ActivityAction::DocumentsExtracted => "documents_extracted",
         }
     }
 
@@ -252,6 +261,7 @@ impl ActivityAction {
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
             ActivityAction::ChangeUndone,
+            ActivityAction::DocumentsExtracted,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -284,6 +294,9 @@ pub struct ActivityEntry {
     pub user: Option<UserRef>,
     /// The reason given, if any.
     pub reason: Option<String>,
+    /// How many documents, for `documents_extracted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_count: Option<u64>,
 }
 
 /// A document's extraction state on the wire, without its reason.

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use clientele_core::documents::FileRefusal;
 use clientele_core::identity::{Throttled, WeakPassword};
 use clientele_core::onboarding::OnboardingError;
+use clientele_core::reextract::ExtractNowError;
 use clientele_core::wire::{ErrorBody, ErrorDetail, ImportProblem};
 use clientele_core::{Client, Denied, ErrorKind, RuleError};
 
@@ -85,6 +86,15 @@ pub enum AppError {
     /// carries every problem beside the error.
     #[error("{}", import_summary(.0))]
     ImportInvalid(Vec<ImportProblem>),
+    /// "Extract now" was refused by `core`.
+    #[error("{0}")]
+    ExtractNow(ExtractNowError),
+    /// A read about a change the client's state does not allow now (the
+    /// impact of a deactivation that would be refused): 409 whatever the
+    /// rule, since the request itself is well formed; 404 for what the
+    /// client does not have.
+    #[error("{0}")]
+    NotAllowedNow(RuleError),
     /// The idempotency key was used before for another request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -127,6 +137,7 @@ impl From<StoreError> for AppError {
             },
             StoreError::InvitationNotFound => AppError::InvitationNotFound,
             StoreError::ImportInvalid(problems) => AppError::ImportInvalid(problems),
+            StoreError::ExtractNow(error) => AppError::ExtractNow(error),
             StoreError::Internal(detail) => AppError::Internal(detail),
         }
     }
@@ -158,6 +169,18 @@ impl AppError {
                 };
                 (status, error.code())
             }
+            AppError::ExtractNow(error) => {
+                let status = match error.kind() {
+                    ErrorKind::Conflict => StatusCode::CONFLICT,
+                    ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorKind::NotFound => StatusCode::NOT_FOUND,
+                };
+                (status, error.code())
+            }
+            AppError::NotAllowedNow(error) => match error.kind() {
+                ErrorKind::NotFound => (StatusCode::NOT_FOUND, error.code()),
+                ErrorKind::Conflict | ErrorKind::Refused => (StatusCode::CONFLICT, error.code()),
+            },
             AppError::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
             }

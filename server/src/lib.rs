@@ -86,6 +86,11 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::documents::download))
         .routes(utoipa_axum::routes!(routes::documents::retry))
         .routes(utoipa_axum::routes!(
+            routes::reextract::added_while_deactivated
+        ))
+        .routes(utoipa_axum::routes!(routes::reextract::extract))
+        .routes(utoipa_axum::routes!(routes::reextract::impact_of))
+        .routes(utoipa_axum::routes!(
             routes::invitations::view,
             routes::invitations::accept
         ))

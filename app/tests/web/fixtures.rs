@@ -10,13 +10,13 @@ use clientele_app::api::{
     OnLiveEvent, OnProgress,
 };
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ImportPreview, ImportResult,
-    InvitationView, NewClient, NewClientRequest, Portal, Session, SessionRole, SessionUser,
-    StatusCounts, UserKind, UserRef,
+    ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ExtractNowRequest,
+    ImpactView, ImportPreview, ImportResult, InvitationView, NewClient, NewClientRequest, Portal,
+    Session, SessionRole, SessionUser, StatusCounts, UserKind, UserRef,
 };
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
-    Role, Status, UserId, execute,
+    Role, Status, Target, UserId, execute,
 };
 use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 
 pub mod documents;
 pub mod onboarding;
+pub mod reextract;
 pub mod script;
 
 /// Three clients: Acme (active, code AC-001, two businesses, two users), Birch (active)
@@ -185,6 +186,10 @@ pub struct FakeServer {
     pub live: FakeLive,
     /// How many pages of the list were read.
     pub page_reads: std::sync::atomic::AtomicU32,
+    /// When set, "Extract now" fails with this.
+    pub extract_failure: Mutex<Option<ApiError>>,
+    /// When set, reading a deactivation's impact fails with this.
+    pub impact_failure: Mutex<Option<ApiError>>,
 }
 
 /// The live updates: the app's listener while its stream is open, which a
@@ -226,6 +231,8 @@ impl Default for FakeServer {
             onboarding: Default::default(),
             live: Default::default(),
             page_reads: Default::default(),
+            extract_failure: Mutex::new(None),
+            impact_failure: Mutex::new(None),
         }
     }
 }
@@ -479,6 +486,32 @@ impl Api for FakeServer {
         *self.live.0.lock().unwrap() = Some(SendWrapper::new(on_event));
         let slot = Arc::clone(&self.live.0);
         LiveStream::new(move || *slot.lock().unwrap() = None)
+    }
+
+    fn added_while_deactivated(&self, client: ClientId) -> ApiFuture<Vec<DocumentView>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.fake_added_while_deactivated(client)
+    }
+
+    fn extract_now(
+        &self,
+        client: ClientId,
+        request: &ExtractNowRequest,
+        _idempotency_key: &str,
+    ) -> ApiFuture<Vec<DocumentView>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.fake_extract_now(client, request)
+    }
+
+    fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.fake_impact(client, target)
     }
 }
 

@@ -15,6 +15,7 @@ mod live;
 mod onboarding;
 mod portal;
 mod undo;
+mod reextract;
 mod upload_http;
 
 use clientele_app::AppWith;

@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 39] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 42] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -88,6 +88,9 @@ fn every_role_against_every_action() {
         (admin(), UndoChange, Ok(())),
         (staff(), UndoChange, Err(Denied::PracticeAdminOnly)),
         (client_user(), UndoChange, Err(Denied::PracticeStaffOnly)),
+        (admin(), ExtractNow, Ok(())),
+        (staff(), ExtractNow, Err(Denied::ExtractAdminOnly)),
+        (client_user(), ExtractNow, Err(Denied::PracticeStaffOnly)),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(
@@ -116,6 +119,7 @@ fn every_refusal_is_forbidden_with_a_sentence() {
         Denied::PracticeStaffOnly,
         Denied::ClientUsersOnly,
         Denied::ImportAdminOnly,
+        Denied::ExtractAdminOnly,
     ] {
         assert_eq!(denied.code(), "forbidden");
         assert!(denied.to_string().ends_with('.'));

@@ -15,6 +15,7 @@ pub mod import;
 pub mod invitations;
 pub mod onboarding;
 pub mod portal;
+pub mod reextract;
 pub mod session;
 pub mod undo;
 

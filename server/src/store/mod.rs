@@ -26,6 +26,7 @@ use clientele_core::{
 use std::collections::HashSet;
 
 mod onboarding;
+mod reextract;
 
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
@@ -33,16 +34,29 @@ pub use onboarding::{
 };
 
 pub use postgres::PostgresStore;
+pub use reextract::{ExtractNow, ReextractStore};
 pub use sqlite::SqliteStore;
 
 /// Everything the server needs from storage, as one object.
 pub trait Storage:
-    ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore
+    ClientStore
+    + DocumentStore
+    + ExtractionStore
+    + AccountStore
+    + Provisioning
+    + OnboardingStore
+    + ReextractStore
 {
 }
 
 impl<
-    T: ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore,
+    T: ClientStore
+        + DocumentStore
+        + ExtractionStore
+        + AccountStore
+        + Provisioning
+        + OnboardingStore
+        + ReextractStore,
 > Storage for T
 {
 }
@@ -234,6 +248,9 @@ pub enum StoreError {
     /// An import's rows are wrong; nothing was written.
     #[error("the import has {} problems", .0.len())]
     ImportInvalid(Vec<ImportProblem>),
+    /// "Extract now" was refused by `core`.
+    #[error("{0}")]
+    ExtractNow(clientele_core::reextract::ExtractNowError),
     /// The database failed; the details are for the log only.
     #[error("storage failed: {0}")]
     Internal(String),

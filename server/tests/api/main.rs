@@ -19,6 +19,7 @@ mod list_paging;
 mod live;
 mod onboarding;
 mod receipts;
+mod reextract;
 mod security;
 mod sessions;
 mod test_db;

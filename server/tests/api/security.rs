@@ -123,7 +123,10 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                 | "GET /api/documents/{id}/file"
                 | "GET /api/portal"
                 | "GET /api/portal/businesses/{id}/documents"
+                | "GET /api/clients/{id}/documents/added-while-deactivated"
+                | "GET /api/clients/{id}/impact"
                 | "GET /api/events" => Sent::Nothing,
+                "POST /api/clients/{id}/documents/extract" => Sent::Json(json!({})),
                 "POST /api/session" => Sent::Json(
                     json!({ "email": ADMIN, "password": clientele_server::DEMO_PASSWORD }),
                 ),
@@ -170,7 +173,7 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 32, "every operation is in the table");
+    assert_eq!(operations.len(), 35, "every operation is in the table");
     operations
 }
 
@@ -208,6 +211,7 @@ fn expected(key: &str) -> Expected {
         "GET /api/practice" | "GET /api/clients" => refused(UNAUTHENTICATED, None, FORBIDDEN, None),
         "GET /api/clients/{id}"
         | "GET /api/clients/{id}/activity"
+        | "GET /api/clients/{id}/documents/added-while-deactivated"
         | "GET /api/businesses/{id}/documents"
         | "POST /api/businesses/{id}/documents" => {
             refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, None)
@@ -219,6 +223,11 @@ fn expected(key: &str) -> Expected {
         "GET /api/portal/businesses/{id}/documents"
         | "POST /api/portal/businesses/{id}/documents" => {
             refused(UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, FORBIDDEN)
+        }
+        // Practice admins only: "Extract now", and the impact shown before
+        // a deactivation (which only they may make).
+        "POST /api/clients/{id}/documents/extract" | "GET /api/clients/{id}/impact" => {
+            refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, FORBIDDEN)
         }
         // Undo is a practice admin's, like the changes it undoes.
         activation if activation.ends_with("activate") || activation.ends_with("/undo") => {
@@ -347,13 +356,14 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
             continue; // The portal is the client users' (their own test).
         }
         let answer = app.send(operation.request()).await;
-        // Reactivating what is active, or undoing when the client's last
-        // change was none of the four, is refused by the rules (409), which
+        // Reactivating what is active, undoing when the client's last
+        // change was none of the four, or "Extract all now" when nothing was
+        // added while deactivated, is refused by the rules (409), which
         // proves the request got past every permission check.
         let by_the_rules = answer.status == StatusCode::CONFLICT
             && (answer.code().ends_with("active")
-                || answer.code() == "extraction_not_failed"
-                || answer.code() == "nothing_to_undo");
+                || ["extraction_not_failed", "nothing_to_undo", "nothing_to_extract"]
+                    .contains(&answer.code()));
         assert!(
             answer.status.is_success() || by_the_rules,
             "the admin {} got {} {:?}",

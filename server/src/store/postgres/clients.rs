@@ -411,7 +411,7 @@ async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, 
     let found = rows(
         db,
         "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name,
-                a.reason, a.actor_id, a.user_id, person.name
+                a.reason, a.actor_id, a.user_id, person.name, a.document_count
          FROM activity a
          LEFT JOIN businesses b ON b.id = a.business_id
          LEFT JOIN users u ON u.id = a.new_owner_id
@@ -456,6 +456,7 @@ async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, 
                         id: UserId(id),
                         name,
                     }),
+                document_count: optional_id_at(row, 12)?,
             })
         })
         .collect()

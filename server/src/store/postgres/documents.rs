@@ -218,10 +218,10 @@ pub(super) async fn scoped_client(
     load_client(db, practice, client).await
 }
 
-const COLUMNS: &str = "id, business_id, file_name, added_at, added_by, extraction, reason, \
+pub(super) const COLUMNS: &str = "id, business_id, file_name, added_at, added_by, extraction, reason, \
                        size_bytes, content_type, sha256";
 
-fn to_document(row: &Row) -> Result<Document, StoreError> {
+pub(super) fn to_document(row: &Row) -> Result<Document, StoreError> {
     let extraction: String = row.try_get(5)?;
     let reason: Option<String> = row.try_get(6)?;
     let size_bytes: Option<i64> = row.try_get(7)?;

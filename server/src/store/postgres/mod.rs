@@ -29,6 +29,7 @@ mod idempotency;
 mod onboarding;
 mod provision;
 mod recorded;
+mod reextract;
 
 use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -39,6 +40,7 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/001_schema.sql"),
     include_str!("../../../migrations/postgres/002_undo.sql"),
+    include_str!("../../../migrations/postgres/004_extract_now.sql"),
     include_str!("../../../migrations/postgres/005_list_index.sql"),
 ];
 

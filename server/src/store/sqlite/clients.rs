@@ -438,7 +438,7 @@ pub(super) fn load_client(
 fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {
     let mut statement = db.prepare_cached(
         "SELECT a.id, a.at, a.actor, a.action, a.business_id, b.name, a.new_owner_id, u.name, a.reason,
-                a.actor_id, a.user_id, person.name
+                a.actor_id, a.user_id, person.name, a.document_count
          FROM activity a
          LEFT JOIN businesses b ON b.id = a.business_id
          LEFT JOIN users u ON u.id = a.new_owner_id
@@ -459,6 +459,7 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
             row.get::<_, Option<u64>>(9)?,
             row.get::<_, Option<u64>>(10)?,
             row.get::<_, Option<String>>(11)?,
+            row.get::<_, Option<u64>>(12)?,
         ))
     })?;
     rows.map(|row| {
@@ -475,6 +476,7 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
             actor_id,
             user_id,
             user_name,
+            document_count,
         ) = row?;
         let action = ActivityAction::parse(&action)
             .ok_or_else(|| StoreError::Internal(format!("unknown activity action {action:?}")))?;
@@ -500,6 +502,7 @@ fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, St
                 name,
             }),
             reason,
+            document_count,
         })
     })
     .collect()

@@ -193,7 +193,7 @@ pub(super) fn scoped_client(
     }
 }
 
-const COLUMNS: &str = "id, business_id, file_name, added_at, added_by, extraction, reason, \
+pub(super) const COLUMNS: &str = "id, business_id, file_name, added_at, added_by, extraction, reason, \
                        size_bytes, content_type, sha256";
 
 /// A document's row, as read.
@@ -210,7 +210,7 @@ type DocumentRow = (
     Option<String>,
 );
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
+pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -225,7 +225,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
     ))
 }
 
-fn to_document(row: DocumentRow) -> Result<Document, StoreError> {
+pub(super) fn to_document(row: DocumentRow) -> Result<Document, StoreError> {
     let (
         id,
         business,

@@ -18,6 +18,7 @@ mod idempotency;
 mod onboarding;
 mod provision;
 mod recorded;
+mod reextract;
 
 use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/005_extraction.sql"),
     include_str!("../../../migrations/006_onboarding.sql"),
     include_str!("../../../migrations/007_undo.sql"),
+    include_str!("../../../migrations/009_extract_now.sql"),
     include_str!("../../../migrations/010_list_index.sql"),
 ];
 

@@ -1,0 +1,3 @@
+-- "Extract now" (issue 4): the activity log says how many documents added
+-- while a client was deactivated were queued for extraction at once.
+ALTER TABLE activity ADD COLUMN document_count INTEGER;
