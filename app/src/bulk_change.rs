@@ -5,9 +5,11 @@
 //! each through the store's optimistic path with its own idempotency key,
 //! and reports each client's outcome on its own row.
 
+use crate::bulk_outcome::{Outcome, sent_step};
 use crate::dialog::Dialog;
 use crate::store::Store;
 use clientele_core::bulk::{BulkAction, bulk_commands, bulk_summary, preselected_owners};
+use clientele_core::impact::Impact;
 use clientele_core::{Client, ClientId, Target, UserId, eligible_owners};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,14 +35,6 @@ enum Step {
     Sent,
 }
 
-/// How one client's change ended, or that it has not yet.
-#[derive(Debug, Clone, PartialEq)]
-enum Outcome {
-    Pending,
-    Done,
-    NotDone(String),
-}
-
 /// The bulk change dialog for `ids`.
 #[component]
 pub fn BulkChangeDialog(
@@ -52,6 +46,9 @@ pub fn BulkChangeDialog(
     let total = ids.len();
     let step = RwSignal::new(Step::Loading(0));
     let clients = RwSignal::new(Vec::<Client>::new());
+    // Each client's impact (deactivation only), from the server's facts and
+    // core's counting; `None` where it could not be counted.
+    let impacts = RwSignal::new(Vec::<Option<Impact>>::new());
     let owners = RwSignal::new(BTreeMap::<ClientId, UserId>::new());
     let reason = RwSignal::new(String::new());
     let outcomes = RwSignal::new(Vec::<(ClientId, String, Outcome)>::new());
@@ -61,7 +58,10 @@ pub fn BulkChangeDialog(
         let ids = ids.get_value();
         // A few at a time, as a browser fetches anyway; slots keep the
         // clients in the order they were checked.
-        let slots = Rc::new(RefCell::new(vec![None::<Client>; ids.len()]));
+        let slots = Rc::new(RefCell::new(vec![
+            None::<(Client, Option<Impact>)>;
+            ids.len()
+        ]));
         let next = Rc::new(RefCell::new(0usize));
         let failed = Rc::new(RefCell::new(false));
         for _ in 0..LOADERS.min(ids.len()) {
@@ -78,7 +78,18 @@ pub fn BulkChangeDialog(
                         return;
                     }
                     match store.fetch_client(ids[index]).await {
-                        Ok(client) => slots.borrow_mut()[index] = Some(client),
+                        Ok(client) => {
+                            let impact = match action {
+                                BulkAction::Deactivate => store
+                                    .api()
+                                    .impact(client.id, Target::Client)
+                                    .await
+                                    .ok()
+                                    .map(|view| view.impact),
+                                BulkAction::Reactivate => None,
+                            };
+                            slots.borrow_mut()[index] = Some((client, impact));
+                        }
                         Err(error) => {
                             *failed.borrow_mut() = true;
                             step.set(Step::Failed(error.message()));
@@ -90,8 +101,10 @@ pub fn BulkChangeDialog(
                         step.set(Step::Loading(done));
                         continue;
                     }
-                    let loaded: Vec<Client> = slots.borrow_mut().drain(..).flatten().collect();
+                    let (loaded, counted): (Vec<Client>, Vec<Option<Impact>>) =
+                        slots.borrow_mut().drain(..).flatten().unzip();
                     owners.set(preselected_owners(&loaded));
+                    impacts.set(counted);
                     clients.set(loaded);
                     step.set(Step::Summary);
                 }
@@ -158,7 +171,7 @@ pub fn BulkChangeDialog(
             </div>
         }
         .into_any(),
-        Step::Summary => summary_step(action, clients, step, on_close, send).into_any(),
+        Step::Summary => summary_step(action, clients, impacts, step, on_close, send).into_any(),
         Step::Owners => owners_step(clients, owners, reason, step, send).into_any(),
         Step::Sent => sent_step(action, outcomes, on_close).into_any(),
     }
@@ -174,6 +187,7 @@ pub fn BulkChangeDialog(
 fn summary_step(
     action: BulkAction,
     clients: RwSignal<Vec<Client>>,
+    impacts: RwSignal<Vec<Option<Impact>>>,
     step: RwSignal<Step>,
     on_close: Callback<()>,
     send: impl Fn() + Copy + 'static,
@@ -193,6 +207,7 @@ fn summary_step(
         <ul class="implications">
             {summary.points.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}
         </ul>
+        {(action == BulkAction::Deactivate).then(|| in_numbers(clients, impacts))}
         {(!summary.excluded.is_empty()).then(|| view! {
             <p>"These selected clients will be left as they are:"</p>
             <ul class="excluded">
@@ -204,6 +219,49 @@ fn summary_step(
         <div class="dialog-actions">
             <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
             <button type="button" class="button primary" disabled=!can_go on:click=next>{next_label}</button>
+        </div>
+    }
+}
+
+/// The selected clients' impacts summed: businesses, queued documents and
+/// users, then when each business was last active (folded away: a bulk
+/// change may cover hundreds).
+fn in_numbers(
+    clients: RwSignal<Vec<Client>>,
+    impacts: RwSignal<Vec<Option<Impact>>>,
+) -> impl IntoView {
+    let (total, uncounted) = clients.with_untracked(|clients| {
+        impacts.with_untracked(|impacts| {
+            let deactivatable =
+                |client: &Client| clientele_core::implications(client, Target::Client).is_ok();
+            let total: Impact = impacts.iter().flatten().cloned().sum();
+            let uncounted = clients
+                .iter()
+                .zip(impacts)
+                .filter(|(client, impact)| deactivatable(client) && impact.is_none())
+                .count();
+            (total, uncounted)
+        })
+    });
+    let mut points = total.points();
+    let last_active = points.split_off(points.len().min(3));
+    view! {
+        <div class="impact">
+            <p class="muted">"In numbers:"</p>
+            <ul class="impact-points">
+                {points.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}
+            </ul>
+            {(!last_active.is_empty()).then(|| view! {
+                <details class="last-active">
+                    <summary>"When each business was last active"</summary>
+                    <ul>{last_active.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}</ul>
+                </details>
+            })}
+            {(uncounted > 0).then(|| view! {
+                <p class="state error">{format!(
+                    "What this changes could not be counted for {uncounted} of them; the rest is above."
+                )}</p>
+            })}
         </div>
     }
 }
@@ -296,70 +354,5 @@ fn owner_row(client: Client, owners: RwSignal<BTreeMap<ClientId, UserId>>) -> im
                 </select>
             </td>
         </tr>
-    }
-}
-
-/// After confirming: each client's own outcome, and a total.
-fn sent_step(
-    action: BulkAction,
-    outcomes: RwSignal<Vec<(ClientId, String, Outcome)>>,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let (doing, done, not_done) = match action {
-        BulkAction::Deactivate => ("Deactivating…", "Deactivated", "Not deactivated"),
-        BulkAction::Reactivate => ("Reactivating…", "Reactivated", "Not reactivated"),
-    };
-    let tally = move || {
-        outcomes.with(|rows| {
-            let count =
-                |wanted: fn(&Outcome) -> bool| rows.iter().filter(|row| wanted(&row.2)).count();
-            let pending = count(|outcome| *outcome == Outcome::Pending);
-            let succeeded = count(|outcome| *outcome == Outcome::Done);
-            let total = rows.len();
-            if pending > 0 {
-                format!("{doing} {} of {total} done.", total - pending)
-            } else if succeeded == total {
-                format!(
-                    "{done} {} {}.",
-                    total,
-                    if total == 1 { "client" } else { "clients" }
-                )
-            } else {
-                format!(
-                    "{done} {succeeded} of {total} clients. {} could not be changed.",
-                    total - succeeded
-                )
-            }
-        })
-    };
-    let rows = move || {
-        outcomes
-            .get()
-            .into_iter()
-            .map(|(_, name, outcome)| {
-                let (class, text) = match outcome {
-                    Outcome::Pending => ("pending", doing.to_owned()),
-                    Outcome::Done => ("done", done.to_owned()),
-                    Outcome::NotDone(message) => ("failed", format!("{not_done}: {message}")),
-                };
-                view! { <tr class=class><td>{name}</td><td>{text}</td></tr> }
-            })
-            .collect_view()
-    };
-    view! {
-        <h2 id="bulk-title">{match action {
-            BulkAction::Deactivate => "Deactivating the selected clients",
-            BulkAction::Reactivate => "Reactivating the selected clients",
-        }}</h2>
-        <p role="status" class="bulk-tally">{tally}</p>
-        <div class="bulk-owners">
-            <table class="table bulk-outcomes">
-                <thead><tr><th scope="col">"Client"</th><th scope="col">"Outcome"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <div class="dialog-actions">
-            <button type="button" class="button primary" on:click=move |_| on_close.run(())>"Close"</button>
-        </div>
     }
 }

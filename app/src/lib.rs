@@ -9,6 +9,7 @@ mod activity;
 mod add_client;
 pub mod api;
 mod bulk_change;
+mod bulk_outcome;
 mod bulk_select;
 mod businesses;
 mod client_list;

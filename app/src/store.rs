@@ -468,7 +468,10 @@ impl Store {
             return;
         };
         let (optimistic, undo) = match execute(&before, before.version, &command) {
-            Ok((next, events)) => (next, undo::undoable(&events)),
+            // A change told to a dialog that follows it to the end (a bulk
+            // change reports each client's outcome on its own row) offers
+            // no "Undo" toast per client.
+            Ok((next, events)) => (next, undo::undoable(&events).filter(|_| then.is_none())),
             Err(refusal) => {
                 refuse(then, refusal.to_string());
                 return;

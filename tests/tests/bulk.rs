@@ -72,6 +72,16 @@ async fn a_bulk_deactivation_reports_the_one_client_that_failed_and_keeps_the_ot
         "//*[@role='dialog']//h2[normalize-space()='Deactivate 3 clients?']",
     )
     .await?;
+    // In numbers, summed over the three from core: their active businesses.
+    let businesses: usize = [&first, &second, &failing]
+        .iter()
+        .map(|client| client.count_businesses(Status::Active))
+        .sum();
+    let summed = format!(
+        "//*[@role='dialog']//ul[@class='impact-points']/li[normalize-space()={}]",
+        literal(&format!("{businesses} businesses will be deactivated."))
+    );
+    find::xpath(&browser, &summed).await?;
     harness.screenshot(&browser, "bulk-implications").await?;
     // Someone else deactivates one of them while this dialog is open.
     backend.deactivate(&failing, failing.users[1].id).await?;

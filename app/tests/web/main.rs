@@ -14,8 +14,8 @@ mod interleavings;
 mod live;
 mod onboarding;
 mod portal;
-mod undo;
 mod reextract;
+mod undo;
 mod upload_http;
 
 use clientele_app::AppWith;

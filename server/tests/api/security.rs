@@ -362,8 +362,12 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
         // proves the request got past every permission check.
         let by_the_rules = answer.status == StatusCode::CONFLICT
             && (answer.code().ends_with("active")
-                || ["extraction_not_failed", "nothing_to_undo", "nothing_to_extract"]
-                    .contains(&answer.code()));
+                || [
+                    "extraction_not_failed",
+                    "nothing_to_undo",
+                    "nothing_to_extract",
+                ]
+                .contains(&answer.code()));
         assert!(
             answer.status.is_success() || by_the_rules,
             "the admin {} got {} {:?}",
