@@ -4,6 +4,7 @@
 
 use crate::ids::{BusinessId, UserId};
 use crate::onboarding::OnboardingError;
+use crate::schedule::Date;
 use std::fmt;
 
 /// A command that the rules refused. Refusing changes nothing.
@@ -40,6 +41,21 @@ pub enum RuleError {
     /// A name, email or code was refused, or a business was added to a
     /// deactivated client.
     Onboarding(OnboardingError),
+    /// A date that is not a real `YYYY-MM-DD` day.
+    InvalidDate(String),
+    /// A deactivation can only be scheduled for a day after today.
+    ScheduleNotAfterToday {
+        /// The day asked for.
+        on: Date,
+        /// Today.
+        today: Date,
+    },
+    /// The client already has a scheduled deactivation, on this day.
+    AlreadyScheduled(Date),
+    /// The client has no scheduled deactivation.
+    NothingScheduled,
+    /// The scheduled deactivation is not due yet; it is on this day.
+    ScheduleNotDue(Date),
 }
 
 impl From<OnboardingError> for RuleError {
@@ -76,6 +92,11 @@ impl RuleError {
             RuleError::UserNotFound(_) => "user_not_found",
             RuleError::CannotRemoveOwner => "cannot_remove_owner",
             RuleError::Onboarding(error) => error.code(),
+            RuleError::InvalidDate(_) => "invalid_date",
+            RuleError::ScheduleNotAfterToday { .. } => "schedule_not_after_today",
+            RuleError::AlreadyScheduled(_) => "already_scheduled",
+            RuleError::NothingScheduled => "nothing_scheduled",
+            RuleError::ScheduleNotDue(_) => "schedule_not_due",
         }
     }
 
@@ -86,12 +107,17 @@ impl RuleError {
             | RuleError::ClientAlreadyDeactivated
             | RuleError::ClientAlreadyActive
             | RuleError::BusinessAlreadyDeactivated
-            | RuleError::BusinessAlreadyActive => ErrorKind::Conflict,
+            | RuleError::BusinessAlreadyActive
+            | RuleError::AlreadyScheduled(_)
+            | RuleError::NothingScheduled
+            | RuleError::ScheduleNotDue(_) => ErrorKind::Conflict,
             RuleError::ClientDeactivated
             | RuleError::ReactivateClientFirst
             | RuleError::OwnerNotInAccount(_)
             | RuleError::CannotRemoveOwner
-            | RuleError::Onboarding(_) => ErrorKind::Refused,
+            | RuleError::Onboarding(_)
+            | RuleError::InvalidDate(_)
+            | RuleError::ScheduleNotAfterToday { .. } => ErrorKind::Refused,
             RuleError::BusinessNotFound(_) | RuleError::UserNotFound(_) => ErrorKind::NotFound,
         }
     }
@@ -138,6 +164,28 @@ impl fmt::Display for RuleError {
                 "The account owner cannot be removed. Make someone else the owner first.",
             ),
             RuleError::Onboarding(error) => error.fmt(f),
+            RuleError::InvalidDate(text) => write!(
+                f,
+                "{text:?} is not a date. Give the day as YYYY-MM-DD, for example 2026-12-31."
+            ),
+            RuleError::ScheduleNotAfterToday { on, today } => write!(
+                f,
+                "A deactivation can only be scheduled for a day after today ({today}), \
+                 not {on}. To deactivate today, choose \"Deactivate now\"."
+            ),
+            RuleError::AlreadyScheduled(on) => write!(
+                f,
+                "This client is already scheduled to be deactivated on {}. \
+                 Cancel that schedule first.",
+                on.short_label()
+            ),
+            RuleError::NothingScheduled => {
+                f.write_str("This client has no scheduled deactivation.")
+            }
+            RuleError::ScheduleNotDue(on) => write!(
+                f,
+                "The scheduled deactivation is not due until {on}."
+            ),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod onboarding;
 pub mod permissions;
 pub mod portal;
 mod rules;
+pub mod schedule;
 pub mod wire;
 
 pub use error::{ErrorKind, RuleError};

@@ -105,11 +105,13 @@ pub enum Action {
     EditClients,
     /// Import clients from a CSV file.
     ImportClients,
+    /// Schedule a client's deactivation for a later day, or cancel it.
+    ScheduleDeactivation,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -122,6 +124,7 @@ impl Action {
         Action::RetryExtraction,
         Action::EditClients,
         Action::ImportClients,
+        Action::ScheduleDeactivation,
     ];
 
     /// The action a change command takes.
@@ -136,6 +139,11 @@ impl Action {
             | Command::RenameBusiness { .. }
             | Command::AddUser { .. }
             | Command::RemoveUser { .. } => Action::EditClients,
+            Command::ScheduleDeactivation { .. } | Command::CancelScheduledDeactivation => {
+                Action::ScheduleDeactivation
+            }
+            // When it falls due it is R1, made by the admin who scheduled it.
+            Command::RunScheduledDeactivation { .. } => Action::DeactivateClient,
         }
     }
 

@@ -4,8 +4,9 @@
 
 use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
-use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status};
+use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status, Timestamp};
 use crate::onboarding;
+use crate::schedule::{self, Date, ScheduledDeactivation};
 use serde::{Deserialize, Serialize};
 
 /// A change a practice asks for.
@@ -74,6 +75,25 @@ pub enum Command {
         /// The user.
         user_id: UserId,
     },
+    /// Plan R1 for a later day ([`crate::schedule`]).
+    ScheduleDeactivation {
+        /// The day; it must come after `today`.
+        on: Date,
+        /// Today, as the caller's clock says (core reads no clock).
+        today: Date,
+        /// Who is to become account owner and admin.
+        new_owner_id: UserId,
+        /// Why, for the activity log.
+        reason: Option<String>,
+    },
+    /// Drop the client's scheduled deactivation.
+    CancelScheduledDeactivation,
+    /// Apply the client's scheduled deactivation, due at `now`, through R1;
+    /// a refusal is recorded on the client instead. Run by the server.
+    RunScheduledDeactivation {
+        /// Now, as the server's clock says.
+        now: Timestamp,
+    },
 }
 
 /// What happened, as a result of an accepted [`Command`].
@@ -135,6 +155,21 @@ pub enum Event {
         user_id: UserId,
         /// The businesses they owned.
         businesses_to_owner: Vec<BusinessId>,
+    },
+    /// A deactivation was scheduled.
+    DeactivationScheduled {
+        /// The schedule.
+        schedule: ScheduledDeactivation,
+    },
+    /// The scheduled deactivation was cancelled.
+    ScheduledDeactivationCancelled,
+    /// The scheduled deactivation fell due and R1 refused it; the schedule
+    /// is cleared.
+    ScheduledDeactivationFailed {
+        /// The day it was scheduled for.
+        on: Date,
+        /// The refusal, in words.
+        message: String,
     },
 }
 
@@ -257,6 +292,9 @@ pub fn decide(
                     .collect(),
             }
         }
+        Command::ScheduleDeactivation { .. }
+        | Command::CancelScheduledDeactivation
+        | Command::RunScheduledDeactivation { .. } => schedule::decide(client, command)?,
     };
     Ok(vec![event])
 }
@@ -272,6 +310,9 @@ pub fn apply(client: &mut Client, event: &Event) {
             for business in &mut client.businesses {
                 business.status = Status::Deactivated;
             }
+            // Deactivated now, by hand or on schedule: nothing is pending.
+            client.scheduled_deactivation = None;
+            client.schedule_failure = None;
         }
         Event::ClientReactivated => {
             client.status = Status::Active;
@@ -326,6 +367,9 @@ pub fn apply(client: &mut Client, event: &Event) {
                 }
             }
         }
+        Event::DeactivationScheduled { .. }
+        | Event::ScheduledDeactivationCancelled
+        | Event::ScheduledDeactivationFailed { .. } => schedule::apply(client, event),
     }
 }
 

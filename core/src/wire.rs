@@ -5,6 +5,7 @@
 mod live;
 mod onboarding;
 mod portal;
+mod schedule;
 mod session;
 
 pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
@@ -13,6 +14,7 @@ pub use onboarding::{
     ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
     NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
+pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
@@ -20,6 +22,7 @@ use crate::extraction::Fields;
 use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
 use crate::model::{Client, Document, NotExtractedReason, Status};
 use crate::rules::Event;
+use crate::schedule::{ScheduleFailure, ScheduledDeactivation};
 use serde::{Deserialize, Serialize};
 
 /// A user named by id and name, for display.
@@ -64,6 +67,12 @@ pub struct ClientSummary {
     /// The client's version: a row is never replaced by one of a lower
     /// version.
     pub version: u64,
+    /// Its scheduled deactivation, if any ("Deactivates on 31 Dec").
+    #[serde(default)]
+    pub scheduled_deactivation: Option<ScheduledDeactivation>,
+    /// Why its last scheduled deactivation was refused, if it was.
+    #[serde(default)]
+    pub schedule_failure: Option<ScheduleFailure>,
 }
 
 impl ClientSummary {
@@ -85,6 +94,8 @@ impl ClientSummary {
             owner,
             updated_at: self.updated_at.clone(),
             version: client.version,
+            scheduled_deactivation: client.scheduled_deactivation.clone(),
+            schedule_failure: client.schedule_failure.clone(),
         }
     }
 
@@ -184,6 +195,12 @@ pub enum ActivityAction {
     UserInvited,
     /// A user was removed.
     UserRemoved,
+    /// A deactivation was scheduled for a later day.
+    DeactivationScheduled,
+    /// A scheduled deactivation was cancelled.
+    ScheduledDeactivationCancelled,
+    /// A scheduled deactivation fell due and was refused; `reason` says why.
+    ScheduledDeactivationFailed,
 }
 
 impl ActivityAction {
@@ -199,6 +216,11 @@ impl ActivityAction {
             Event::BusinessRenamed { .. } => ActivityAction::BusinessRenamed,
             Event::UserAdded { .. } => ActivityAction::UserInvited,
             Event::UserRemoved { .. } => ActivityAction::UserRemoved,
+            Event::DeactivationScheduled { .. } => ActivityAction::DeactivationScheduled,
+            Event::ScheduledDeactivationCancelled => ActivityAction::ScheduledDeactivationCancelled,
+            Event::ScheduledDeactivationFailed { .. } => {
+                ActivityAction::ScheduledDeactivationFailed
+            }
         }
     }
 
@@ -215,6 +237,13 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "Renamed a business",
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
+            ActivityAction::DeactivationScheduled => "Scheduled the client's deactivation",
+            ActivityAction::ScheduledDeactivationCancelled => {
+                "Cancelled the scheduled deactivation"
+            }
+            ActivityAction::ScheduledDeactivationFailed => {
+                "The scheduled deactivation was refused"
+            }
         }
     }
 
@@ -231,6 +260,9 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "business_renamed",
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
+            ActivityAction::DeactivationScheduled => "deactivation_scheduled",
+            ActivityAction::ScheduledDeactivationCancelled => "scheduled_deactivation_cancelled",
+            ActivityAction::ScheduledDeactivationFailed => "scheduled_deactivation_failed",
         }
     }
 
@@ -247,6 +279,9 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed,
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
+            ActivityAction::DeactivationScheduled,
+            ActivityAction::ScheduledDeactivationCancelled,
+            ActivityAction::ScheduledDeactivationFailed,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)

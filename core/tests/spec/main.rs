@@ -13,4 +13,5 @@ mod permissions;
 mod portal;
 mod properties;
 mod rules;
+mod schedule;
 mod wire;

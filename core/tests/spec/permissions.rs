@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 36] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 39] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -85,6 +85,13 @@ fn every_role_against_every_action() {
         (admin(), ImportClients, Ok(())),
         (staff(), ImportClients, Err(Denied::ImportAdminOnly)),
         (client_user(), ImportClients, Err(Denied::PracticeStaffOnly)),
+        (admin(), ScheduleDeactivation, Ok(())),
+        (staff(), ScheduleDeactivation, Err(Denied::PracticeAdminOnly)),
+        (
+            client_user(),
+            ScheduleDeactivation,
+            Err(Denied::PracticeStaffOnly),
+        ),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(
