@@ -182,10 +182,9 @@ impl fmt::Display for RuleError {
             RuleError::NothingScheduled => {
                 f.write_str("This client has no scheduled deactivation.")
             }
-            RuleError::ScheduleNotDue(on) => write!(
-                f,
-                "The scheduled deactivation is not due until {on}."
-            ),
+            RuleError::ScheduleNotDue(on) => {
+                write!(f, "The scheduled deactivation is not due until {on}.")
+            }
         }
     }
 }

@@ -14,8 +14,8 @@ pub use onboarding::{
     ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
     NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest,
 };
-pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
+pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
 use crate::extraction::Fields;
@@ -241,9 +241,7 @@ impl ActivityAction {
             ActivityAction::ScheduledDeactivationCancelled => {
                 "Cancelled the scheduled deactivation"
             }
-            ActivityAction::ScheduledDeactivationFailed => {
-                "The scheduled deactivation was refused"
-            }
+            ActivityAction::ScheduledDeactivationFailed => "The scheduled deactivation was refused",
         }
     }
 

@@ -86,7 +86,11 @@ fn every_role_against_every_action() {
         (staff(), ImportClients, Err(Denied::ImportAdminOnly)),
         (client_user(), ImportClients, Err(Denied::PracticeStaffOnly)),
         (admin(), ScheduleDeactivation, Ok(())),
-        (staff(), ScheduleDeactivation, Err(Denied::PracticeAdminOnly)),
+        (
+            staff(),
+            ScheduleDeactivation,
+            Err(Denied::PracticeAdminOnly),
+        ),
         (
             client_user(),
             ScheduleDeactivation,

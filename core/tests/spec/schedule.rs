@@ -27,7 +27,15 @@ fn at(text: &str) -> Timestamp {
 fn a_date_is_a_real_day_written_yyyy_mm_dd() {
     assert_eq!(date("2026-12-31").to_string(), "2026-12-31");
     assert_eq!(date(" 2028-02-29 ").to_string(), "2028-02-29");
-    for wrong in ["2026-02-30", "2027-02-29", "2026-13-01", "31/12/2026", "2026-1-01", "", "x"] {
+    for wrong in [
+        "2026-02-30",
+        "2027-02-29",
+        "2026-13-01",
+        "31/12/2026",
+        "2026-1-01",
+        "",
+        "x",
+    ] {
         let refused = Date::parse(wrong).unwrap_err();
         assert_eq!(refused.code(), "invalid_date", "{wrong:?}");
         assert_eq!(refused.kind(), ErrorKind::Refused);
@@ -41,7 +49,10 @@ fn a_date_starts_at_midnight_utc_and_every_moment_of_it_falls_on_it() {
     assert_eq!(day.starts_at(), Timestamp(1_798_675_200_000));
     assert_eq!(Date::of(day.starts_at()), day);
     assert_eq!(Date::of(Timestamp(day.starts_at().0 + 86_399_999)), day);
-    assert_eq!(Date::of(Timestamp(day.starts_at().0 - 1)), date("2026-12-30"));
+    assert_eq!(
+        Date::of(Timestamp(day.starts_at().0 - 1)),
+        date("2026-12-30")
+    );
 }
 
 #[test]
@@ -59,14 +70,18 @@ fn a_date_travels_as_its_text_and_bad_text_does_not_deserialize() {
 
 #[test]
 fn scheduling_records_the_day_owner_and_reason_and_shows_deactivates_on() {
-    let (client, events) = execute(&active_client(), 3, &schedule_on("2026-12-31", BOOKKEEPER))
-        .unwrap();
+    let (client, events) =
+        execute(&active_client(), 3, &schedule_on("2026-12-31", BOOKKEEPER)).unwrap();
     let scheduled = client.scheduled_deactivation.clone().unwrap();
     assert_eq!(scheduled.on, date("2026-12-31"));
     assert_eq!(scheduled.new_owner_id, BOOKKEEPER);
     assert_eq!(scheduled.reason.as_deref(), Some("Moving to another firm"));
     assert_eq!(scheduled.label(), "Deactivates on 31 Dec");
-    assert_eq!(client.status, Status::Active, "nothing happens before the day");
+    assert_eq!(
+        client.status,
+        Status::Active,
+        "nothing happens before the day"
+    );
     assert_eq!(client.version, 4);
     assert!(matches!(events[..], [Event::DeactivationScheduled { .. }]));
 }
@@ -90,9 +105,15 @@ fn a_schedule_must_be_for_a_day_after_today() {
 #[test]
 fn scheduling_for_a_stranger_a_deactivated_client_or_twice_is_refused() {
     let stranger = execute(&active_client(), 3, &schedule_on("2026-12-31", STRANGER));
-    assert_eq!(stranger.unwrap_err(), RuleError::OwnerNotInAccount(STRANGER));
+    assert_eq!(
+        stranger.unwrap_err(),
+        RuleError::OwnerNotInAccount(STRANGER)
+    );
     let deactivated = execute(&deactivated_client(), 3, &schedule_on("2026-12-31", OWNER));
-    assert_eq!(deactivated.unwrap_err(), RuleError::ClientAlreadyDeactivated);
+    assert_eq!(
+        deactivated.unwrap_err(),
+        RuleError::ClientAlreadyDeactivated
+    );
     let (scheduled, _) = execute(&active_client(), 3, &schedule_on("2026-12-31", OWNER)).unwrap();
     let twice = execute(&scheduled, 4, &schedule_on("2027-01-31", OWNER)).unwrap_err();
     assert_eq!(twice, RuleError::AlreadyScheduled(date("2026-12-31")));
@@ -102,7 +123,8 @@ fn scheduling_for_a_stranger_a_deactivated_client_or_twice_is_refused() {
 #[test]
 fn cancelling_clears_the_schedule_and_cancelling_nothing_is_refused() {
     let (scheduled, _) = execute(&active_client(), 3, &schedule_on("2026-12-31", OWNER)).unwrap();
-    let (cancelled, events) = execute(&scheduled, 4, &Command::CancelScheduledDeactivation).unwrap();
+    let (cancelled, events) =
+        execute(&scheduled, 4, &Command::CancelScheduledDeactivation).unwrap();
     assert_eq!(cancelled.scheduled_deactivation, None);
     assert_eq!(events, vec![Event::ScheduledDeactivationCancelled]);
     let nothing = execute(&cancelled, 5, &Command::CancelScheduledDeactivation).unwrap_err();
@@ -114,7 +136,10 @@ fn cancelling_clears_the_schedule_and_cancelling_nothing_is_refused() {
 fn a_schedule_is_due_from_the_start_of_its_day_utc() {
     let (client, _) = execute(&active_client(), 3, &schedule_on("2026-12-31", OWNER)).unwrap();
     let scheduled = client.scheduled_deactivation.as_ref().unwrap();
-    assert!(!schedule::is_due(scheduled, Timestamp(at("2026-12-31").0 - 1)));
+    assert!(!schedule::is_due(
+        scheduled,
+        Timestamp(at("2026-12-31").0 - 1)
+    ));
     assert!(schedule::is_due(scheduled, at("2026-12-31")));
     assert!(schedule::is_due(scheduled, at("2027-01-02")));
     assert!(schedule::due(&client, at("2026-12-30")).is_none());
@@ -129,7 +154,11 @@ fn running_a_due_schedule_deactivates_through_r1_and_clears_it() {
     let (done, events) = execute(&client, 4, &run).unwrap();
     assert_eq!(done.status, Status::Deactivated);
     assert_eq!(done.owner, BOOKKEEPER);
-    assert!(done.businesses.iter().all(|b| b.status == Status::Deactivated));
+    assert!(
+        done.businesses
+            .iter()
+            .all(|b| b.status == Status::Deactivated)
+    );
     assert_eq!(done.scheduled_deactivation, None);
     assert_eq!(
         events,

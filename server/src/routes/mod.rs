@@ -5,7 +5,8 @@
 //! own users, and [`session`] signing in and out, and
 //! [`events`] the live updates of changes. [`onboarding`] adds and
 //! edits clients, their businesses and users, [`invitations`] serves the
-//! invitation links, and [`import`] the CSV import and export.
+//! invitation links, [`import`] the CSV import and export, and
+//! [`schedule`] schedules a client's deactivation and cancels it.
 
 pub mod clients;
 pub mod documents;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod invitations;
 pub mod onboarding;
 pub mod portal;
+pub mod schedule;
 pub mod session;
 
 use crate::error::AppError;

@@ -23,23 +23,37 @@ use clientele_core::{
 use std::collections::HashSet;
 
 mod onboarding;
+mod schedules;
 
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
     OnboardingStore, Taken, status_of,
 };
+pub use schedules::{Due, ScheduleStore};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Everything the server needs from storage, as one object.
 pub trait Storage:
-    ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore
+    ClientStore
+    + DocumentStore
+    + ExtractionStore
+    + AccountStore
+    + Provisioning
+    + OnboardingStore
+    + ScheduleStore
 {
 }
 
 impl<
-    T: ClientStore + DocumentStore + ExtractionStore + AccountStore + Provisioning + OnboardingStore,
+    T: ClientStore
+        + DocumentStore
+        + ExtractionStore
+        + AccountStore
+        + Provisioning
+        + OnboardingStore
+        + ScheduleStore,
 > Storage for T
 {
 }

@@ -18,6 +18,7 @@ mod instances;
 mod live;
 mod onboarding;
 mod receipts;
+mod schedule;
 mod security;
 mod sessions;
 mod test_db;

@@ -160,16 +160,20 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                     Sent::Json(json!({ "new_owner_id": owner, "expected_version": version }))
                 }
                 "POST /api/clients/{id}/reactivate"
-                | "POST /api/clients/{id}/businesses/{business_id}/reactivate" => {
+                | "POST /api/clients/{id}/businesses/{business_id}/reactivate"
+                | "POST /api/clients/{id}/schedule/cancel" => {
                     Sent::Json(json!({ "expected_version": version }))
                 }
+                "POST /api/clients/{id}/schedule" => Sent::Json(json!({
+                    "expected_version": version, "on": "2027-01-31", "new_owner_id": owner
+                })),
                 other => panic!("no security case for the new route {other}: add one here"),
             };
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 31, "every operation is in the table");
+    assert_eq!(operations.len(), 33, "every operation is in the table");
     operations
 }
 
@@ -220,6 +224,10 @@ fn expected(key: &str) -> Expected {
             refused(UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, FORBIDDEN)
         }
         activation if activation.ends_with("activate") => {
+            refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+        }
+        // Scheduling a deactivation is a practice admin's, like R1 itself.
+        "POST /api/clients/{id}/schedule" | "POST /api/clients/{id}/schedule/cancel" => {
             refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, FORBIDDEN)
         }
         // Another practice's admin may add a client and export: to their
@@ -345,10 +353,12 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
             continue; // The portal is the client users' (their own test).
         }
         let answer = app.send(operation.request()).await;
-        // Reactivating what is active is refused by the rules (409), which
-        // proves the request got past every permission check.
+        // Reactivating what is active, or cancelling a schedule there is
+        // not, is refused by the rules (409), which proves the request got
+        // past every permission check.
         let by_the_rules = answer.status == StatusCode::CONFLICT
-            && (answer.code().ends_with("active") || answer.code() == "extraction_not_failed");
+            && (answer.code().ends_with("active")
+                || ["extraction_not_failed", "nothing_scheduled"].contains(&answer.code()));
         assert!(
             answer.status.is_success() || by_the_rules,
             "the admin {} got {} {:?}",

@@ -58,6 +58,7 @@ pub(super) async fn apply_change(
         }
     }
     save_client(tx, &client, &next, change.at).await?;
+    super::schedules::save(tx, &client, &next, &change.actor).await?;
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id).await?;
@@ -321,6 +322,17 @@ async fn record_activity(
         },
         Event::UserRemoved { user_id, .. } => ActivityRow {
             user: Some(*user_id),
+            ..ActivityRow::default()
+        },
+        Event::DeactivationScheduled { schedule } => ActivityRow {
+            new_owner: Some(schedule.new_owner_id),
+            reason: schedule.reason.clone(),
+            ..ActivityRow::default()
+        },
+        Event::ScheduledDeactivationCancelled => ActivityRow::default(),
+        // The refusal, in the rules' words, is the entry's reason.
+        Event::ScheduledDeactivationFailed { message, .. } => ActivityRow {
+            reason: Some(message.clone()),
             ..ActivityRow::default()
         },
     };

@@ -17,7 +17,7 @@
 //! The trait implementations are split as [`super::sqlite`]'s are:
 //! [`clients`] (with [`changes`] to one client and [`idempotency`]),
 //! [`documents`], [`extractions`], [`accounts`], [`onboarding`] (with
-//! [`export`]) and [`provision`].
+//! [`export`]), [`provision`] and [`schedules`].
 
 mod accounts;
 mod changes;
@@ -28,6 +28,7 @@ mod extractions;
 mod idempotency;
 mod onboarding;
 mod provision;
+mod schedules;
 
 use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -35,7 +36,10 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 /// Migrations, applied in order; `schema_migrations` records which ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/001_schema.sql"),
+    include_str!("../../../migrations/postgres/003_scheduled_deactivation.sql"),
+];
 
 /// The advisory lock taken while migrating: one instance migrates, the
 /// others wait and then find nothing left to do. (The bytes spell

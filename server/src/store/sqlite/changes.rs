@@ -49,6 +49,7 @@ pub(super) fn apply_change(
         }
     }
     save_client(tx, &client, &next, change.at)?;
+    super::schedules::save(tx, &client, &next, &change.actor)?;
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id)?;
@@ -276,6 +277,17 @@ fn record_activity(
         },
         Event::UserRemoved { user_id, .. } => ActivityRow {
             user: Some(*user_id),
+            ..ActivityRow::default()
+        },
+        Event::DeactivationScheduled { schedule } => ActivityRow {
+            new_owner: Some(schedule.new_owner_id),
+            reason: schedule.reason.clone(),
+            ..ActivityRow::default()
+        },
+        Event::ScheduledDeactivationCancelled => ActivityRow::default(),
+        // The refusal, in the rules' words, is the entry's reason.
+        Event::ScheduledDeactivationFailed { message, .. } => ActivityRow {
+            reason: Some(message.clone()),
             ..ActivityRow::default()
         },
     };

@@ -118,7 +118,7 @@ fn list_clients(
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let mut statement = db.prepare_cached(&sql)?;
-    let items =
+    let mut items =
         statement
             .query_map(
                 params![
@@ -166,9 +166,12 @@ fn list_clients(
                     },
                     updated_at: format_time(Timestamp(updated_at)),
                     version,
+                    scheduled_deactivation: None,
+                    schedule_failure: None,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+    super::schedules::fill(db, practice, &mut items)?;
     let mut counts = StatusCounts::default();
     let mut statement = db.prepare_cached(&format!(
         "SELECT c.status, COUNT(*) FROM clients c
@@ -311,7 +314,7 @@ pub(super) fn load_client(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Client {
+    let mut client = Client {
         id,
         name,
         code,
@@ -320,7 +323,11 @@ pub(super) fn load_client(
         owner: UserId(owner),
         users,
         businesses,
-    })
+        scheduled_deactivation: None,
+        schedule_failure: None,
+    };
+    super::schedules::load_into(db, &mut client)?;
+    Ok(client)
 }
 
 fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {

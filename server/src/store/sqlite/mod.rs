@@ -5,8 +5,8 @@
 //!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
-//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]) and
-//! [`provision`].
+//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]),
+//! [`provision`] and [`schedules`].
 
 mod accounts;
 mod changes;
@@ -17,6 +17,7 @@ mod extractions;
 mod idempotency;
 mod onboarding;
 mod provision;
+mod schedules;
 
 use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/004_document_files.sql"),
     include_str!("../../../migrations/005_extraction.sql"),
     include_str!("../../../migrations/006_onboarding.sql"),
+    include_str!("../../../migrations/008_scheduled_deactivation.sql"),
 ];
 
 /// Readers kept open between requests.

@@ -138,6 +138,8 @@ impl Provision for InTransaction<'_, '_> {
             owner,
             users,
             businesses,
+            scheduled_deactivation: None,
+            schedule_failure: None,
         })
     }
 
