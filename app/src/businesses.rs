@@ -10,6 +10,7 @@ use crate::deactivate_wizard::DeactivateWizard;
 use crate::documents::DocumentsPanel;
 use crate::edit_client::{AddBusinessButton, EditClientButton, RenameBusinessDialog};
 use crate::reactivate_dialog::ReactivateDialog;
+use crate::scheduled_deactivation::ScheduleBanner;
 use crate::session::Auth;
 use crate::store::Store;
 use crate::table::{RowAction, TableHead};
@@ -162,6 +163,7 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
             </div>
         </header>
         <WhoCanChange />
+        <ScheduleBanner client_id=id />
         <Show when=move || deactivated.get()>
             <div class="banner" role="status">
                 <p>

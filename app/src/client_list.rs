@@ -12,6 +12,7 @@ use crate::deactivate_wizard::DeactivateWizard;
 use crate::export::ExportButton;
 use crate::import_clients::ImportClientsButton;
 use crate::reactivate_dialog::ReactivateDialog;
+use crate::scheduled_deactivation::ScheduleMark;
 use crate::session::Auth;
 use crate::store::{ListState, Store};
 use crate::table::{RowAction, TableHead};
@@ -257,7 +258,14 @@ fn ClientTable(view_state: Memo<ListView>, open: RwSignal<Option<Open>>) -> impl
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
                         <For
                             each=move || { let (first, last) = window(); rows.with(|rows| rows[first..last].to_vec()) }
-                            key=|row| (row.id, row.status, row.owner.id, row.updated_at.clone())
+                            key=|row| (
+                                row.id,
+                                row.status,
+                                row.owner.id,
+                                row.updated_at.clone(),
+                                row.scheduled_deactivation.as_ref().map(|s| s.on),
+                                row.schedule_failure.is_some(),
+                            )
                             let:row
                         >
                             <ClientRow row=row open=open />
@@ -313,6 +321,10 @@ fn ClientRow(row: ClientSummary, open: RwSignal<Option<Open>>) -> impl IntoView 
                 {move || sync_state.get().map(|state| view! {
                     <span class="syncing-mark">{state.label()}</span>
                 })}
+                <ScheduleMark
+                    scheduled=row.scheduled_deactivation.clone()
+                    failure=row.schedule_failure.clone()
+                />
             </td>
             <td class="client-code">{row.code.clone()}</td>
             <td>{row.business_count}</td>

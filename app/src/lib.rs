@@ -25,6 +25,8 @@ mod layout;
 mod menu;
 mod portal;
 mod reactivate_dialog;
+mod schedule_choice;
+mod scheduled_deactivation;
 pub mod session;
 mod sign_in;
 pub mod store;

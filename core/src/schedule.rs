@@ -81,6 +81,13 @@ impl Date {
         Timestamp(self.days * DAY_MS)
     }
 
+    /// The day after.
+    pub fn next(self) -> Date {
+        Date {
+            days: self.days + 1,
+        }
+    }
+
     /// The day and the short English month, such as "31 Dec".
     pub fn short_label(self) -> String {
         let (_, month, day) = self.civil();
@@ -154,6 +161,22 @@ impl ScheduleFailure {
     }
 }
 
+/// A deactivation may only be scheduled for a day after `today`.
+pub fn must_follow(on: Date, today: Date) -> Result<(), RuleError> {
+    if on <= today {
+        return Err(RuleError::ScheduleNotAfterToday { on, today });
+    }
+    Ok(())
+}
+
+/// The day a person typed, if it is a date after `today`: what the
+/// wizard checks before it goes on, by the same rule as scheduling.
+pub fn parse_day_after(text: &str, today: Date) -> Result<Date, RuleError> {
+    let on = Date::parse(text)?;
+    must_follow(on, today)?;
+    Ok(on)
+}
+
 /// Whether `schedule` is due at `now`: from the start of its day (UTC).
 pub fn is_due(schedule: &ScheduledDeactivation, now: Timestamp) -> bool {
     now >= schedule.on.starts_at()
@@ -182,12 +205,7 @@ pub(crate) fn decide(client: &Client, command: &Command) -> Result<Event, RuleEr
             if let Some(existing) = &client.scheduled_deactivation {
                 return Err(RuleError::AlreadyScheduled(existing.on));
             }
-            if on <= today {
-                return Err(RuleError::ScheduleNotAfterToday {
-                    on: *on,
-                    today: *today,
-                });
-            }
+            must_follow(*on, *today)?;
             if client.user(*new_owner_id).is_none() {
                 return Err(RuleError::OwnerNotInAccount(*new_owner_id));
             }

@@ -14,6 +14,7 @@ mod interleavings;
 mod live;
 mod onboarding;
 mod portal;
+mod schedule;
 mod upload_http;
 
 use clientele_app::AppWith;

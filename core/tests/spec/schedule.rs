@@ -245,3 +245,24 @@ fn a_client_from_before_schedules_existed_reads_as_unscheduled() {
     let client: clientele_core::Client = serde_json::from_value(json).unwrap();
     assert_eq!(client, active_client());
 }
+
+#[test]
+fn what_a_person_types_is_checked_by_the_same_rule_as_scheduling() {
+    let today = date("2026-12-01");
+    assert_eq!(
+        schedule::parse_day_after("2026-12-02", today),
+        Ok(today.next())
+    );
+    assert_eq!(
+        schedule::parse_day_after("2026-12-01", today)
+            .unwrap_err()
+            .code(),
+        "schedule_not_after_today"
+    );
+    assert_eq!(
+        schedule::parse_day_after("tomorrow", today)
+            .unwrap_err()
+            .code(),
+        "invalid_date"
+    );
+}

@@ -84,15 +84,14 @@ fn scheduled_by(tx: &Transaction<'_>, client: ClientId) -> Result<Actor, StoreEr
 /// A stored row as the client's two schedule fields.
 type Stored = (Option<ScheduledDeactivation>, Option<ScheduleFailure>);
 
-fn stored(
-    row: &Row<'_>,
-) -> rusqlite::Result<(String, Option<u64>, Option<String>, Option<String>)> {
+/// A stored row as read: `on_date, new_owner_id, reason, failure`.
+type Columns = (String, Option<u64>, Option<String>, Option<String>);
+
+fn stored(row: &Row<'_>) -> rusqlite::Result<Columns> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
 }
 
-fn parse_stored(
-    (on, new_owner, reason, failure): (String, Option<u64>, Option<String>, Option<String>),
-) -> Result<Stored, StoreError> {
+fn parse_stored((on, new_owner, reason, failure): Columns) -> Result<Stored, StoreError> {
     let on = Date::parse(&on)
         .map_err(|_| StoreError::Internal(format!("stored schedule date {on:?} is not a date")))?;
     Ok(match (failure, new_owner) {
