@@ -181,7 +181,7 @@ impl TestDb {
 }
 
 /// The tables a snapshot covers.
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 13] = [
     "practice",
     "staff",
     "credentials",
@@ -194,6 +194,7 @@ const TABLES: [&str; 12] = [
     "sessions",
     "sign_in_failures",
     "invitations",
+    "deactivation_schedules",
 ];
 
 fn sqlite_rows(path: &Path, table: &str) -> Vec<String> {
