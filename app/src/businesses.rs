@@ -11,6 +11,7 @@ use crate::documents::DocumentsPanel;
 use crate::edit_client::{AddBusinessButton, EditClientButton, RenameBusinessDialog};
 use crate::extract_now::ExtractNowPanel;
 use crate::reactivate_dialog::ReactivateDialog;
+use crate::scheduled_deactivation::ScheduleBanner;
 use crate::session::Auth;
 use crate::store::Store;
 use crate::table::{RowAction, TableHead};
@@ -163,6 +164,7 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
             </div>
         </header>
         <WhoCanChange />
+        <ScheduleBanner client_id=id />
         <Show when=move || deactivated.get()>
             <div class="banner" role="status">
                 <p>

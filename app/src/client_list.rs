@@ -12,6 +12,7 @@ use crate::bulk_select::{BulkBar, SelectCell, Selection};
 use crate::export::ExportButton;
 use crate::import_clients::ImportClientsButton;
 use crate::list_dialog::{Open, list_dialog};
+use crate::scheduled_deactivation::ScheduleMark;
 use crate::session::Auth;
 use crate::store::{ListState, Store};
 use crate::table::{RowAction, TableHead};
@@ -287,7 +288,14 @@ fn ClientTable(
                         <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
                         <For
                             each=move || { let (first, last) = window(); rows.with(|rows| rows[first..last].to_vec()) }
-                            key=|row| (row.id, row.status, row.owner.id, row.updated_at.clone())
+                            key=|row| (
+                                row.id,
+                                row.status,
+                                row.owner.id,
+                                row.updated_at.clone(),
+                                row.scheduled_deactivation.as_ref().map(|s| s.on),
+                                row.schedule_failure.is_some(),
+                            )
                             let:row
                         >
                             <ClientRow row=row open=open selection=selection />
@@ -348,6 +356,10 @@ fn ClientRow(
                 {move || sync_state.get().map(|state| view! {
                     <span class="syncing-mark">{state.label()}</span>
                 })}
+                <ScheduleMark
+                    scheduled=row.scheduled_deactivation.clone()
+                    failure=row.schedule_failure.clone()
+                />
             </td>
             <td class="client-code">{row.code.clone()}</td>
             <td>{row.business_count}</td>

@@ -1,10 +1,12 @@
 //! The deactivation wizard, for a client or one business: step 1 shows the
-//! implications (from `core`) and the impact in numbers (see `impact`),
-//! step 2 asks who becomes owner and admin (in `core`'s order), then
-//! "Confirm" hands the command back.
+//! implications (from `core`), the impact in numbers (see `impact`) and,
+//! for a client, whether to deactivate now or on a date
+//! ([`ScheduleChoice`]); step 2 asks who becomes owner and admin (in
+//! `core`'s order), then "Confirm" hands the command back.
 
 use crate::dialog::Dialog;
 use crate::impact::DeactivationImpact;
+use crate::schedule_choice::{ScheduleChoice, When};
 use clientele_core::{Client, Command, Target, UserId, eligible_owners, implications};
 use leptos::prelude::*;
 
@@ -26,15 +28,19 @@ pub fn DeactivateWizard(
     let step = RwSignal::new(Step::Implications);
     let chosen = RwSignal::new(None::<UserId>);
     let reason = RwSignal::new(String::new());
+    let when = When::new();
     let confirm = move |_| {
         let Some(new_owner_id) = chosen.get_untracked() else {
             return;
         };
         on_confirm.run(match target {
-            Target::Client => Command::DeactivateClient {
-                new_owner_id,
-                reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
-            },
+            Target::Client => {
+                let reason = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
+                let Some(command) = when.command(new_owner_id, reason) else {
+                    return;
+                };
+                command
+            }
             Target::Business(business_id) => Command::DeactivateBusiness {
                 business_id,
                 new_owner_id,
@@ -53,7 +59,7 @@ pub fn DeactivateWizard(
     let client = StoredValue::new(client);
     let body = move || {
         client.with_value(|client| match step.get() {
-            Step::Implications => implications_step(client, target, step, on_cancel),
+            Step::Implications => implications_step(client, target, step, when, on_cancel),
             Step::ChooseOwner => owner_step(client, target, chosen, reason),
         })
     };
@@ -84,6 +90,7 @@ fn implications_step(
     client: &Client,
     target: Target,
     step: RwSignal<Step>,
+    when: When,
     on_cancel: Callback<()>,
 ) -> AnyView {
     match implications(client, target) {
@@ -94,11 +101,16 @@ fn implications_step(
                 {shown.points.into_iter().map(|point| view! { <li>{point}</li> }).collect_view()}
             </ul>
             <DeactivationImpact client_id=client.id target=target />
+            {matches!(target, Target::Client).then(|| view! { <ScheduleChoice when=when /> })}
             <div class="dialog-actions">
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
                     "Cancel"
                 </button>
-                <button type="button" class="button primary" on:click=move |_| step.set(Step::ChooseOwner)>
+                <button type="button" class="button primary" on:click=move |_| {
+                    if when.ready() {
+                        step.set(Step::ChooseOwner);
+                    }
+                }>
                     "Next"
                 </button>
             </div>

@@ -31,6 +31,8 @@ mod list_dialog;
 mod menu;
 mod portal;
 mod reactivate_dialog;
+mod schedule_choice;
+mod scheduled_deactivation;
 pub mod session;
 mod sign_in;
 pub mod store;

@@ -4,6 +4,7 @@
 
 use crate::ids::{BusinessId, UserId};
 use crate::onboarding::OnboardingError;
+use crate::schedule::Date;
 use std::fmt;
 
 /// A command that the rules refused. Refusing changes nothing.
@@ -52,6 +53,21 @@ pub enum RuleError {
     },
     /// Undo: the time to undo the change has passed.
     UndoExpired,
+    /// A date that is not a real `YYYY-MM-DD` day.
+    InvalidDate(String),
+    /// A deactivation can only be scheduled for a day after today.
+    ScheduleNotAfterToday {
+        /// The day asked for.
+        on: Date,
+        /// Today.
+        today: Date,
+    },
+    /// The client already has a scheduled deactivation, on this day.
+    AlreadyScheduled(Date),
+    /// The client has no scheduled deactivation.
+    NothingScheduled,
+    /// The scheduled deactivation is not due yet; it is on this day.
+    ScheduleNotDue(Date),
 }
 
 impl From<OnboardingError> for RuleError {
@@ -91,6 +107,11 @@ impl RuleError {
             RuleError::NothingToUndo => "nothing_to_undo",
             RuleError::ChangedSince { .. } => "changed_since",
             RuleError::UndoExpired => "undo_expired",
+            RuleError::InvalidDate(_) => "invalid_date",
+            RuleError::ScheduleNotAfterToday { .. } => "schedule_not_after_today",
+            RuleError::AlreadyScheduled(_) => "already_scheduled",
+            RuleError::NothingScheduled => "nothing_scheduled",
+            RuleError::ScheduleNotDue(_) => "schedule_not_due",
         }
     }
 
@@ -105,11 +126,16 @@ impl RuleError {
             | RuleError::NothingToUndo
             | RuleError::ChangedSince { .. }
             | RuleError::UndoExpired => ErrorKind::Conflict,
+            RuleError::AlreadyScheduled(_)
+            | RuleError::NothingScheduled
+            | RuleError::ScheduleNotDue(_) => ErrorKind::Conflict,
             RuleError::ClientDeactivated
             | RuleError::ReactivateClientFirst
             | RuleError::OwnerNotInAccount(_)
             | RuleError::CannotRemoveOwner
-            | RuleError::Onboarding(_) => ErrorKind::Refused,
+            | RuleError::Onboarding(_)
+            | RuleError::InvalidDate(_)
+            | RuleError::ScheduleNotAfterToday { .. } => ErrorKind::Refused,
             RuleError::BusinessNotFound(_) | RuleError::UserNotFound(_) => ErrorKind::NotFound,
         }
     }
@@ -169,6 +195,27 @@ impl fmt::Display for RuleError {
             RuleError::UndoExpired => f.write_str(
                 "The change can no longer be undone: undo is offered for 10 seconds after it.",
             ),
+            RuleError::InvalidDate(text) => write!(
+                f,
+                "{text:?} is not a date. Give the day as YYYY-MM-DD, for example 2026-12-31."
+            ),
+            RuleError::ScheduleNotAfterToday { on, today } => write!(
+                f,
+                "A deactivation can only be scheduled for a day after today ({today}), \
+                 not {on}. To deactivate today, choose \"Deactivate now\"."
+            ),
+            RuleError::AlreadyScheduled(on) => write!(
+                f,
+                "This client is already scheduled to be deactivated on {}. \
+                 Cancel that schedule first.",
+                on.short_label()
+            ),
+            RuleError::NothingScheduled => {
+                f.write_str("This client has no scheduled deactivation.")
+            }
+            RuleError::ScheduleNotDue(on) => {
+                write!(f, "The scheduled deactivation is not due until {on}.")
+            }
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod permissions;
 pub mod portal;
 pub mod reextract;
 mod rules;
+pub mod schedule;
 pub mod search;
 pub mod undo;
 pub mod wire;

@@ -2,6 +2,7 @@
 //! documents. These types are also the JSON shapes the server sends.
 
 use crate::ids::{BusinessId, ClientId, DocumentId, PracticeId, UserId};
+use crate::schedule::{ScheduleFailure, ScheduledDeactivation};
 use serde::{Deserialize, Serialize};
 
 /// Whether a client or a business is managed by the practice right now.
@@ -112,6 +113,13 @@ pub struct Client {
     pub users: Vec<ClientUser>,
     /// The businesses in the account.
     pub businesses: Vec<Business>,
+    /// A deactivation planned for a later day, if any.
+    #[serde(default)]
+    pub scheduled_deactivation: Option<ScheduledDeactivation>,
+    /// Why the last scheduled deactivation was refused when it fell due, if
+    /// it was; cleared by a new schedule or a deactivation.
+    #[serde(default)]
+    pub schedule_failure: Option<ScheduleFailure>,
 }
 
 impl Client {

@@ -256,5 +256,7 @@ pub fn new_client(ids: &NewIds, draft: &Draft<'_>) -> Result<Client, OnboardingE
         owner: owner.id,
         users: vec![owner],
         businesses,
+        scheduled_deactivation: None,
+        schedule_failure: None,
     })
 }

@@ -110,11 +110,13 @@ pub enum Action {
     /// "Extract now": queue the documents added while a client or business
     /// was deactivated, once both are active again.
     ExtractNow,
+    /// Schedule a client's deactivation for a later day, or cancel it.
+    ScheduleDeactivation,
 }
 
 impl Action {
     /// Every action, for tables of tests.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ReadClients,
         Action::AddDocument,
         Action::DeactivateClient,
@@ -129,6 +131,7 @@ impl Action {
         Action::ImportClients,
         Action::UndoChange,
         Action::ExtractNow,
+        Action::ScheduleDeactivation,
     ];
 
     /// The action a change command takes.
@@ -144,6 +147,11 @@ impl Action {
             | Command::AddUser { .. }
             | Command::RemoveUser { .. } => Action::EditClients,
             Command::UndoChange { .. } => Action::UndoChange,
+            Command::ScheduleDeactivation { .. } | Command::CancelScheduledDeactivation => {
+                Action::ScheduleDeactivation
+            }
+            // When it falls due it is R1, made by the admin who scheduled it.
+            Command::RunScheduledDeactivation { .. } => Action::DeactivateClient,
         }
     }
 

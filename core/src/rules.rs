@@ -6,6 +6,7 @@ use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
 use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status, Timestamp};
 use crate::onboarding;
+use crate::schedule::{self, Date, ScheduledDeactivation};
 use crate::undo::{Recorded, Restore};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +84,25 @@ pub enum Command {
         change: Option<Box<Recorded>>,
         /// Now, to bound undo in time.
         at: Timestamp,
+    },
+    /// Plan R1 for a later day ([`crate::schedule`]).
+    ScheduleDeactivation {
+        /// The day; it must come after `today`.
+        on: Date,
+        /// Today, as the caller's clock says (core reads no clock).
+        today: Date,
+        /// Who is to become account owner and admin.
+        new_owner_id: UserId,
+        /// Why, for the activity log.
+        reason: Option<String>,
+    },
+    /// Drop the client's scheduled deactivation.
+    CancelScheduledDeactivation,
+    /// Apply the client's scheduled deactivation, due at `now`, through R1;
+    /// a refusal is recorded on the client instead. Run by the server.
+    RunScheduledDeactivation {
+        /// Now, as the server's clock says.
+        now: Timestamp,
     },
 }
 
@@ -170,6 +190,21 @@ pub enum Event {
         undone_version: u64,
         /// What is put back.
         restore: Restore,
+    },
+    /// A deactivation was scheduled.
+    DeactivationScheduled {
+        /// The schedule.
+        schedule: ScheduledDeactivation,
+    },
+    /// The scheduled deactivation was cancelled.
+    ScheduledDeactivationCancelled,
+    /// The scheduled deactivation fell due and R1 refused it; the schedule
+    /// is cleared.
+    ScheduledDeactivationFailed {
+        /// The day it was scheduled for.
+        on: Date,
+        /// The refusal, in words.
+        message: String,
     },
 }
 
@@ -308,6 +343,9 @@ pub fn decide(
         Command::UndoChange { change, at } => {
             crate::undo::decide(client, expected_version, change.as_deref(), *at)?
         }
+        Command::ScheduleDeactivation { .. }
+        | Command::CancelScheduledDeactivation
+        | Command::RunScheduledDeactivation { .. } => schedule::decide(client, command)?,
     };
     Ok(vec![event])
 }
@@ -323,6 +361,9 @@ pub fn apply(client: &mut Client, event: &Event) {
             for business in &mut client.businesses {
                 business.status = Status::Deactivated;
             }
+            // Deactivated now, by hand or on schedule: nothing is pending.
+            client.scheduled_deactivation = None;
+            client.schedule_failure = None;
         }
         Event::ClientReactivated => {
             client.status = Status::Active;
@@ -379,6 +420,9 @@ pub fn apply(client: &mut Client, event: &Event) {
             }
         }
         Event::ChangeUndone { restore, .. } => crate::undo::restore(client, restore),
+        Event::DeactivationScheduled { .. }
+        | Event::ScheduledDeactivationCancelled
+        | Event::ScheduledDeactivationFailed { .. } => schedule::apply(client, event),
     }
 }
 

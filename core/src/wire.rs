@@ -6,6 +6,7 @@ mod live;
 mod onboarding;
 mod portal;
 mod reextract;
+mod schedule;
 mod session;
 
 pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
@@ -16,12 +17,14 @@ pub use onboarding::{
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use reextract::{ExtractNowRequest, ImpactView};
+pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
 use crate::extraction::Fields;
 use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
 use crate::model::{Client, Document, NotExtractedReason, Status};
 use crate::rules::Event;
+use crate::schedule::{ScheduleFailure, ScheduledDeactivation};
 use serde::{Deserialize, Serialize};
 
 /// A user named by id and name, for display.
@@ -66,6 +69,12 @@ pub struct ClientSummary {
     /// The client's version: a row is never replaced by one of a lower
     /// version.
     pub version: u64,
+    /// Its scheduled deactivation, if any ("Deactivates on 31 Dec").
+    #[serde(default)]
+    pub scheduled_deactivation: Option<ScheduledDeactivation>,
+    /// Why its last scheduled deactivation was refused, if it was.
+    #[serde(default)]
+    pub schedule_failure: Option<ScheduleFailure>,
 }
 
 impl ClientSummary {
@@ -87,6 +96,8 @@ impl ClientSummary {
             owner,
             updated_at: self.updated_at.clone(),
             version: client.version,
+            scheduled_deactivation: client.scheduled_deactivation.clone(),
+            schedule_failure: client.schedule_failure.clone(),
         }
     }
 
@@ -190,6 +201,12 @@ pub enum ActivityAction {
     /// Documents added while the client was deactivated were queued for
     /// extraction ("Extract now").
     DocumentsExtracted,
+    /// A deactivation was scheduled for a later day.
+    DeactivationScheduled,
+    /// A scheduled deactivation was cancelled.
+    ScheduledDeactivationCancelled,
+    /// A scheduled deactivation fell due and was refused; `reason` says why.
+    ScheduledDeactivationFailed,
 }
 
 impl ActivityAction {
@@ -206,6 +223,11 @@ impl ActivityAction {
             Event::UserAdded { .. } => ActivityAction::UserInvited,
             Event::UserRemoved { .. } => ActivityAction::UserRemoved,
             Event::ChangeUndone { .. } => ActivityAction::ChangeUndone,
+            Event::DeactivationScheduled { .. } => ActivityAction::DeactivationScheduled,
+            Event::ScheduledDeactivationCancelled => ActivityAction::ScheduledDeactivationCancelled,
+            Event::ScheduledDeactivationFailed { .. } => {
+                ActivityAction::ScheduledDeactivationFailed
+            }
         }
     }
 
@@ -226,6 +248,11 @@ impl ActivityAction {
             ActivityAction::DocumentsExtracted => {
                 "Queued documents added while deactivated for extraction"
             }
+            ActivityAction::DeactivationScheduled => "Scheduled the client's deactivation",
+            ActivityAction::ScheduledDeactivationCancelled => {
+                "Cancelled the scheduled deactivation"
+            }
+            ActivityAction::ScheduledDeactivationFailed => "The scheduled deactivation was refused",
         }
     }
 
@@ -244,6 +271,9 @@ impl ActivityAction {
             ActivityAction::UserRemoved => "user_removed",
             ActivityAction::ChangeUndone => "change_undone",
             ActivityAction::DocumentsExtracted => "documents_extracted",
+            ActivityAction::DeactivationScheduled => "deactivation_scheduled",
+            ActivityAction::ScheduledDeactivationCancelled => "scheduled_deactivation_cancelled",
+            ActivityAction::ScheduledDeactivationFailed => "scheduled_deactivation_failed",
         }
     }
 
@@ -262,6 +292,9 @@ impl ActivityAction {
             ActivityAction::UserRemoved,
             ActivityAction::ChangeUndone,
             ActivityAction::DocumentsExtracted,
+            ActivityAction::DeactivationScheduled,
+            ActivityAction::ScheduledDeactivationCancelled,
+            ActivityAction::ScheduledDeactivationFailed,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)

@@ -81,6 +81,11 @@ pub struct Config {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub demo: bool,
+    /// How often, in seconds, this instance runs the scheduled
+    /// deactivations that are due (at least 1).
+    #[arg(long, env = "CLIENTELE_SCHEDULE_EVERY", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub schedule_every: u64,
     /// How many clients the first demo practice has (with --demo).
     #[arg(long, env = "CLIENTELE_SEED_CLIENTS", default_value_t = 40)]
     pub seed_clients: usize,

@@ -26,6 +26,7 @@ mod headers;
 mod openapi;
 pub mod receipt;
 mod routes;
+pub mod scheduler;
 mod serve;
 mod state;
 pub mod store;
@@ -125,7 +126,11 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
         .routes(utoipa_axum::routes!(routes::onboarding::add_business))
         .routes(utoipa_axum::routes!(routes::onboarding::rename_business))
         .routes(utoipa_axum::routes!(routes::onboarding::add_user))
-        .routes(utoipa_axum::routes!(routes::onboarding::remove_user));
+        .routes(utoipa_axum::routes!(routes::onboarding::remove_user))
+        .routes(utoipa_axum::routes!(
+            routes::schedule::schedule_deactivation
+        ))
+        .routes(utoipa_axum::routes!(routes::schedule::cancel_schedule));
     [api, reads, changes]
 }
 

@@ -1,6 +1,6 @@
 //! Starting the server: open the database and the file store, seed the demo
-//! data if asked, start the extraction workers and the hourly sweep of old
-//! idempotent answers, bind, and serve until stopped; or run a one-off
+//! data if asked, start the extraction workers, the scheduler of
+//! deactivations and the hourly sweep of old idempotent answers, bind, and serve until stopped; or run a one-off
 //! command instead.
 
 use crate::config::{Cli, CliCommand, Config, Database};
@@ -153,6 +153,12 @@ pub async fn run(config: Config) -> Result<(), String> {
         extraction: Arc::clone(&workers.wake),
     };
     tokio::spawn(forget_old_answers(state.clone()));
+    tokio::spawn(crate::scheduler::run_every(
+        state.store.clone(),
+        Arc::clone(&state.clock),
+        state.events.clone(),
+        std::time::Duration::from_secs(config.schedule_every),
+    ));
     let events = state.events.clone();
     let router = app(state, &options)?;
     let listener = tokio::net::TcpListener::bind(config.addr)

@@ -4,9 +4,10 @@
 
 use super::{ApiError, ApiFuture, HttpApi, read};
 use clientele_core::wire::{
-    AddBusinessRequest, AddUserRequest, AddedUser, DeactivateBusinessRequest,
-    DeactivateClientRequest, EditClientRequest, Invitation, ReactivateRequest, RemoveUserRequest,
-    RenameBusinessRequest, UndoRequest,
+    AddBusinessRequest, AddUserRequest, AddedUser, CancelScheduleRequest,
+    DeactivateBusinessRequest, DeactivateClientRequest, EditClientRequest, Invitation,
+    ReactivateRequest, RemoveUserRequest, RenameBusinessRequest, ScheduleDeactivationRequest,
+    UndoRequest,
 };
 use clientele_core::{Client, ClientId, Command};
 use gloo_net::http::{Method, Request};
@@ -118,6 +119,35 @@ fn route(
             Method::POST,
             format!("{base}/undo"),
             to_value(UndoRequest { expected_version }),
+        ),
+        // "Today" is not sent: the server checks the day against its own.
+        Command::ScheduleDeactivation {
+            on,
+            new_owner_id,
+            reason,
+            ..
+        } => (
+            Method::POST,
+            format!("{base}/schedule"),
+            to_value(ScheduleDeactivationRequest {
+                expected_version,
+                on: on.to_string(),
+                new_owner_id: *new_owner_id,
+                reason: reason.clone(),
+            }),
+        ),
+        Command::CancelScheduledDeactivation => (
+            Method::POST,
+            format!("{base}/schedule/cancel"),
+            to_value(CancelScheduleRequest { expected_version }),
+        ),
+        // Only the server's scheduler runs a schedule; no route takes it.
+        Command::RunScheduledDeactivation { .. } => (
+            Method::POST,
+            format!("{base}/schedule"),
+            Err(serde::ser::Error::custom(
+                "a scheduled deactivation is run by the server, not sent",
+            )),
         ),
     }
 }

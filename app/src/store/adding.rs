@@ -41,6 +41,8 @@ fn new_row(client: &Client) -> ClientSummary {
         },
         updated_at: String::new(),
         version: client.version,
+        scheduled_deactivation: client.scheduled_deactivation.clone(),
+        schedule_failure: client.schedule_failure.clone(),
     }
 }
 

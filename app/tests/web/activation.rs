@@ -245,7 +245,11 @@ async fn the_menu_opens_on_its_first_item_and_escape_returns_to_manage() {
 async fn escape_closes_the_dialog_and_focus_returns_to_manage() {
     let _app = mount_at("/clients").await;
     open_acme_wizard().await;
-    assert_eq!(focused_text(), "Cancel", "focus moved into the dialog");
+    assert_eq!(
+        focused_choice(),
+        "now",
+        "focus moved into the dialog, on its first control: \"Deactivate now\""
+    );
     press("Escape").await;
     assert!(find("[role=dialog]", "").is_none());
     assert_eq!(focused_text(), "Manage");
@@ -259,10 +263,18 @@ async fn tab_stays_inside_the_dialog() {
     expect("[role=dialog] button", "Next").focus().unwrap();
     press("Tab").await;
     assert_eq!(
-        focused_text(),
-        "Cancel",
-        "Tab from the last control wraps to the first"
+        focused_choice(),
+        "now",
+        "Tab from the last control wraps to the first, \"Deactivate now\""
     );
+}
+
+/// The value of the focused radio button ("now" for "Deactivate now").
+fn focused_choice() -> String {
+    document()
+        .active_element()
+        .and_then(|element| element.get_attribute("value"))
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

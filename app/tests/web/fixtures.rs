@@ -52,6 +52,8 @@ pub fn demo() -> BTreeMap<ClientId, Client> {
         owner: UserId(id * 10),
         users,
         businesses,
+        scheduled_deactivation: None,
+        schedule_failure: None,
     };
     [
         client(
@@ -535,6 +537,8 @@ impl FakeServer {
                 },
                 updated_at: "2026-11-01T09:00:00Z".into(),
                 version: client.version,
+                scheduled_deactivation: client.scheduled_deactivation.clone(),
+                schedule_failure: client.schedule_failure.clone(),
             })
             .collect();
         let count = |status| clients.values().filter(|c| c.status == status).count() as u64;

@@ -15,6 +15,7 @@ mod live;
 mod onboarding;
 mod portal;
 mod reextract;
+mod schedule;
 mod undo;
 mod upload_http;
 

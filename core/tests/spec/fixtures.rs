@@ -46,6 +46,8 @@ pub fn active_client() -> Client {
                 owner: OWNER,
             },
         ],
+        scheduled_deactivation: None,
+        schedule_failure: None,
     }
 }
 

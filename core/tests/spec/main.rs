@@ -16,5 +16,6 @@ mod portal;
 mod properties;
 mod reextract;
 mod rules;
+mod schedule;
 mod undo;
 mod wire;

@@ -32,7 +32,7 @@ fn client_user() -> Principal {
 #[test]
 fn every_role_against_every_action() {
     use Action::*;
-    let expected: [(Principal, Action, Result<(), Denied>); 42] = [
+    let expected: [(Principal, Action, Result<(), Denied>); 45] = [
         (admin(), ReadClients, Ok(())),
         (admin(), AddDocument, Ok(())),
         (admin(), DeactivateClient, Ok(())),
@@ -91,6 +91,17 @@ fn every_role_against_every_action() {
         (admin(), ExtractNow, Ok(())),
         (staff(), ExtractNow, Err(Denied::ExtractAdminOnly)),
         (client_user(), ExtractNow, Err(Denied::PracticeStaffOnly)),
+        (admin(), ScheduleDeactivation, Ok(())),
+        (
+            staff(),
+            ScheduleDeactivation,
+            Err(Denied::PracticeAdminOnly),
+        ),
+        (
+            client_user(),
+            ScheduleDeactivation,
+            Err(Denied::PracticeStaffOnly),
+        ),
     ];
     for (principal, action, outcome) in expected {
         assert_eq!(

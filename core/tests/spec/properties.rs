@@ -50,6 +50,8 @@ pub fn client() -> impl Strategy<Value = Client> {
                         owner: UserId(1),
                     })
                     .collect(),
+                scheduled_deactivation: None,
+                schedule_failure: None,
             },
         )
 }

@@ -238,6 +238,8 @@ fn client() -> impl Strategy<Value = Client> {
                 code: None,
                 status: client_status,
                 version,
+                scheduled_deactivation: None,
+                schedule_failure: None,
                 owner: UserId(owner),
                 users: roles
                     .into_iter()

@@ -5,8 +5,9 @@
 //! own users, and [`session`] signing in and out, and
 //! [`events`] the live updates of changes. [`onboarding`] adds and
 //! edits clients, their businesses and users, [`invitations`] serves the
-//! invitation links, and [`import`] the CSV import and export, and [`undo`] exact undo of a
-//! deactivation or reactivation.
+//! invitation links, [`import`] the CSV import and export, [`undo`] exact
+//! undo of a deactivation or reactivation, and [`schedule`] schedules a
+//! client's deactivation and cancels it.
 
 pub mod clients;
 pub mod documents;
@@ -16,6 +17,7 @@ pub mod invitations;
 pub mod onboarding;
 pub mod portal;
 pub mod reextract;
+pub mod schedule;
 pub mod session;
 pub mod undo;
 

@@ -27,11 +27,13 @@ use std::collections::HashSet;
 
 mod onboarding;
 mod reextract;
+mod schedules;
 
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
     OnboardingStore, Taken, status_of,
 };
+pub use schedules::{Due, ScheduleStore};
 
 pub use postgres::PostgresStore;
 pub use reextract::{ExtractNow, ReextractStore};
@@ -46,6 +48,7 @@ pub trait Storage:
     + Provisioning
     + OnboardingStore
     + ReextractStore
+    + ScheduleStore
 {
 }
 
@@ -56,7 +59,8 @@ impl<
         + AccountStore
         + Provisioning
         + OnboardingStore
-        + ReextractStore,
+        + ReextractStore
+        + ScheduleStore,
 > Storage for T
 {
 }

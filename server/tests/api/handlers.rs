@@ -479,6 +479,8 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             "/api/clients/{id}/impact",
             "/api/clients/{id}/reactivate",
             "/api/clients/{id}/undo",
+            "/api/clients/{id}/schedule",
+            "/api/clients/{id}/schedule/cancel",
             "/api/clients/{id}/users",
             "/api/clients/{id}/users/{user_id}",
             "/api/documents/{id}/file",

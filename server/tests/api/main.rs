@@ -20,6 +20,7 @@ mod live;
 mod onboarding;
 mod receipts;
 mod reextract;
+mod schedule;
 mod security;
 mod sessions;
 mod test_db;

@@ -164,16 +164,20 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                 }
                 "POST /api/clients/{id}/reactivate"
                 | "POST /api/clients/{id}/businesses/{business_id}/reactivate"
-                | "POST /api/clients/{id}/undo" => {
+                | "POST /api/clients/{id}/undo"
+                | "POST /api/clients/{id}/schedule/cancel" => {
                     Sent::Json(json!({ "expected_version": version }))
                 }
+                "POST /api/clients/{id}/schedule" => Sent::Json(json!({
+                    "expected_version": version, "on": "2099-12-31", "new_owner_id": owner
+                })),
                 other => panic!("no security case for the new route {other}: add one here"),
             };
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 35, "every operation is in the table");
+    assert_eq!(operations.len(), 37, "every operation is in the table");
     operations
 }
 
@@ -231,6 +235,10 @@ fn expected(key: &str) -> Expected {
         }
         // Undo is a practice admin's, like the changes it undoes.
         activation if activation.ends_with("activate") || activation.ends_with("/undo") => {
+            refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, FORBIDDEN)
+        }
+        // Scheduling a deactivation is a practice admin's, like R1 itself.
+        "POST /api/clients/{id}/schedule" | "POST /api/clients/{id}/schedule/cancel" => {
             refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, FORBIDDEN)
         }
         // Another practice's admin may add a client and export: to their
@@ -357,15 +365,17 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
         }
         let answer = app.send(operation.request()).await;
         // Reactivating what is active, undoing when the client's last
-        // change was none of the four, or "Extract all now" when nothing was
-        // added while deactivated, is refused by the rules (409), which
-        // proves the request got past every permission check.
+        // change was none of the four, "Extract all now" when nothing was
+        // added while deactivated, or cancelling a schedule there is not, is
+        // refused by the rules (409), which proves the request got past
+        // every permission check.
         let by_the_rules = answer.status == StatusCode::CONFLICT
             && (answer.code().ends_with("active")
                 || [
                     "extraction_not_failed",
                     "nothing_to_undo",
                     "nothing_to_extract",
+                    "nothing_scheduled",
                 ]
                 .contains(&answer.code()));
         assert!(

@@ -181,7 +181,7 @@ impl TestDb {
 }
 
 /// The tables a snapshot covers.
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 14] = [
     "practice",
     "staff",
     "credentials",
@@ -195,6 +195,7 @@ const TABLES: [&str; 13] = [
     "sign_in_failures",
     "invitations",
     "recorded_changes",
+    "deactivation_schedules",
 ];
 
 fn sqlite_rows(path: &Path, table: &str) -> Vec<String> {

@@ -65,6 +65,7 @@ pub(super) async fn apply_change(
     if let [event] = events.as_slice() {
         recorded::insert(tx, client.id, next.version, event, change.at).await?;
     }
+    super::schedules::save(tx, &client, &next, &change.actor).await?;
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id).await?;
@@ -337,6 +338,17 @@ async fn record_activity(
         Event::ChangeUndone { restore, .. } => ActivityRow {
             business: restore.business(),
             new_owner: restore.owner_put_back(),
+            ..ActivityRow::default()
+        },
+        Event::DeactivationScheduled { schedule } => ActivityRow {
+            new_owner: Some(schedule.new_owner_id),
+            reason: schedule.reason.clone(),
+            ..ActivityRow::default()
+        },
+        Event::ScheduledDeactivationCancelled => ActivityRow::default(),
+        // The refusal, in the rules' words, is the entry's reason.
+        Event::ScheduledDeactivationFailed { message, .. } => ActivityRow {
+            reason: Some(message.clone()),
             ..ActivityRow::default()
         },
     };

@@ -222,7 +222,7 @@ async fn list_clients(
         }
         _ => None,
     };
-    let items = kept
+    let mut items = kept
         .iter()
         .map(|row| {
             let status: String = row.try_get(2)?;
@@ -240,9 +240,12 @@ async fn list_clients(
                 },
                 updated_at: format_time(Timestamp(row.try_get(3)?)),
                 version: version as u64,
+                scheduled_deactivation: None,
+                schedule_failure: None,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    super::schedules::fill(db, practice, &mut items).await?;
     let counts = count_clients(db, practice_id, &query.search, &pattern).await?;
     Ok(ClientPage {
         items,
@@ -395,7 +398,7 @@ pub(super) async fn load_client(
     .collect::<Result<Vec<_>, StoreError>>()?;
     let status: String = found.try_get(1)?;
     let version: i64 = found.try_get(3)?;
-    Ok(Client {
+    let mut client = Client {
         id,
         name: found.try_get(0)?,
         code: found.try_get(4)?,
@@ -404,7 +407,11 @@ pub(super) async fn load_client(
         owner: UserId(id_at(&found, 2)?),
         users,
         businesses,
-    })
+        scheduled_deactivation: None,
+        schedule_failure: None,
+    };
+    super::schedules::load_into(db, &mut client).await?;
+    Ok(client)
 }
 
 async fn load_activity(db: &Tx<'_>, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {

@@ -17,7 +17,7 @@
 //! The trait implementations are split as [`super::sqlite`]'s are:
 //! [`clients`] (with [`changes`] to one client and [`idempotency`]),
 //! [`documents`], [`extractions`], [`accounts`], [`onboarding`] (with
-//! [`export`]) and [`provision`].
+//! [`export`]), [`provision`] and [`schedules`].
 
 mod accounts;
 mod changes;
@@ -30,6 +30,7 @@ mod onboarding;
 mod provision;
 mod recorded;
 mod reextract;
+mod schedules;
 
 use super::StoreError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -40,6 +41,7 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/001_schema.sql"),
     include_str!("../../../migrations/postgres/002_undo.sql"),
+    include_str!("../../../migrations/postgres/003_scheduled_deactivation.sql"),
     include_str!("../../../migrations/postgres/004_extract_now.sql"),
     include_str!("../../../migrations/postgres/005_list_index.sql"),
 ];

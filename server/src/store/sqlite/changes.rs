@@ -56,6 +56,7 @@ pub(super) fn apply_change(
     if let [event] = events.as_slice() {
         recorded::insert(tx, client.id, next.version, event, change.at)?;
     }
+    super::schedules::save(tx, &client, &next, &change.actor)?;
     for event in &events {
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id)?;
@@ -292,6 +293,17 @@ fn record_activity(
         Event::ChangeUndone { restore, .. } => ActivityRow {
             business: restore.business(),
             new_owner: restore.owner_put_back(),
+            ..ActivityRow::default()
+        },
+        Event::DeactivationScheduled { schedule } => ActivityRow {
+            new_owner: Some(schedule.new_owner_id),
+            reason: schedule.reason.clone(),
+            ..ActivityRow::default()
+        },
+        Event::ScheduledDeactivationCancelled => ActivityRow::default(),
+        // The refusal, in the rules' words, is the entry's reason.
+        Event::ScheduledDeactivationFailed { message, .. } => ActivityRow {
+            reason: Some(message.clone()),
             ..ActivityRow::default()
         },
     };

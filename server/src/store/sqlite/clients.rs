@@ -177,10 +177,11 @@ fn list_clients(
         ),
         _ => None,
     };
-    let items = found
+    let mut items = found
         .into_iter()
         .map(|(row, _)| row.into_summary())
         .collect::<Result<Vec<_>, StoreError>>()?;
+    super::schedules::fill(db, practice, &mut items)?;
     let counts = count_clients(db, practice, &search)?;
     Ok(ClientPage {
         items,
@@ -217,6 +218,8 @@ impl ClientSummaryRow {
             },
             updated_at: format_time(Timestamp(self.updated_at)),
             version: self.version,
+            scheduled_deactivation: None,
+            schedule_failure: None,
         })
     }
 }
@@ -423,7 +426,7 @@ pub(super) fn load_client(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Client {
+    let mut client = Client {
         id,
         name,
         code,
@@ -432,7 +435,11 @@ pub(super) fn load_client(
         owner: UserId(owner),
         users,
         businesses,
-    })
+        scheduled_deactivation: None,
+        schedule_failure: None,
+    };
+    super::schedules::load_into(db, &mut client)?;
+    Ok(client)
 }
 
 fn load_activity(db: &Connection, id: ClientId) -> Result<Vec<ActivityEntry>, StoreError> {

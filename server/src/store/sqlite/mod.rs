@@ -5,8 +5,8 @@
 //!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
-//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]) and
-//! [`provision`].
+//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]),
+//! [`provision`] and [`schedules`].
 
 mod accounts;
 mod changes;
@@ -19,6 +19,7 @@ mod onboarding;
 mod provision;
 mod recorded;
 mod reextract;
+mod schedules;
 
 use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/005_extraction.sql"),
     include_str!("../../../migrations/006_onboarding.sql"),
     include_str!("../../../migrations/007_undo.sql"),
+    include_str!("../../../migrations/008_scheduled_deactivation.sql"),
     include_str!("../../../migrations/009_extract_now.sql"),
     include_str!("../../../migrations/010_list_index.sql"),
 ];

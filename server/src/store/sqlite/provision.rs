@@ -142,6 +142,8 @@ impl Provision for InTransaction<'_, '_> {
             owner,
             users,
             businesses,
+            scheduled_deactivation: None,
+            schedule_failure: None,
         })
     }
 

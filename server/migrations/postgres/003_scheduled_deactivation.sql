@@ -1,0 +1,20 @@
+-- Scheduled deactivation: at most one row per client. While `failure` is
+-- NULL the row is a pending schedule, due from `due_at` (00:00 UTC of
+-- `on_date`, in milliseconds); once R1 refused it when it fell due,
+-- `failure` holds the refusal and the row is only shown, never run.
+-- `scheduled_by*` is the admin who scheduled it: the run is theirs in the
+-- activity log. An instance runs a schedule only while holding its
+-- client's row lock, so two instances never both run it.
+CREATE TABLE deactivation_schedules (
+    client_id         BIGINT PRIMARY KEY REFERENCES clients(id),
+    on_date           TEXT NOT NULL,
+    due_at            BIGINT NOT NULL,
+    new_owner_id      BIGINT REFERENCES users(id),
+    reason            TEXT,
+    scheduled_by_id   BIGINT NOT NULL REFERENCES staff(id),
+    scheduled_by_name TEXT NOT NULL,
+    failure           TEXT
+);
+
+CREATE INDEX deactivation_schedules_due ON deactivation_schedules (due_at)
+    WHERE failure IS NULL;
