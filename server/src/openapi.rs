@@ -188,8 +188,9 @@ pub enum SortParam {
 pub struct ListParams {
     /// Which tab: `active` (the default) or `deactivated`.
     status: Option<Status>,
-    /// A case-insensitive part of the client's name or code.
-    #[param(max_length = 200)]
+    /// A case-insensitive part of the client's name or code, without
+    /// control characters.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     q: Option<String>,
     /// The order.
     sort: Option<SortParam>,
@@ -211,8 +212,9 @@ pub struct ListParams {
 pub struct ExportParams {
     /// Which tab: `active` (the default) or `deactivated`.
     status: Option<Status>,
-    /// A case-insensitive part of the client's name or code.
-    #[param(max_length = 200)]
+    /// A case-insensitive part of the client's name or code, without
+    /// control characters.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     q: Option<String>,
     /// The order.
     sort: Option<SortParam>,
