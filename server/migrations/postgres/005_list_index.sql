@@ -23,6 +23,9 @@ CREATE INDEX clients_search_trigram ON clients USING gin (search_text gin_trgm_o
 
 -- How many clients each practice has in each tab, kept in the same
 -- transaction as every write to clients, so the tabs' counts never scan.
+-- Every practice has both rows, so a change of status takes them with one
+-- UPDATE, in the same order in every transaction: a deactivation and a
+-- reactivation at once wait for each other instead of deadlocking.
 CREATE TABLE client_counts (
     practice_id BIGINT NOT NULL REFERENCES practice(id),
     status      TEXT NOT NULL CHECK (status IN ('active', 'deactivated')),
@@ -30,26 +33,34 @@ CREATE TABLE client_counts (
     PRIMARY KEY (practice_id, status)
 );
 INSERT INTO client_counts (practice_id, status, count)
-    SELECT practice_id, status, COUNT(*) FROM clients GROUP BY practice_id, status;
+    SELECT p.id, s.status,
+           (SELECT COUNT(*) FROM clients c WHERE c.practice_id = p.id AND c.status = s.status)
+    FROM practice p CROSS JOIN (VALUES ('active'), ('deactivated')) AS s (status);
 
 CREATE FUNCTION client_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    practice BIGINT := COALESCE(NEW.practice_id, OLD.practice_id);
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO client_counts (practice_id, status, count)
+        VALUES (practice, 'active', 0), (practice, 'deactivated', 0)
+        ON CONFLICT (practice_id, status) DO NOTHING;
+    IF TG_OP = 'INSERT' THEN
+        UPDATE client_counts SET count = count + 1
+            WHERE practice_id = practice AND status = NEW.status;
+    ELSIF TG_OP = 'DELETE' THEN
         UPDATE client_counts SET count = count - 1
-            WHERE practice_id = OLD.practice_id AND status = OLD.status;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO client_counts (practice_id, status, count)
-            VALUES (NEW.practice_id, NEW.status, 1)
-            ON CONFLICT (practice_id, status)
-            DO UPDATE SET count = client_counts.count + 1;
+            WHERE practice_id = practice AND status = OLD.status;
+    ELSE
+        UPDATE client_counts
+            SET count = count + CASE WHEN status = NEW.status THEN 1 ELSE -1 END
+            WHERE practice_id = practice AND status IN (OLD.status, NEW.status);
     END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER client_counts_insert_delete AFTER INSERT OR DELETE ON clients
     FOR EACH ROW EXECUTE FUNCTION client_counts_follow();
-CREATE TRIGGER client_counts_update AFTER UPDATE OF status, practice_id ON clients
-    FOR EACH ROW
-    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.practice_id IS DISTINCT FROM NEW.practice_id)
+-- A client never moves to another practice; only its status moves it.
+CREATE TRIGGER client_counts_update AFTER UPDATE OF status ON clients
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION client_counts_follow();

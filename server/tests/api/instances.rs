@@ -383,3 +383,65 @@ async fn a_change_on_one_instance_reaches_a_stream_on_the_other_within_two_secon
     assert_eq!(event.data["client_id"], 3);
     assert_eq!(event.data["version"], version(&client) + 1);
 }
+
+/// Regression: the tabs' counts are rows that every change of status
+/// updates. A deactivation and a reactivation at once once took them in
+/// opposite orders and PostgreSQL aborted one as a deadlock (a 500); now
+/// they wait for each other, and every flip on either instance succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivations_and_reactivations_at_once_on_two_instances_all_succeed() {
+    let Some(pair) = two_instances() else {
+        return;
+    };
+    let http = pair.first.client_as(ADMIN).await;
+    let writers: Vec<_> = (1..=6u64)
+        .map(|client_id| {
+            let url = if client_id % 2 == 0 {
+                pair.first.url.clone()
+            } else {
+                pair.second.url.clone()
+            };
+            let http = http.clone();
+            tokio::spawn(async move {
+                let mut client = get_client(&http, &url, client_id).await;
+                for flip in 0..30 {
+                    let (path, body) = if client["status"] == "active" {
+                        let owner = user_id(&client, 0);
+                        (
+                            "deactivate",
+                            json!({ "new_owner_id": owner, "expected_version": version(&client) }),
+                        )
+                    } else {
+                        (
+                            "reactivate",
+                            json!({ "expected_version": version(&client) }),
+                        )
+                    };
+                    let answer = http
+                        .post(format!("{url}/api/clients/{client_id}/{path}"))
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = answer.status();
+                    let body: Value = answer.json().await.unwrap();
+                    assert_eq!(status, 200, "client {client_id}, flip {flip}: {body}");
+                    client = body;
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let page: Value = http
+        .get(format!("{}/api/clients?limit=1000", pair.second.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = page["items"].as_array().unwrap().len() as u64;
+    assert_eq!(page["counts"]["active"].as_u64().unwrap(), listed);
+}
