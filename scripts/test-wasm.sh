@@ -4,6 +4,9 @@
 # ("Failed to detect test as having been run", the renderer silent for 300 s),
 # with the same tests passing on the next run. Only that start-up hang is
 # tried once more, and said so; a test that fails fails the run.
+# The test module is built without debug info: with it, it had grown past
+# 300 MB, and Chromium often stalled loading it before any test ran.
+export CARGO_PROFILE_DEV_DEBUG=0
 set -uo pipefail
 log="$(mktemp)"
 # Chromium leaves its temporary profile behind when the runner kills it;

@@ -364,7 +364,7 @@ fn ClientRow(
             <td class="client-code">{row.code.clone()}</td>
             <td>{row.business_count}</td>
             <td>{row.owner.name.clone()}</td>
-            <td><LastChange id=id updated_at=row.updated_at.clone() /></td>
+            <td class="last-change"><LastChange id=id updated_at=row.updated_at.clone() /></td>
             <td class="actions">{action}</td>
         </tr>
     }

@@ -799,7 +799,7 @@ async fn a_change_shows_just_now_and_sorts_first_by_last_change() {
     click(&expect("[role=dialog] button", "Reactivate")).await;
     click(&expect("[role=tab]", "Active clients")).await;
     assert_eq!(row_names(), ["Cedar LLP", "Acme Ltd", "Birch & Co"]);
-    let last_change: Vec<String> = all("tbody tr td:nth-child(5)")
+    let last_change: Vec<String> = all("tbody tr td.last-change")
         .iter()
         .map(|cell| cell.text_content().unwrap_or_default())
         .collect();
@@ -813,7 +813,7 @@ fn row_button(row: &str, label: &str) -> web_sys::HtmlElement {
     all("tbody tr")
         .into_iter()
         .find(|tr| {
-            tr.query_selector("td")
+            tr.query_selector("td:not(.select)")
                 .ok()
                 .flatten()
                 .and_then(|td| td.text_content())

@@ -112,7 +112,8 @@ pub fn expect(selector: &str, text: &str) -> web_sys::HtmlElement {
 }
 
 pub fn row_names() -> Vec<String> {
-    all("tbody tr td:first-child a")
+    // The name is the first cell, or the one after an admin's check box.
+    all("tbody tr td:first-child a, tbody tr td.select + td a")
         .iter()
         .map(|a| a.text_content().unwrap())
         .collect()

@@ -150,6 +150,28 @@ async fn a_session_started_on_one_instance_works_on_the_other() {
 /// Deactivates and reactivates `client_id` through `url` until a request
 /// fails, counting each acknowledged change in `count`; answers the last
 /// version acknowledged.
+/// Deactivates `client` (to its first user) if it is active, reactivates it
+/// otherwise, at the version it is at.
+async fn flip(
+    http: &reqwest::Client,
+    url: &str,
+    client: &Value,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let (path, body) = if client["status"] == "active" {
+        let owner = user_id(client, 0);
+        (
+            "deactivate",
+            json!({ "new_owner_id": owner, "expected_version": version(client) }),
+        )
+    } else {
+        ("reactivate", json!({ "expected_version": version(client) }))
+    };
+    http.post(format!("{url}/api/clients/{}/{path}", id(client)))
+        .json(&body)
+        .send()
+        .await
+}
+
 async fn flip_until_refused(
     http: reqwest::Client,
     url: String,
@@ -159,23 +181,9 @@ async fn flip_until_refused(
     let mut client = get_client(&http, &url, client_id).await;
     let mut acknowledged = None;
     for _ in 0..10_000 {
-        let (path, body) = if client["status"] == "active" {
-            (
-                "deactivate",
-                json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
-            )
-        } else {
-            (
-                "reactivate",
-                json!({ "expected_version": version(&client) }),
-            )
+        let Ok(response) = flip(&http, &url, &client).await else {
+            break;
         };
-        let sent = http
-            .post(format!("{url}/api/clients/{client_id}/{path}"))
-            .json(&body)
-            .send()
-            .await;
-        let Ok(response) = sent else { break };
         if response.status() != 200 {
             break;
         }
@@ -404,28 +412,11 @@ async fn deactivations_and_reactivations_at_once_on_two_instances_all_succeed() 
             let http = http.clone();
             tokio::spawn(async move {
                 let mut client = get_client(&http, &url, client_id).await;
-                for flip in 0..30 {
-                    let (path, body) = if client["status"] == "active" {
-                        let owner = user_id(&client, 0);
-                        (
-                            "deactivate",
-                            json!({ "new_owner_id": owner, "expected_version": version(&client) }),
-                        )
-                    } else {
-                        (
-                            "reactivate",
-                            json!({ "expected_version": version(&client) }),
-                        )
-                    };
-                    let answer = http
-                        .post(format!("{url}/api/clients/{client_id}/{path}"))
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap();
+                for time in 0..30 {
+                    let answer = flip(&http, &url, &client).await.unwrap();
                     let status = answer.status();
                     let body: Value = answer.json().await.unwrap();
-                    assert_eq!(status, 200, "client {client_id}, flip {flip}: {body}");
+                    assert_eq!(status, 200, "client {client_id}, flip {time}: {body}");
                     client = body;
                 }
             })
