@@ -72,6 +72,8 @@ async fn a_document_added_while_deactivated_is_extracted_now_after_the_reactivat
     act::choose_tab(&mut harness, &browser, "Deactivated clients").await?;
     act::open_client(&mut harness, &browser, &client.name).await?;
     act::choose_tab(&mut harness, &browser, "Deactivated businesses").await?;
+    // The deactivation's toast (with its "Undo") may sit over the rows.
+    dismiss_toasts(&browser).await?;
     find::row_button(&browser, &business.name, "Documents")
         .await?
         .click()
@@ -128,6 +130,9 @@ async fn a_document_added_while_deactivated_is_extracted_now_after_the_reactivat
         .click()
         .await?;
 
+    // The reactivation's toast (with its "Undo") may sit over the list at
+    // the foot of the page; a person would dismiss it, and so does this.
+    dismiss_toasts(&browser).await?;
     // On the client's page: "Extract now", then queued, then extracted.
     let extract = "//section[.//h2[normalize-space()='Documents added while deactivated']]\
          //li[.//span[normalize-space()='while-away.pdf']]//button[normalize-space()='Extract now']";
@@ -177,4 +182,21 @@ async fn reqwest_documents(url: &str, business: u64) -> Outcome<serde_json::Valu
         .error_for_status()?
         .json()
         .await?)
+}
+
+/// Dismisses every toast: one (with its "Undo") may sit over the buttons
+/// at the foot of the page, and a person would close it.
+async fn dismiss_toasts(browser: &fantoccini::Client) -> Outcome {
+    let dismiss = "//div[contains(@class, 'toast')]//button[@aria-label='Dismiss']";
+    for _ in 0..10 {
+        let shown = browser
+            .find_all(fantoccini::Locator::XPath(dismiss))
+            .await?;
+        let Some(first) = shown.into_iter().next() else {
+            return Ok(());
+        };
+        first.click().await?;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Ok(())
 }
