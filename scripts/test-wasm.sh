@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The app's component tests in headless Chromium (wasm-bindgen-test).
-# On this two-core machine the runner has sometimes hung before any test ran
-# ("Failed to detect test as having been run", the renderer silent for 300 s),
-# with the same tests passing on the next run. Only that start-up hang is
-# tried once more, and said so; a test that fails fails the run.
+# The runner has sometimes hung before any test ran ("Failed to detect test
+# as having been run", the renderer silent for 300 s): its small HTTP server
+# (tiny_http) can leave a request unread while its threads sit on Chromium's
+# idle keep-alive connections, which happened when the page fetched several
+# JS snippets at once. The tests' JS is one module now (tests/web/browser.js);
+# should the hang still come, that start-up hang alone is tried once more,
+# and said so. A test that fails fails the run.
 # The test module is built without debug info: with it, it had grown past
 # 300 MB, and Chromium often stalled loading it before any test ran.
 export CARGO_PROFILE_DEV_DEBUG=0
@@ -22,5 +25,8 @@ for attempt in 1 2; do
     echo "test-wasm: the browser hung before any test ran; trying once more" >&2
     continue
   fi
+  # Say what failed last, where a CI log's tail shows it.
+  echo "test-wasm: failed (exit $status)" >&2
+  grep -E "^test .* FAILED$|^Failed to detect|panicked at" "$log" | head -20 >&2
   exit "$status"
 done

@@ -2,48 +2,12 @@
 //! what goes over the wire: cookies on every request, and the session's CSRF
 //! token on every change, kept from the sign-in or session answer.
 
+use crate::browser::{sent_requests, stub_fetch, unstub_fetch};
 use crate::fixtures::admin;
 use clientele_app::api::{Api, HttpApi};
 use clientele_core::{ClientId, Command};
 use serde::Deserialize;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-
-#[wasm_bindgen(inline_js = r#"
-let realFetch = null;
-let sent = [];
-export function stub_fetch(answers_json) {
-    const answers = JSON.parse(answers_json);
-    realFetch = realFetch || globalThis.fetch;
-    sent = [];
-    globalThis.fetch = async (request) => {
-        const path = new URL(request.url).pathname;
-        sent.push({
-            method: request.method,
-            path,
-            csrf_token: request.headers.get("X-CSRF-Token"),
-            credentials: request.credentials,
-        });
-        const [status, body] = answers[request.method + " " + path]
-            || [404, '{"error":{"code":"not_found","message":"No such route."}}'];
-        return new Response(status === 204 ? null : body, {
-            status,
-            headers: { "Content-Type": "application/json" },
-        });
-    };
-}
-export function unstub_fetch() {
-    if (realFetch) { globalThis.fetch = realFetch; }
-}
-export function sent_requests() {
-    return JSON.stringify(sent);
-}
-"#)]
-extern "C" {
-    fn stub_fetch(answers_json: &str);
-    fn unstub_fetch();
-    fn sent_requests() -> String;
-}
 
 /// One request as `fetch` received it.
 #[derive(Debug, Deserialize)]

@@ -3,32 +3,12 @@
 //! "Import clients" with its preview, its problems, its progress and its
 //! 5 MiB limit.
 
+use crate::browser::{choose_file, sized_file, text_file};
 use crate::fixtures::{FakeServer, staff};
 use crate::onboarding::field;
 use crate::*;
 use clientele_core::onboarding::OnboardingError;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-
-#[wasm_bindgen(inline_js = r#"
-export function text_file(name, text) {
-    return new File([text], name, { type: "text/csv" });
-}
-export function sized_file(name, size) {
-    return new File([new Uint8Array(size)], name, { type: "text/csv" });
-}
-export function choose_file(input, file) {
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-}
-"#)]
-extern "C" {
-    fn text_file(name: &str, text: &str) -> web_sys::File;
-    fn sized_file(name: &str, size: f64) -> web_sys::File;
-    fn choose_file(input: &web_sys::HtmlInputElement, file: &web_sys::File);
-}
 
 // ---- search and export -------------------------------------------------------------
 

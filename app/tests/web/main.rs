@@ -6,6 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod activation;
+mod browser;
 mod fixtures;
 mod http_api;
 mod identity;

@@ -3,6 +3,7 @@
 //! its businesses and its users; and the invitation page. Importing and
 //! exporting are in `import_export`.
 
+use crate::browser::fire;
 use crate::fixtures::{FakeServer, PASSWORD, staff};
 use crate::*;
 use clientele_core::identity::WeakPassword;
@@ -10,15 +11,6 @@ use clientele_core::onboarding::OnboardingError;
 use clientele_core::{Client, ClientId};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-
-#[wasm_bindgen(inline_js = r#"
-export function fire(target, type) {
-    target.dispatchEvent(new Event(type, { bubbles: true }));
-}
-"#)]
-extern "C" {
-    pub fn fire(target: &web_sys::HtmlElement, kind: &str);
-}
 
 // ---- find and act ------------------------------------------------------------
 

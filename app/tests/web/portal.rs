@@ -5,6 +5,7 @@
 //! refused file says why and leaves the others going. Also "Add documents" in
 //! the practice's documents dialog.
 
+use crate::browser::{choose_files, drop_files, make_file};
 use crate::fixtures::documents::document_view;
 use crate::fixtures::{FakeServer, PRACTICE, client_user, refusal};
 use crate::*;
@@ -15,32 +16,6 @@ use clientele_core::{BusinessId, ClientId, Command, Extraction, NotExtractedReas
 use std::sync::atomic::Ordering;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-
-#[wasm_bindgen(inline_js = r#"
-export function make_file(name, size) {
-    return new File([new Uint8Array(size)], name, { type: "application/pdf" });
-}
-function transfer_of(files) {
-    const transfer = new DataTransfer();
-    for (const file of files) { transfer.items.add(file); }
-    return transfer;
-}
-export function choose_files(input, files) {
-    input.files = transfer_of(files).files;
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-}
-export function drop_files(target, files) {
-    const dataTransfer = transfer_of(files);
-    for (const type of ["dragenter", "dragover", "drop"]) {
-        target.dispatchEvent(new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true }));
-    }
-}
-"#)]
-extern "C" {
-    fn make_file(name: &str, size: f64) -> web_sys::File;
-    fn choose_files(input: &web_sys::HtmlInputElement, files: &js_sys::Array);
-    fn drop_files(target: &web_sys::HtmlElement, files: &js_sys::Array);
-}
 
 // ---- arrange ---------------------------------------------------------------
 

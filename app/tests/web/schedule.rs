@@ -4,8 +4,9 @@
 //! that is not after today is refused under the input, and the client page
 //! cancels the schedule.
 
+use crate::browser::fire;
 use crate::fixtures::FakeServer;
-use crate::onboarding::{field, fire};
+use crate::onboarding::field;
 use crate::*;
 use clientele_app::api::ApiError;
 use clientele_core::schedule::Date;

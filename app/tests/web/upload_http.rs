@@ -4,6 +4,7 @@
 //! token, progress as the body goes up, and the server's refusal as it said
 //! it.
 
+use crate::browser::{pdf, sent_uploads, stub_browser, unstub_browser};
 use crate::fixtures::{admin, demo};
 use clientele_app::api::{Api, ApiError, DocumentScope, HttpApi, Progress};
 use clientele_core::documents::FileRefusal;
@@ -12,68 +13,7 @@ use clientele_core::{BusinessId, DocumentId, Extraction};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-
-#[wasm_bindgen(inline_js = r#"
-let realFetch = null;
-let RealXHR = null;
-let sent = [];
-export function stub_browser(session_json, status, body) {
-    realFetch = realFetch || globalThis.fetch;
-    RealXHR = RealXHR || globalThis.XMLHttpRequest;
-    sent = [];
-    globalThis.fetch = async () => new Response(session_json, {
-        status: 200, headers: { "Content-Type": "application/json" },
-    });
-    globalThis.XMLHttpRequest = class {
-        constructor() {
-            this.upload = { onprogress: null };
-            this.headers = {};
-            this.readyState = 0;
-            this.status = 0;
-            this.responseText = "";
-            this.withCredentials = false;
-        }
-        open(method, url) { this.method = method; this.url = url; this.readyState = 1; }
-        setRequestHeader(name, value) { this.headers[name] = value; }
-        abort() { this.aborted = true; }
-        send(form) {
-            const file = form.get("file");
-            sent.push({
-                method: this.method,
-                path: new URL(this.url, location.href).pathname,
-                csrf_token: this.headers["X-CSRF-Token"] || null,
-                with_credentials: this.withCredentials,
-                parts: [...form.keys()],
-                file_name: file.name,
-            });
-            const progress = (loaded) => this.upload.onprogress && this.upload.onprogress(
-                new ProgressEvent("progress", { lengthComputable: true, loaded, total: file.size }));
-            setTimeout(() => {
-                progress(file.size / 2);
-                progress(file.size);
-                this.readyState = 4;
-                this.status = status;
-                this.responseText = body;
-                this.onload && this.onload(new ProgressEvent("load"));
-            }, 5);
-        }
-    };
-}
-export function unstub_browser() {
-    if (realFetch) { globalThis.fetch = realFetch; }
-    if (RealXHR) { globalThis.XMLHttpRequest = RealXHR; }
-}
-export function sent_uploads() { return JSON.stringify(sent); }
-export function pdf(name) { return new File(["%PDF-1.4 a receipt"], name, { type: "application/pdf" }); }
-"#)]
-extern "C" {
-    fn stub_browser(session_json: &str, status: u16, body: &str);
-    fn unstub_browser();
-    fn sent_uploads() -> String;
-    fn pdf(name: &str) -> web_sys::File;
-}
 
 /// One upload as the stand-in received it.
 #[derive(Debug, Deserialize)]
