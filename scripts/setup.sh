@@ -77,6 +77,15 @@ if [ "$("$TOOLS/binaryen/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk
   (cd "$TOOLS/binaryen" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
 fi
 
+# esbuild (npm), pinned: minifies the app's JS glue in release builds (see
+# scripts/trunk-minify-js.sh); trunk leaves wasm-bindgen's output as it is.
+ESBUILD_VERSION="0.28.2"
+if [ "$("$TOOLS/esbuild/node_modules/.bin/esbuild" --version 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
+  say "installing esbuild $ESBUILD_VERSION into $TOOLS/esbuild"
+  mkdir -p "$TOOLS/esbuild"
+  (cd "$TOOLS/esbuild" && npm install --no-audit --no-fund --silent "esbuild@$ESBUILD_VERSION")
+fi
+
 st="$TOOLS/schemathesis/bin/st"
 if [ "$("$st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
   say "installing schemathesis $SCHEMATHESIS_VERSION into $TOOLS/schemathesis"
