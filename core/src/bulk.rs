@@ -6,11 +6,12 @@
 //! summed over every selected client, the owner preselected for each, and
 //! whether every client has an owner yet.
 
+use crate::commands::Command;
 use crate::error::RuleError;
 use crate::ids::{ClientId, UserId};
 use crate::implications::{Target, eligible_owners, implications, plural};
 use crate::model::{Client, Status};
-use crate::rules::{Command, decide};
+use crate::rules::decide;
 use std::collections::BTreeMap;
 
 /// Which way a bulk change goes.

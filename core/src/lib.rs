@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod bulk;
+mod commands;
 pub mod documents;
 mod error;
 pub mod extraction;
@@ -33,6 +34,7 @@ pub mod search;
 pub mod undo;
 pub mod wire;
 
+pub use commands::{Command, Event};
 pub use error::{ErrorKind, RuleError};
 pub use ids::{BusinessId, ClientId, DocumentId, PracticeId, StaffId, UserId};
 pub use implications::{Implications, Target, eligible_owners, implications};
@@ -41,4 +43,4 @@ pub use model::{
     Role, Status, Timestamp,
 };
 pub use permissions::{Action, Denied, Principal, StaffRole, allows};
-pub use rules::{Command, Event, apply, decide, execute, extraction_for_new_document};
+pub use rules::{apply, decide, execute, extraction_for_new_document};

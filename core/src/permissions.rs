@@ -6,8 +6,8 @@
 //! ever finds a practice's own clients, so another practice's ids answer
 //! "not found" exactly like ids that do not exist.
 
+use crate::commands::Command;
 use crate::ids::{ClientId, PracticeId, StaffId, UserId};
-use crate::rules::Command;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -14,10 +14,11 @@
 //!
 //! [`Command::RunScheduledDeactivation`]: crate::Command::RunScheduledDeactivation
 
+use crate::commands::{Command, Event};
 use crate::error::RuleError;
 use crate::ids::UserId;
 use crate::model::{Client, Status, Timestamp};
-use crate::rules::{self, Command, Event};
+use crate::rules;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -8,10 +8,10 @@
 //! version the change produced. Anything else means someone changed the
 //! client in between, and undo is refused with that reason.
 
+use crate::commands::Event;
 use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
 use crate::model::{Client, Role, Status, Timestamp};
-use crate::rules::Event;
 use serde::{Deserialize, Serialize};
 
 /// How long the app offers "Undo" after a change, in milliseconds.

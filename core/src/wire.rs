@@ -2,6 +2,8 @@
 //! the server, which writes them, and the app, which reads them, so the two
 //! cannot drift apart. Plain data: no rule lives here.
 
+mod activity;
+mod documents;
 mod live;
 mod onboarding;
 mod portal;
@@ -9,6 +11,8 @@ mod reextract;
 mod schedule;
 mod session;
 
+pub use activity::{ActivityAction, ActivityEntry};
+pub use documents::{DocumentView, ExtractionState};
 pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
 pub use onboarding::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
@@ -20,10 +24,8 @@ pub use reextract::{ExtractNowRequest, ImpactView};
 pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
 pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
 
-use crate::extraction::Fields;
-use crate::ids::{BusinessId, ClientId, DocumentId, UserId};
-use crate::model::{Client, Document, NotExtractedReason, Status};
-use crate::rules::Event;
+use crate::ids::{BusinessId, ClientId, UserId};
+use crate::model::{Client, Status};
 use crate::schedule::{ScheduleFailure, ScheduledDeactivation};
 use serde::{Deserialize, Serialize};
 
@@ -169,258 +171,6 @@ pub struct ClientPage {
 pub struct Items<T> {
     /// The items, in the order the endpoint documents.
     pub items: Vec<T>,
-}
-
-/// What an activity entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ActivityAction {
-    /// R1 was applied.
-    ClientDeactivated,
-    /// R2 was applied.
-    ClientReactivated,
-    /// R3 was applied.
-    BusinessDeactivated,
-    /// R4 was applied.
-    BusinessReactivated,
-    /// The client was added (by hand or by an import).
-    ClientAdded,
-    /// The client's name or code changed.
-    ClientEdited,
-    /// A business was added.
-    BusinessAdded,
-    /// A business was renamed.
-    BusinessRenamed,
-    /// A user was added and invited.
-    UserInvited,
-    /// A user was removed.
-    UserRemoved,
-    /// A deactivation or reactivation was undone.
-    ChangeUndone,
-    /// Documents added while the client was deactivated were queued for
-    /// extraction ("Extract now").
-    DocumentsExtracted,
-    /// A deactivation was scheduled for a later day.
-    DeactivationScheduled,
-    /// A scheduled deactivation was cancelled.
-    ScheduledDeactivationCancelled,
-    /// A scheduled deactivation fell due and was refused; `reason` says why.
-    ScheduledDeactivationFailed,
-}
-
-impl ActivityAction {
-    /// The action an event records.
-    pub fn of(event: &Event) -> ActivityAction {
-        match event {
-            Event::ClientDeactivated { .. } => ActivityAction::ClientDeactivated,
-            Event::ClientReactivated => ActivityAction::ClientReactivated,
-            Event::BusinessDeactivated { .. } => ActivityAction::BusinessDeactivated,
-            Event::BusinessReactivated { .. } => ActivityAction::BusinessReactivated,
-            Event::ClientEdited { .. } => ActivityAction::ClientEdited,
-            Event::BusinessAdded { .. } => ActivityAction::BusinessAdded,
-            Event::BusinessRenamed { .. } => ActivityAction::BusinessRenamed,
-            Event::UserAdded { .. } => ActivityAction::UserInvited,
-            Event::UserRemoved { .. } => ActivityAction::UserRemoved,
-            Event::ChangeUndone { .. } => ActivityAction::ChangeUndone,
-            Event::DeactivationScheduled { .. } => ActivityAction::DeactivationScheduled,
-            Event::ScheduledDeactivationCancelled => ActivityAction::ScheduledDeactivationCancelled,
-            Event::ScheduledDeactivationFailed { .. } => {
-                ActivityAction::ScheduledDeactivationFailed
-            }
-        }
-    }
-
-    /// A short sentence for people, such as "Deactivated the client".
-    pub fn summary(self) -> &'static str {
-        match self {
-            ActivityAction::ClientDeactivated => "Deactivated the client and all of its businesses",
-            ActivityAction::ClientReactivated => "Reactivated the client and all of its businesses",
-            ActivityAction::BusinessDeactivated => "Deactivated a business",
-            ActivityAction::BusinessReactivated => "Reactivated a business",
-            ActivityAction::ClientAdded => "Added the client",
-            ActivityAction::ClientEdited => "Changed the client's name or code",
-            ActivityAction::BusinessAdded => "Added a business",
-            ActivityAction::BusinessRenamed => "Renamed a business",
-            ActivityAction::UserInvited => "Invited a user",
-            ActivityAction::UserRemoved => "Removed a user",
-            ActivityAction::ChangeUndone => "Undid the previous deactivation or reactivation",
-            ActivityAction::DocumentsExtracted => {
-                "Queued documents added while deactivated for extraction"
-            }
-            ActivityAction::DeactivationScheduled => "Scheduled the client's deactivation",
-            ActivityAction::ScheduledDeactivationCancelled => {
-                "Cancelled the scheduled deactivation"
-            }
-            ActivityAction::ScheduledDeactivationFailed => "The scheduled deactivation was refused",
-        }
-    }
-
-    /// The wire name, such as `client_deactivated`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityAction::ClientDeactivated => "client_deactivated",
-            ActivityAction::ClientReactivated => "client_reactivated",
-            ActivityAction::BusinessDeactivated => "business_deactivated",
-            ActivityAction::BusinessReactivated => "business_reactivated",
-            ActivityAction::ClientAdded => "client_added",
-            ActivityAction::ClientEdited => "client_edited",
-            ActivityAction::BusinessAdded => "business_added",
-            ActivityAction::BusinessRenamed => "business_renamed",
-            ActivityAction::UserInvited => "user_invited",
-            ActivityAction::UserRemoved => "user_removed",
-            ActivityAction::ChangeUndone => "change_undone",
-            ActivityAction::DocumentsExtracted => "documents_extracted",
-            ActivityAction::DeactivationScheduled => "deactivation_scheduled",
-            ActivityAction::ScheduledDeactivationCancelled => "scheduled_deactivation_cancelled",
-            ActivityAction::ScheduledDeactivationFailed => "scheduled_deactivation_failed",
-        }
-    }
-
-    /// Parses the wire name; anything else is `None`.
-    pub fn parse(text: &str) -> Option<ActivityAction> {
-        [
-            ActivityAction::ClientDeactivated,
-            ActivityAction::ClientReactivated,
-            ActivityAction::BusinessDeactivated,
-            ActivityAction::BusinessReactivated,
-            ActivityAction::ClientAdded,
-            ActivityAction::ClientEdited,
-            ActivityAction::BusinessAdded,
-            ActivityAction::BusinessRenamed,
-            ActivityAction::UserInvited,
-            ActivityAction::UserRemoved,
-            ActivityAction::ChangeUndone,
-            ActivityAction::DocumentsExtracted,
-            ActivityAction::DeactivationScheduled,
-            ActivityAction::ScheduledDeactivationCancelled,
-            ActivityAction::ScheduledDeactivationFailed,
-        ]
-        .into_iter()
-        .find(|action| action.as_str() == text)
-    }
-}
-
-/// One entry of a client's activity log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ActivityEntry {
-    /// The entry's id; larger is newer.
-    pub id: u64,
-    /// When (RFC 3339).
-    pub at: String,
-    /// Who made the change: their name.
-    pub actor: String,
-    /// The id of the staff member who made the change; `null` for entries
-    /// from before people signed in.
-    pub actor_id: Option<u64>,
-    /// What was done.
-    pub action: ActivityAction,
-    /// `action` in words.
-    pub summary: String,
-    /// The business, for a business action.
-    pub business: Option<BusinessRef>,
-    /// The new owner, for a deactivation.
-    pub new_owner: Option<UserRef>,
-    /// The user invited or removed.
-    #[serde(default)]
-    pub user: Option<UserRef>,
-    /// The reason given, if any.
-    pub reason: Option<String>,
-    /// How many documents, for `documents_extracted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_count: Option<u64>,
-}
-
-/// A document's extraction state on the wire, without its reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ExtractionState {
-    /// Waiting to be extracted.
-    Queued,
-    /// Being read now.
-    Extracting,
-    /// Extracted.
-    Extracted,
-    /// Every try failed; `failure` says why.
-    Failed,
-    /// Stored, never to be extracted; see the reason.
-    NotExtracted,
-}
-
-impl ExtractionState {
-    /// The state in words, as the app shows it.
-    pub fn label(self) -> &'static str {
-        match self {
-            ExtractionState::Queued => "Queued for extraction",
-            ExtractionState::Extracting => "Extracting…",
-            ExtractionState::Extracted => "Extracted",
-            ExtractionState::Failed => "Extraction failed",
-            ExtractionState::NotExtracted => "Not extracted",
-        }
-    }
-}
-
-/// A document as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DocumentView {
-    /// The document's id.
-    pub id: DocumentId,
-    /// The business it was sent to.
-    pub business_id: BusinessId,
-    /// The uploaded file's name.
-    pub file_name: String,
-    /// When it was added (RFC 3339).
-    pub added_at: String,
-    /// Who added it.
-    pub added_by: String,
-    /// Its extraction state.
-    pub extraction: ExtractionState,
-    /// Why it was not extracted, if it was not.
-    pub reason: Option<NotExtractedReason>,
-    /// The reason in words.
-    pub reason_message: Option<String>,
-    /// The file's size in bytes.
-    pub size_bytes: Option<u64>,
-    /// The file's media type, such as `application/pdf`.
-    pub content_type: Option<String>,
-    /// The SHA-256 of the file's bytes, in lower-case hex.
-    pub sha256: Option<String>,
-    /// Why extraction failed, for a `failed` document.
-    pub failure: Option<String>,
-    /// What was read, once `extracted`.
-    pub fields: Option<Fields>,
-}
-
-impl DocumentView {
-    /// The view of `document`, with its time already formatted by the caller.
-    pub fn new(document: &Document, added_at: String) -> DocumentView {
-        use crate::model::Extraction;
-        let reason = document.extraction.reason();
-        DocumentView {
-            id: document.id,
-            business_id: document.business,
-            file_name: document.file_name.clone(),
-            added_at,
-            added_by: document.added_by.clone(),
-            extraction: match document.extraction {
-                Extraction::Queued => ExtractionState::Queued,
-                Extraction::Extracting => ExtractionState::Extracting,
-                Extraction::Extracted => ExtractionState::Extracted,
-                Extraction::Failed => ExtractionState::Failed,
-                Extraction::NotExtracted(_) => ExtractionState::NotExtracted,
-            },
-            reason,
-            reason_message: reason.map(|reason| reason.message().to_owned()),
-            size_bytes: document.file.as_ref().map(|file| file.size_bytes),
-            content_type: document.file.as_ref().map(|file| file.content_type.clone()),
-            sha256: document.file.as_ref().map(|file| file.sha256.clone()),
-            failure: None,
-            fields: None,
-        }
-    }
 }
 
 /// Body of `POST /api/clients/{id}/deactivate`.
