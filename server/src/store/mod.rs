@@ -9,10 +9,12 @@
 //! Every client read and change is scoped to one practice: another
 //! practice's ids are simply not found.
 
+mod activity;
 mod cursor;
 pub mod postgres;
 pub mod sqlite;
 
+pub(crate) use activity::ActivityRow;
 pub use cursor::Cursor;
 
 use crate::domain::IdempotencyKey;

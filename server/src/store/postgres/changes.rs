@@ -11,6 +11,7 @@
 use super::clients::load_client;
 use super::recorded;
 use super::{Tx, execute, is_unique_violation, row, rows, sql_id};
+use crate::store::ActivityRow;
 use crate::store::sqlite::role_str;
 use crate::store::{Actor, Change, StoreError};
 use clientele_core::onboarding::{self, OnboardingError};
@@ -285,15 +286,6 @@ pub(super) async fn insert_business(
     Ok(())
 }
 
-/// One entry of the activity log, as stored.
-#[derive(Debug, Default)]
-pub(super) struct ActivityRow {
-    pub business: Option<BusinessId>,
-    pub new_owner: Option<UserId>,
-    pub user: Option<UserId>,
-    pub reason: Option<String>,
-}
-
 async fn record_activity(
     tx: &Tx<'_>,
     client: ClientId,
@@ -301,57 +293,7 @@ async fn record_activity(
     actor: &Actor,
     event: &Event,
 ) -> Result<(), StoreError> {
-    let row = match event {
-        Event::ClientDeactivated {
-            new_owner_id,
-            reason,
-            ..
-        } => ActivityRow {
-            new_owner: Some(*new_owner_id),
-            reason: reason.clone(),
-            ..ActivityRow::default()
-        },
-        Event::ClientReactivated | Event::ClientEdited { .. } => ActivityRow::default(),
-        Event::BusinessDeactivated {
-            business_id,
-            new_owner_id,
-            ..
-        } => ActivityRow {
-            business: Some(*business_id),
-            new_owner: Some(*new_owner_id),
-            ..ActivityRow::default()
-        },
-        Event::BusinessReactivated { business_id }
-        | Event::BusinessAdded { business_id, .. }
-        | Event::BusinessRenamed { business_id, .. } => ActivityRow {
-            business: Some(*business_id),
-            ..ActivityRow::default()
-        },
-        Event::UserAdded { user } => ActivityRow {
-            user: Some(user.id),
-            ..ActivityRow::default()
-        },
-        Event::UserRemoved { user_id, .. } => ActivityRow {
-            user: Some(*user_id),
-            ..ActivityRow::default()
-        },
-        Event::ChangeUndone { restore, .. } => ActivityRow {
-            business: restore.business(),
-            new_owner: restore.owner_put_back(),
-            ..ActivityRow::default()
-        },
-        Event::DeactivationScheduled { schedule } => ActivityRow {
-            new_owner: Some(schedule.new_owner_id),
-            reason: schedule.reason.clone(),
-            ..ActivityRow::default()
-        },
-        Event::ScheduledDeactivationCancelled => ActivityRow::default(),
-        // The refusal, in the rules' words, is the entry's reason.
-        Event::ScheduledDeactivationFailed { message, .. } => ActivityRow {
-            reason: Some(message.clone()),
-            ..ActivityRow::default()
-        },
-    };
+    let row = ActivityRow::of(event);
     insert_activity(tx, client, at, actor, ActivityAction::of(event), row).await
 }
 

@@ -4,12 +4,13 @@
 //! `core`'s (`onboarding`); this file chooses ids and writes rows.
 
 use super::changes::{
-    ActivityRow, apply_change, email_is_taken, insert_activity, insert_business, insert_user,
-    lock_emails, next_id, practice_codes,
+    apply_change, email_is_taken, insert_activity, insert_business, insert_user, lock_emails,
+    next_id, practice_codes,
 };
 use super::clients::{Lock, lock_client};
 use super::idempotency::{remember_answer, stored_answer};
 use super::{PostgresStore, Tx, execute, id_at, is_unique_violation, row_opt, rows, sql_id};
+use crate::store::ActivityRow;
 use crate::store::{
     Actor, AddClient, Change, ExportRow, ImportBatch, InvitationKey, InvitationRecord, ListQuery,
     NewInvitation, OnboardingStore, Outcome, StoreError, Subject, Taken,

@@ -4,11 +4,12 @@
 //! `core`'s (`onboarding`); this file chooses ids and writes rows.
 
 use super::changes::{
-    ActivityRow, apply_change, email_is_taken, insert_activity, insert_business, insert_user,
-    next_id, practice_codes,
+    apply_change, email_is_taken, insert_activity, insert_business, insert_user, next_id,
+    practice_codes,
 };
 use super::idempotency::{remember_answer, stored_answer};
 use super::{SqliteStore, is_unique_violation, to_sql_id};
+use crate::store::ActivityRow;
 use crate::store::{
     Actor, AddClient, Change, ExportRow, ImportBatch, InvitationKey, InvitationRecord, ListQuery,
     NewInvitation, OnboardingStore, Outcome, StoreError, Subject, Taken,
