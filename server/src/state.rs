@@ -6,6 +6,12 @@ use crate::error::AppError;
 use crate::store::{Storage, StoreError};
 use std::sync::Arc;
 
+/// How many requests' storage work runs at once. The stores serialise
+/// writes and keep a few readers, so more threads than this only wait, and
+/// switching between them cost more than the work under 64 connections.
+pub const STORAGE_SLOTS: usize = 16;
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(STORAGE_SLOTS);
+
 /// The store, shared by every handler.
 pub type Store = Arc<dyn Storage>;
 
@@ -32,11 +38,16 @@ impl AppState {
         self.extraction.notify_one();
     }
 
-    /// Runs blocking storage work off the async threads.
+    /// Runs blocking storage work off the async threads, at most
+    /// [`STORAGE_SLOTS`] pieces at once.
     pub async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, AppError> {
+        let _slot = SLOTS
+            .acquire()
+            .await
+            .map_err(|error| AppError::Internal(format!("storage slots closed: {error}")))?;
         let store = Arc::clone(&self.store);
         tokio::task::spawn_blocking(move || work(store.as_ref()))
             .await
