@@ -9,13 +9,17 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 work="$root/bench/.work"
 rm -rf "$work" && mkdir -p "$work"
 
-# What the benchmark needs beyond `make test`: brotli for sizes, and
-# json-server 0.17 for comparison (pinned in bench/package-lock.json).
-if ! command -v brotli >/dev/null; then
+# What the benchmark needs beyond `make test`: brotli for sizes, wrk for the
+# reads, and json-server 0.17 for comparison (pinned in
+# bench/package-lock.json).
+missing=()
+command -v brotli >/dev/null || missing+=(brotli)
+command -v wrk >/dev/null || missing+=(wrk)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "bench: install brotli (sudo apt-get install brotli)" >&2; exit 1
+    echo "bench: install ${missing[*]} (sudo apt-get install ${missing[*]})" >&2; exit 1
   fi
 fi
 (cd bench && npm ci --no-audit --no-fund --silent)

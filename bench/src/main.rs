@@ -18,6 +18,7 @@ mod load;
 mod postgres;
 mod servers;
 mod session;
+mod wrk;
 
 use clientele_core::Client;
 use clientele_core::wire::ClientPage;
@@ -26,6 +27,9 @@ use serde_json::{Map, Value, json};
 use session::Session;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// The rows in the read benchmark's page: what the windowed list asks for.
+const READ_PAGE: u64 = 100;
 
 /// How long each load cell runs.
 pub(crate) const LOAD_TIME: Duration = Duration::from_secs(3);
@@ -299,20 +303,21 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
 
     let (mut read_ratios, mut write_ratios) = (Vec::new(), Vec::new());
     for connections in [1usize, 8, 64] {
-        let read_ours = load::run(
-            Workload::Read(format!("{}/api/clients?status=active&limit=1000", ours.url)),
-            &signed_in,
-            connections,
-            LOAD_TIME,
-        )
-        .await;
-        let read_theirs = load::run(
-            Workload::Read(format!("{}/clients?status=active&_limit=1000", theirs.url)),
-            &none,
-            connections,
-            LOAD_TIME,
-        )
-        .await;
+        // Reads by wrk: the page the app asks for, and the 1,000-row page
+        // of earlier runs, for continuity.
+        let read = |base: &str, path: &str, limit: String, headers: &reqwest::header::HeaderMap| {
+            wrk::read(
+                &format!("{base}{path}?status=active&{limit}"),
+                headers,
+                connections,
+                LOAD_TIME,
+            )
+        };
+        let page = format!("limit={READ_PAGE}");
+        let read_ours = read(&ours.url, "/api/clients", page.clone(), &signed_in);
+        let read_theirs = read(&theirs.url, "/clients", format!("_{page}"), &none);
+        let read_1000_ours = read(&ours.url, "/api/clients", "limit=1000".into(), &signed_in);
+        let read_1000_theirs = read(&theirs.url, "/clients", "_limit=1000".into(), &none);
         let owned = writable_clients(&http, &ours.url, &writers).await;
         let write_ours = load::run(
             Workload::ClienteleWrites(ours.url.clone(), owned),
@@ -328,16 +333,25 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
             LOAD_TIME,
         )
         .await;
-        for (what, result) in [("reads", read_ours), ("writes", write_ours)] {
+        // wrk counts answers that were not 2xx without saying which: for
+        // Clientele any at all may be a refused session, which would make
+        // the figure meaningless.
+        for (what, result) in [("page", read_ours), ("1,000-row page", read_1000_ours)] {
             assert_eq!(
-                result.refused, 0,
-                "Clientele refused the session or its CSRF token for {what} at \
-                 {connections} connections"
+                result.failures, 0,
+                "Clientele's {what} reads at {connections} connections were not all 2xx"
             );
         }
+        assert_eq!(
+            write_ours.refused, 0,
+            "Clientele refused the session or its CSRF token for writes at \
+             {connections} connections"
+        );
         for (name, result) in [
             ("read_clientele", read_ours),
             ("read_json_server", read_theirs),
+            ("read_1000_clientele", read_1000_ours),
+            ("read_1000_json_server", read_1000_theirs),
             ("write_clientele", write_ours),
             ("write_json_server", write_theirs),
         ] {
@@ -359,6 +373,10 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
         figures.insert(
             format!("backend.read_ratio_c{connections}"),
             json!(read_ratios.last()),
+        );
+        figures.insert(
+            format!("backend.read_1000_ratio_c{connections}"),
+            json!(read_1000_ours.per_second / read_1000_theirs.per_second),
         );
         figures.insert(
             format!("backend.write_ratio_c{connections}"),
