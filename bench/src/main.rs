@@ -185,7 +185,10 @@ async fn measure_startup(
     for _ in 0..5 {
         times.push(browser::first_row_ms(browser, &url).await);
     }
-    figures.insert("startup.first_row_ms_median".into(), json!(median(times)));
+    // The key, and the earlier one beside it for continuity.
+    let first_row = median(times);
+    figures.insert("startup.first_row_ms".into(), json!(first_row));
+    figures.insert("startup.first_row_ms_median".into(), json!(first_row));
 }
 
 async fn measure_lists(
