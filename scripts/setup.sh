@@ -77,8 +77,8 @@ if [ "$("$TOOLS/binaryen/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk
   (cd "$TOOLS/binaryen" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
 fi
 
-# esbuild (npm), pinned: minifies the app's JS glue in release builds (see
-# scripts/trunk-minify-js.sh); trunk leaves wasm-bindgen's output as it is.
+# esbuild (npm), pinned: minifies the app's JS glue and CSS in release
+# builds (see scripts/trunk-minify.sh).
 ESBUILD_VERSION="0.28.2"
 if [ "$("$TOOLS/esbuild/node_modules/.bin/esbuild" --version 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
   say "installing esbuild $ESBUILD_VERSION into $TOOLS/esbuild"
