@@ -147,9 +147,6 @@ async fn a_session_started_on_one_instance_works_on_the_other() {
     assert_eq!(after.status(), 401);
 }
 
-/// Deactivates and reactivates `client_id` through `url` until a request
-/// fails, counting each acknowledged change in `count`; answers the last
-/// version acknowledged.
 /// Deactivates `client` (to its first user) if it is active, reactivates it
 /// otherwise, at the version it is at.
 async fn flip(
@@ -172,6 +169,9 @@ async fn flip(
         .await
 }
 
+/// Deactivates and reactivates `client_id` through `url` until a request
+/// fails, counting each acknowledged change in `count`; answers the last
+/// version acknowledged.
 async fn flip_until_refused(
     http: reqwest::Client,
     url: String,
