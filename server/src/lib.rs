@@ -49,7 +49,7 @@ pub use config::{Cli, CliCommand, Config, Database};
 pub use demo::{DEMO_PASSWORD, PRACTICE_NAME, SECOND_PRACTICE_NAME};
 pub use headers::CONTENT_SECURITY_POLICY_VALUE;
 pub use serve::{main, run};
-pub use state::{AppState, Store};
+pub use state::{AppState, Store, storage_slots};
 
 /// The largest request body the API takes, but for uploads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

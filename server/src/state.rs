@@ -10,7 +10,11 @@ use std::sync::Arc;
 /// writes and keep a few readers, so more threads than this only wait, and
 /// switching between them cost more than the work under 64 connections.
 pub const STORAGE_SLOTS: usize = 16;
-static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(STORAGE_SLOTS);
+
+/// The slots of one instance's storage work (see [`STORAGE_SLOTS`]).
+pub fn storage_slots() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(STORAGE_SLOTS))
+}
 
 /// The store, shared by every handler.
 pub type Store = Arc<dyn Storage>;
@@ -30,6 +34,8 @@ pub struct AppState {
     pub extraction: Arc<tokio::sync::Notify>,
     /// Where accepted changes are published, and streams subscribe.
     pub events: crate::events::Events,
+    /// Bounds the storage work running at once ([`storage_slots`]).
+    pub storage_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -44,7 +50,8 @@ impl AppState {
         &self,
         work: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _slot = SLOTS
+        let _slot = self
+            .storage_slots
             .acquire()
             .await
             .map_err(|error| AppError::Internal(format!("storage slots closed: {error}")))?;

@@ -14,7 +14,7 @@ use clientele_server::clock::ManualClock;
 use clientele_server::events::Events;
 use clientele_server::extraction::Workers;
 use clientele_server::files::FileStore;
-use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app};
+use clientele_server::{AppOptions, AppState, DEMO_PASSWORD, app, storage_slots};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -119,6 +119,7 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
         clock: clock.clone(),
         secure_cookies,
         extraction: Arc::clone(&workers.wake),
+        storage_slots: storage_slots(),
     };
     let mut app = TestApp {
         router: app(state, &options).unwrap(),
