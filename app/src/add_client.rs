@@ -60,9 +60,7 @@ impl Form {
     /// wrong field says why. The code must also be free among the clients
     /// this page knows; the server checks it against all of them.
     fn request(&self, store: Store) -> Option<NewClientRequest> {
-        let taken: Vec<String> = store
-            .rows
-            .with_untracked(|rows| rows.iter().filter_map(|row| row.code.clone()).collect());
+        let taken = store.codes_held(None);
         let code = client_code(&self.code.get_untracked()).and_then(|code| match code {
             Some(code) => {
                 code_is_free(&code, taken.iter().map(String::as_str)).map(|()| Some(code))

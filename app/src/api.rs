@@ -10,6 +10,7 @@
 
 mod changes;
 mod documents;
+mod list;
 mod live;
 mod onboarding;
 mod reextract;
@@ -17,15 +18,15 @@ mod upload;
 
 pub use changes::Changed;
 pub use documents::{DocumentScope, OnProgress, Progress};
+pub use list::{ListQuery, PageFrom};
 pub use live::{LiveEvent, LiveStream, OnLiveEvent};
-pub use onboarding::ExportQuery;
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ErrorBody, ExtractNowRequest, ImpactView,
     ImportPreview, ImportResult, InvitationView, Items, NewClient, NewClientRequest, Portal,
     Session, SignInRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Status, Target};
+use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -105,8 +106,9 @@ pub trait Api {
     fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session>;
     /// Ends the session.
     fn sign_out(&self) -> ApiFuture<()>;
-    /// One page of one tab of the client list.
-    fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage>;
+    /// A page of one view of the client list: `limit` rows from `from`,
+    /// with the view's total and each tab's count.
+    fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage>;
     /// One client, whole.
     fn client(&self, id: ClientId) -> ApiFuture<Client>;
     /// A client's activity, newest first.
@@ -142,7 +144,7 @@ pub trait Api {
         on_progress: OnProgress,
     ) -> ApiFuture<ImportResult>;
     /// The client list as CSV, as `query` shows it.
-    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob>;
+    fn export_clients(&self, query: &ListQuery) -> ApiFuture<web_sys::Blob>;
     /// The signed-in client user's account: its practice, the user and the
     /// account's businesses, with the banners to show.
     fn portal(&self) -> ApiFuture<Portal>;
@@ -342,11 +344,8 @@ impl Api for HttpApi {
         })
     }
 
-    fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage> {
-        self.get(&format!(
-            "/api/clients?status={}&sort=name&offset={offset}&limit={limit}",
-            status.as_str()
-        ))
+    fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage> {
+        self.get(&query.page_path(from, limit))
     }
 
     fn client(&self, id: ClientId) -> ApiFuture<Client> {
@@ -403,7 +402,7 @@ impl Api for HttpApi {
         self.send_import(file, on_progress)
     }
 
-    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+    fn export_clients(&self, query: &ListQuery) -> ApiFuture<web_sys::Blob> {
         self.read_export(query)
     }
 

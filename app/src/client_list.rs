@@ -7,24 +7,26 @@
 
 use crate::access::WhoCanChange;
 use crate::add_client::AddClientButton;
-use crate::api::ExportQuery;
+use crate::api::ListQuery;
 use crate::bulk_select::{BulkBar, SelectCell, Selection};
 use crate::export::ExportButton;
 use crate::import_clients::ImportClientsButton;
 use crate::list_dialog::{Open, list_dialog};
 use crate::scheduled_deactivation::ScheduleMark;
 use crate::session::Auth;
-use crate::store::{ListState, Store};
+use crate::store::{ListRow, ListState, Store};
 use crate::table::{RowAction, TableHead};
 use crate::tabs::{TabSpec, Tabs};
 use crate::toast::Toasts;
 use clientele_core::bulk::BulkAction;
+use clientele_core::schedule::Date;
 use clientele_core::wire::ClientSummary;
-use clientele_core::{Action, Client, ClientId, Status};
+use clientele_core::{Action, Client, ClientId, Status, UserId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use std::time::Duration;
 
 /// Lists longer than this render only the rows in view.
 const WINDOW_FROM: usize = 200;
@@ -108,18 +110,21 @@ pub fn ClientList() -> impl IntoView {
         };
         go_tab(next, false);
     });
-    let export_query = Signal::derive(move || {
+    let list_query = Memo::new(move |_| {
         let ListView {
             tab,
             search,
             by_update,
         } = view_state.get();
-        ExportQuery {
+        ListQuery {
             status: tab,
             search,
             by_update,
         }
     });
+    Effect::new(move |_| store.show_list(list_query.get()));
+    // Only a change of state draws the table afresh, not each page.
+    let list_state = Memo::new(move |_| store.list_state());
     let tabs = vec![
         TabSpec {
             id: "tab-active-clients",
@@ -139,7 +144,7 @@ pub fn ClientList() -> impl IntoView {
                 <div class="screen-actions">
                     <AddClientButton />
                     <ImportClientsButton />
-                    <ExportButton query=export_query />
+                    <ExportButton query=list_query />
                 </div>
                 <ListControls view_state=view_state go=Callback::new(move |next| go(next, true)) />
             </header>
@@ -148,7 +153,7 @@ pub fn ClientList() -> impl IntoView {
             <div id="clients-panel" role="tabpanel" aria-labelledby=move || {
                 if tab_index.get() == 0 { "tab-active-clients" } else { "tab-deactivated-clients" }
             }>
-                {move || match store.list.get() {
+                {move || match list_state.get() {
                     ListState::Loading => view! { <p class="state">"Loading clients…"</p> }.into_any(),
                     ListState::Failed(message) => view! {
                         <div class="state error">
@@ -164,9 +169,45 @@ pub fn ClientList() -> impl IntoView {
     }
 }
 
-/// The search box and the sort choice.
+/// How long typing pauses before the list is searched.
+const SEARCH_AFTER: Duration = Duration::from_millis(200);
+
+/// The search box and the sort choice. The search is made once typing
+/// pauses; what was typed stays in the box meanwhile.
 #[component]
 fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl IntoView {
+    let typed = RwSignal::new(view_state.get_untracked().search);
+    // Counts keystrokes: only the last one's pause searches.
+    let keystrokes = StoredValue::new(0u64);
+    let waiting = StoredValue::new(false);
+    // The URL's search (back, forward, a link) shows in the box, unless
+    // typing is under way.
+    Effect::new(move |_| {
+        let search = view_state.with(|view| view.search.clone());
+        if !waiting.get_value() {
+            typed.set(search);
+        }
+    });
+    let on_input = move |event| {
+        typed.set(event_target_value(&event));
+        keystrokes.update_value(|count| *count += 1);
+        waiting.set_value(true);
+        let this = keystrokes.get_value();
+        set_timeout(
+            move || {
+                if keystrokes.try_get_value() != Some(this) {
+                    return;
+                }
+                waiting.set_value(false);
+                let mut next = view_state.get_untracked();
+                next.search = typed.get_untracked();
+                if next != view_state.get_untracked() {
+                    go.run(next);
+                }
+            },
+            SEARCH_AFTER,
+        );
+    };
     view! {
         <div class="controls">
             <label class="search">
@@ -174,12 +215,8 @@ fn ListControls(view_state: Memo<ListView>, go: Callback<ListView>) -> impl Into
                 <input
                     type="search"
                     placeholder="Search by name or code"
-                    prop:value=move || view_state.get().search
-                    on:input=move |event| {
-                        let mut next = view_state.get_untracked();
-                        next.search = event_target_value(&event);
-                        go.run(next);
-                    }
+                    prop:value=move || typed.get()
+                    on:input=on_input
                 />
             </label>
             <label class="sort">
@@ -209,42 +246,30 @@ fn ClientTable(
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
-    let rows = Memo::new(move |_| {
-        let ListView {
-            tab,
-            search,
-            by_update,
-        } = view_state.get();
-        let mut rows: Vec<ClientSummary> = store.rows.with(|rows| {
-            rows.iter()
-                .filter(|row| row.status == tab && row.matches(&search))
-                .cloned()
-                .collect()
-        });
-        if by_update {
-            // Changed "just now" (latest first) sorts before any time the
-            // server has sent.
-            let just_now = |row: &ClientSummary| store.changed_just_now(row.id).map(|c| c.order);
-            rows.sort_by(|a, b| {
-                just_now(b)
-                    .cmp(&just_now(a))
-                    .then_with(|| b.updated_at.cmp(&a.updated_at))
-                    .then(a.id.cmp(&b.id))
-            });
-        } else {
-            rows.sort_by_key(|row| (row.name.to_lowercase(), row.id));
-        }
-        rows
-    });
     let scroll_top = RwSignal::new(0.0f64);
-    let window = move || {
-        let total = rows.with(Vec::len);
-        if total <= WINDOW_FROM {
-            return (0, total);
+    // The rows in view (all of them when the view is short), and how many
+    // the view has.
+    let shown = Memo::new(move |_| {
+        let total = store.list_rows(0, 0).1;
+        let (first, last) = if total <= WINDOW_FROM {
+            (0, total)
+        } else {
+            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(5);
+            (first.min(total), (first + VIEW_ROWS + 10).min(total))
+        };
+        let (rows, total) = store.list_rows(first, last);
+        Shown {
+            first,
+            last,
+            total,
+            rows,
         }
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(5);
-        (first.min(total), (first + VIEW_ROWS + 10).min(total))
-    };
+    });
+    // The pages those rows are on are read, and the next one ahead.
+    Effect::new(move |_| {
+        let Shown { first, last, .. } = shown.get();
+        store.want_rows(first, last + VIEW_ROWS);
+    });
     let empty_message = move || {
         let state = view_state.get();
         match (state.search.is_empty(), state.tab) {
@@ -253,8 +278,10 @@ fn ClientTable(
             (true, Status::Deactivated) => "There are no deactivated clients.".to_owned(),
         }
     };
-    let shown_ids =
-        Signal::derive(move || rows.with(|rows| rows.iter().map(|row| row.id).collect::<Vec<_>>()));
+    let shown_ids = Signal::derive(move || {
+        shown.track();
+        untrack(|| store.listed_ids())
+    });
     let bulk_bar = move || {
         selection.map(|selection| {
         let tab = view_state.get_untracked().tab;
@@ -273,7 +300,7 @@ fn ClientTable(
     })
     };
     view! {
-        <Show when=move || rows.with(|rows| !rows.is_empty()) fallback=move || view! { <p class="state">{empty_message}</p> }>
+        <Show when=move || shown.with(|shown| shown.total > 0) fallback=move || view! { <p class="state">{empty_message}</p> }>
             {bulk_bar}
             <div
                 class="table-scroll"
@@ -285,29 +312,63 @@ fn ClientTable(
                 <table class="table" class:selectable=selection.is_some()>
                     <TableHead selectable=selection.is_some() columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
                     <tbody>
-                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window().0 as f64 * ROW_HEIGHT)></tr>
-                        <For
-                            each=move || { let (first, last) = window(); rows.with(|rows| rows[first..last].to_vec()) }
-                            key=|row| (
-                                row.id,
-                                row.status,
-                                row.owner.id,
-                                row.updated_at.clone(),
-                                row.scheduled_deactivation.as_ref().map(|s| s.on),
-                                row.schedule_failure.is_some(),
-                            )
-                            let:row
-                        >
-                            <ClientRow row=row open=open selection=selection />
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", shown.with(|shown| shown.first) as f64 * ROW_HEIGHT)></tr>
+                        <For each=move || shown.with(|shown| shown.rows.clone()) key=row_key let:row>
+                            {match row {
+                                ListRow::Row(row) => view! { <ClientRow row=row open=open selection=selection /> }.into_any(),
+                                ListRow::Loading(_) => view! { <LoadingRow selectable=selection.is_some() /> }.into_any(),
+                            }}
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || {
-                            let total = rows.with(Vec::len);
-                            format!("{}px", (total - window().1) as f64 * ROW_HEIGHT)
+                            let below = shown.with(|shown| shown.total.saturating_sub(shown.first + shown.rows.len()));
+                            format!("{}px", below as f64 * ROW_HEIGHT)
                         }></tr>
                     </tbody>
                 </table>
             </div>
         </Show>
+    }
+}
+
+/// The rows in view.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    first: usize,
+    last: usize,
+    total: usize,
+    rows: Vec<ListRow>,
+}
+
+/// What makes a row be drawn afresh: another client, or a change to what
+/// the row shows without signals of its own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum RowKey {
+    Row(ClientId, Status, UserId, String, Option<Date>, bool),
+    Loading(usize),
+}
+
+fn row_key(row: &ListRow) -> RowKey {
+    match row {
+        ListRow::Row(row) => RowKey::Row(
+            row.id,
+            row.status,
+            row.owner.id,
+            row.updated_at.clone(),
+            row.scheduled_deactivation.as_ref().map(|s| s.on),
+            row.schedule_failure.is_some(),
+        ),
+        ListRow::Loading(position) => RowKey::Loading(*position),
+    }
+}
+
+/// A row whose page is loading: the same height as a client's, greyed.
+#[component]
+fn LoadingRow(selectable: bool) -> impl IntoView {
+    view! {
+        <tr class="loading-row" aria-busy="true">
+            {selectable.then(|| view! { <td></td> })}
+            <td colspan="6"><span class="placeholder">"Loading…"</span></td>
+        </tr>
     }
 }
 

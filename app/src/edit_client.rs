@@ -55,12 +55,7 @@ pub fn EditClientButton(id: ClientId) -> impl IntoView {
         let name_error = RwSignal::new(None);
         let code_error = RwSignal::new(None);
         let on_submit = Callback::new(move |()| {
-            let taken: Vec<String> = store.rows.with_untracked(|rows| {
-                rows.iter()
-                    .filter(|row| row.id != id)
-                    .filter_map(|row| row.code.clone())
-                    .collect()
-            });
+            let taken = store.codes_held(Some(id));
             let code = client_code(&code_value.get_untracked()).and_then(|code| match code {
                 Some(code) => {
                     code_is_free(&code, taken.iter().map(String::as_str)).map(|()| Some(code))

@@ -3,7 +3,7 @@
 //! cookie (so it works through a proxy and from an API on another origin)
 //! and handed to the browser as a download from memory.
 
-use crate::api::ExportQuery;
+use crate::api::ListQuery;
 use crate::store::Store;
 use crate::toast::Toasts;
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ const FILE_NAME: &str = "clients.csv";
 
 /// "Export CSV" for the list as `query` shows it.
 #[component]
-pub fn ExportButton(#[prop(into)] query: Signal<ExportQuery>) -> impl IntoView {
+pub fn ExportButton(#[prop(into)] query: Signal<ListQuery>) -> impl IntoView {
     let store = expect_context::<Store>();
     let toasts = expect_context::<Toasts>();
     let exporting = RwSignal::new(false);

@@ -5,7 +5,6 @@
 
 use crate::access::{Gate, practice_only};
 use crate::header::SignedInHeader;
-use crate::store::Store;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
@@ -22,7 +21,6 @@ pub fn PracticeLayout() -> impl IntoView {
 /// Header, sidebar and the route's page.
 #[component]
 fn PracticeFrame() -> impl IntoView {
-    expect_context::<Store>().load_list();
     view! {
         <div class="layout">
             <SignedInHeader />

@@ -5,15 +5,15 @@
 //! the server enforces.
 
 use crate::api::{
-    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, LiveStream, OnLiveEvent,
-    OnProgress, SharedApi, UNEXPECTED_ANSWER,
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ListQuery, LiveStream, OnLiveEvent,
+    OnProgress, PageFrom, SharedApi, UNEXPECTED_ANSWER,
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
     ImportResult, InvitationView, NewClient, NewClientRequest, Portal, Session, SessionUser,
 };
 use clientele_core::{
-    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Status, Target, allows,
+    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Target, allows,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -224,8 +224,8 @@ impl Api for EndsOn401 {
         self.inner.sign_out()
     }
 
-    fn clients(&self, status: Status, offset: u64, limit: u64) -> ApiFuture<ClientPage> {
-        self.watch(self.inner.clients(status, offset, limit))
+    fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage> {
+        self.watch(self.inner.clients(query, from, limit))
     }
 
     fn client(&self, id: ClientId) -> ApiFuture<Client> {
@@ -283,7 +283,7 @@ impl Api for EndsOn401 {
         self.watch(self.inner.import_clients(file, on_progress))
     }
 
-    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+    fn export_clients(&self, query: &ListQuery) -> ApiFuture<web_sys::Blob> {
         self.watch(self.inner.export_clients(query))
     }
 

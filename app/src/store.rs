@@ -22,39 +22,30 @@
 mod adding;
 mod change;
 mod known;
+mod list;
 mod live;
 mod pause;
 mod undo;
+mod window;
 
 pub use adding::{AddRefused, Added};
 pub use change::Then;
+pub use list::ListRow;
 pub use pause::{Pause, RETRY_AFTER, backoff};
 pub use undo::UNDO;
+pub use window::{ListState, PAGE_ROWS};
 
 use crate::api::{ApiError, SharedApi};
 use crate::toast::Toasts;
 use change::Change;
-use clientele_core::wire::{ClientSummary, StatusCounts};
-use clientele_core::{Client, ClientId, Command, RuleError, Status, decide, execute};
+use clientele_core::wire::ClientSummary;
+use clientele_core::{Client, ClientId, Command, RuleError, decide, execute};
 use known::Known;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pause::clock_pause;
 use std::collections::HashMap;
-
-/// The most rows asked for in one request.
-const PAGE: u64 = 10_000;
-
-/// Whether the client list has arrived.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListState {
-    /// Waiting for the server.
-    Loading,
-    /// Loaded into [`Store::rows`].
-    Ready,
-    /// The server could not be asked; the message says why.
-    Failed(String),
-}
+use window::Window;
 
 /// A quiet re-read of the list (see [`Store::refresh_list`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,10 +91,11 @@ pub struct ChangedJustNow {
 /// Everything the screens show, shared as context.
 #[derive(Clone, Copy)]
 pub struct Store {
-    /// Every client of the practice, in both tabs, as shown.
-    pub rows: RwSignal<Vec<ClientSummary>>,
-    /// Whether `rows` has loaded.
-    pub list: RwSignal<ListState>,
+    /// The rows of the list's pages held, and of clients being added, as
+    /// shown.
+    pub rows: RwSignal<HashMap<ClientId, ClientSummary>>,
+    /// The view of the list shown and the pages of it held.
+    window: RwSignal<Window>,
     /// Clients loaded whole, by id, as shown.
     pub clients: RwSignal<HashMap<ClientId, Client>>,
     /// Clients with a change that has not settled.
@@ -122,8 +114,6 @@ pub struct Store {
     /// Counts the sessions this store has served; an answer that arrives
     /// after its session ended is dropped.
     session: StoredValue<u64>,
-    /// Counts list loads; only the latest says whether the list loaded.
-    list_loads: StoredValue<u64>,
     /// Whether a quiet re-read of the list is running.
     list_refresh: StoredValue<Refresh>,
     /// Counts changes, for [`ChangedJustNow::order`].
@@ -143,8 +133,8 @@ impl Store {
     /// An empty store over `api`.
     pub fn new(api: SharedApi, toasts: Toasts) -> Store {
         Store {
-            rows: RwSignal::new(Vec::new()),
-            list: RwSignal::new(ListState::Loading),
+            rows: RwSignal::new(HashMap::new()),
+            window: RwSignal::new(Window::default()),
             clients: RwSignal::new(HashMap::new()),
             syncing: RwSignal::new(HashMap::new()),
             changed: RwSignal::new(HashMap::new()),
@@ -153,7 +143,6 @@ impl Store {
             provisional: StoredValue::new(u64::MAX),
             pending: StoredValue::new(HashMap::new()),
             session: StoredValue::new(0),
-            list_loads: StoredValue::new(0),
             list_refresh: StoredValue::new(Refresh::Idle),
             changes: StoredValue::new(0),
             api: StoredValue::new(api),
@@ -178,8 +167,8 @@ impl Store {
         self.pending.set_value(HashMap::new());
         self.actors.set_value(HashMap::new());
         self.list_refresh.set_value(Refresh::Idle);
-        self.rows.set(Vec::new());
-        self.list.set(ListState::Loading);
+        self.rows.set(HashMap::new());
+        self.window.set(Window::default());
         self.clients.set(HashMap::new());
         self.syncing.set(HashMap::new());
         self.changed.set(HashMap::new());
@@ -192,90 +181,6 @@ impl Store {
     /// The API, for screens that read more than the store keeps.
     pub fn api(&self) -> SharedApi {
         self.api.get_value()
-    }
-
-    /// Loads every client of both tabs, page by page.
-    pub fn load_list(&self) {
-        self.list.set(ListState::Loading);
-        self.read_list();
-    }
-
-    /// Reads the list again behind what is shown (a live update): the
-    /// table stays while it loads, and a failure leaves it as it was.
-    /// Many events at once (an import's) make one re-read running and at
-    /// most one more after it.
-    fn refresh_list(&self) {
-        if self.list.get_untracked() != ListState::Ready {
-            return;
-        }
-        if self.list_refresh.get_value() != Refresh::Idle {
-            self.list_refresh.set_value(Refresh::Again);
-            return;
-        }
-        self.list_refresh.set_value(Refresh::Running);
-        self.read_list();
-    }
-
-    fn read_list(&self) {
-        let store = *self;
-        store.list_loads.update_value(|loads| *loads += 1);
-        let load = store.list_loads.get_value();
-        let quietly = store.list.get_untracked() == ListState::Ready;
-        let session = store.session();
-        spawn_local(async move {
-            let mut rows = Vec::new();
-            let mut failure = None;
-            'tabs: for status in [Status::Active, Status::Deactivated] {
-                let mut offset = 0;
-                loop {
-                    let answer = store.api().clients(status, offset, PAGE).await;
-                    if store.session() != session {
-                        return;
-                    }
-                    match answer {
-                        Ok(page) => {
-                            let fetched = page.items.len() as u64;
-                            rows.extend(page.items);
-                            offset += fetched;
-                            if fetched == 0 || offset >= page.total {
-                                break;
-                            }
-                        }
-                        Err(error) => {
-                            failure = Some(error.message());
-                            break 'tabs;
-                        }
-                    }
-                }
-            }
-            // Rows that did arrive are what the server held when it sent
-            // them, so they are kept even when a later page failed.
-            store.learn_rows(rows);
-            if store.list_loads.get_value() == load && !(quietly && failure.is_some()) {
-                store.list.set(match failure {
-                    None => ListState::Ready,
-                    Some(message) => ListState::Failed(message),
-                });
-            }
-            if quietly {
-                let again = store.list_refresh.get_value() == Refresh::Again;
-                store.list_refresh.set_value(Refresh::Idle);
-                if again {
-                    store.refresh_list();
-                }
-            }
-        });
-    }
-
-    /// How many clients each tab holds.
-    pub fn counts(&self) -> StatusCounts {
-        self.rows.with(|rows| {
-            let mut counts = StatusCounts::default();
-            for row in rows {
-                *counts.get_mut(row.status) += 1;
-            }
-            counts
-        })
     }
 
     /// Whether a change to this client has not settled yet.
@@ -316,48 +221,6 @@ impl Store {
         self.show(client.id);
     }
 
-    /// Keeps the rows of a list load and shows them.
-    fn learn_rows(&self, rows: Vec<ClientSummary>) {
-        let mut caught_up = Vec::new();
-        self.known.update_value(|known| {
-            for row in rows {
-                // A row of the change's version or newer carries the
-                // server's time of it, which replaces "just now".
-                let marked = self
-                    .changed
-                    .with_untracked(|changed| changed.get(&row.id).copied());
-                if marked.is_some_and(|mark| row.version >= mark.version) {
-                    caught_up.push(row.id);
-                }
-                known.learn_row(row);
-            }
-        });
-        if !caught_up.is_empty() {
-            self.changed.update(|changed| {
-                for id in &caught_up {
-                    changed.remove(id);
-                }
-            });
-        }
-        let mut shown: Vec<ClientSummary> = self.known.with_value(|known| {
-            known
-                .order
-                .iter()
-                .filter_map(|id| known.rows.get(id))
-                .map(|row| self.shown_row(row))
-                .collect()
-        });
-        self.adding
-            .with_value(|adding| shown.extend(adding.values().cloned()));
-        self.rows.maybe_update(|rows| {
-            let differs = *rows != shown;
-            if differs {
-                *rows = shown;
-            }
-            differs
-        });
-    }
-
     /// A row as shown: with a change in flight, that change.
     fn shown_row(&self, row: &ClientSummary) -> ClientSummary {
         self.pending
@@ -389,21 +252,22 @@ impl Store {
         }
         let row = self
             .known
-            .with_value(|known| known.rows.get(&id).cloned())
+            .with_value(|known| {
+                known
+                    .rows
+                    .get(&id)
+                    .cloned()
+                    .or_else(|| known.clients.get(&id).map(known::row_of))
+            })
             .map(|row| self.shown_row(&row));
         if let Some(row) = row {
-            self.rows
-                .maybe_update(|rows| match rows.iter_mut().find(|slot| slot.id == id) {
-                    Some(slot) if *slot == row => false,
-                    Some(slot) => {
-                        *slot = row;
-                        true
-                    }
-                    None => {
-                        rows.push(row);
-                        true
-                    }
-                });
+            self.rows.maybe_update(|rows| {
+                let differs = rows.get(&id) != Some(&row);
+                if differs {
+                    rows.insert(id, row);
+                }
+                differs
+            });
         }
     }
 
@@ -524,5 +388,8 @@ impl Store {
         self.syncing.update(|syncing| {
             syncing.remove(&id);
         });
+        // The server now sorts and counts the list with the change, or
+        // without it: the pages held are read again to show which.
+        self.refresh_list();
     }
 }

@@ -3,38 +3,12 @@
 //! first, then sent with a progress bar) and exporting the list as CSV.
 
 use super::upload;
-use super::{ApiError, ApiFuture, HttpApi, OnProgress, read, succeeded};
-use clientele_core::Status;
+use super::{ApiError, ApiFuture, HttpApi, ListQuery, OnProgress, read, succeeded};
 use clientele_core::wire::{
     ImportPreview, ImportResult, InvitationAccept, InvitationView, NewClient, NewClientRequest,
     Session,
 };
 use gloo_net::http::{Method, Request};
-
-/// What "Export CSV" exports: the list as shown, with its tab, search and
-/// sort.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportQuery {
-    /// The tab.
-    pub status: Status,
-    /// The search, as typed.
-    pub search: String,
-    /// Most recently changed first, rather than by name.
-    pub by_update: bool,
-}
-
-impl ExportQuery {
-    /// The export's path and query, such as
-    /// `/api/clients/export?status=active&q=acme&sort=name`.
-    pub fn path(&self) -> String {
-        let search = String::from(js_sys::encode_uri_component(self.search.trim()));
-        let sort = if self.by_update { "updated" } else { "name" };
-        format!(
-            "/api/clients/export?status={}&q={search}&sort={sort}",
-            self.status.as_str()
-        )
-    }
-}
 
 fn unsendable(error: impl ToString) -> ApiError {
     ApiError::Network(error.to_string())
@@ -94,8 +68,8 @@ impl HttpApi {
         upload::send_csv(url, self.csrf_token(), file, on_progress)
     }
 
-    pub(super) fn read_export(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
-        let request = self.request(Method::GET, &query.path());
+    pub(super) fn read_export(&self, query: &ListQuery) -> ApiFuture<web_sys::Blob> {
+        let request = self.request(Method::GET, &query.export_path());
         Box::pin(async move {
             let response = succeeded(request.send().await).await?;
             let bytes = response.binary().await.map_err(unsendable)?;

@@ -2,11 +2,12 @@
 //! as syncing, and is replaced by the server's client when it answers, or
 //! taken away when the server refuses.
 
+use super::known::row_of;
 use super::{ChangedJustNow, Store, SyncState};
 use crate::api::{ApiError, new_idempotency_key};
 use clientele_core::onboarding::{Draft, NewIds, new_client};
-use clientele_core::wire::{ClientSummary, NewClient, NewClientRequest, UserRef};
-use clientele_core::{BusinessId, Client, ClientId, UserId};
+use clientele_core::wire::{NewClient, NewClientRequest};
+use clientele_core::{BusinessId, ClientId, UserId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,29 +22,6 @@ pub struct AddRefused {
     pub code: Option<String>,
     /// For people.
     pub message: String,
-}
-
-/// A list row for a client the server has just stored: changed "just
-/// now", with no time from the server yet.
-fn new_row(client: &Client) -> ClientSummary {
-    ClientSummary {
-        id: client.id,
-        name: client.name.clone(),
-        code: client.code.clone(),
-        status: client.status,
-        business_count: client.businesses.len(),
-        owner: UserRef {
-            id: client.owner,
-            name: client
-                .user(client.owner)
-                .map(|user| user.name.clone())
-                .unwrap_or_default(),
-        },
-        updated_at: String::new(),
-        version: client.version,
-        scheduled_deactivation: client.scheduled_deactivation.clone(),
-        schedule_failure: client.schedule_failure.clone(),
-    }
 }
 
 impl Store {
@@ -70,13 +48,15 @@ impl Store {
         })?;
         let provisional = shown.id;
         self.adding.update_value(|adding| {
-            adding.insert(provisional, new_row(&shown));
+            adding.insert(provisional, row_of(&shown));
         });
         self.syncing.update(|syncing| {
             syncing.insert(provisional, SyncState::Syncing);
         });
         self.mark_just_now(provisional, shown.version);
-        self.rows.update(|rows| rows.push(new_row(&shown)));
+        self.rows.update(|rows| {
+            rows.insert(provisional, row_of(&shown));
+        });
         let store = *self;
         let session = self.session();
         spawn_local(async move {
@@ -93,10 +73,11 @@ impl Store {
                     let client = &added.client;
                     store.known.update_value(|known| {
                         known.learn_client(client);
-                        known.learn_row(new_row(client));
+                        known.learn_row(row_of(client));
                     });
                     store.mark_just_now(client.id, client.version);
                     store.show(client.id);
+                    store.refresh_list();
                     then(Ok(added));
                 }
                 Err(ApiError::SessionEnded) => {}
@@ -137,8 +118,9 @@ impl Store {
         self.adding.update_value(|adding| {
             adding.remove(&provisional);
         });
-        self.rows
-            .update(|rows| rows.retain(|row| row.id != provisional));
+        self.rows.update(|rows| {
+            rows.remove(&provisional);
+        });
         self.syncing.update(|syncing| {
             syncing.remove(&provisional);
         });

@@ -75,7 +75,11 @@ impl Store {
         });
         match held {
             Some(version) if version >= changed.version => {}
-            Some(_) => self.read_again(id),
+            Some(_) => {
+                self.read_again(id);
+                // The counts, and where the list sorts it, may have moved.
+                self.refresh_list();
+            }
             // A client the list has not got: added by someone else.
             None => self.refresh_list(),
         }

@@ -286,7 +286,7 @@ async fn a_long_list_renders_only_the_rows_in_view_and_follows_the_scroll() {
         client.name = format!("Client {n:04}");
         clients.insert(client.id, client);
     }
-    let _app = mount_with(
+    let app = mount_with(
         "/clients",
         FakeServer {
             clients: Mutex::new(clients),
@@ -295,6 +295,12 @@ async fn a_long_list_renders_only_the_rows_in_view_and_follows_the_scroll() {
     )
     .await;
     assert_eq!(tab_text("Active clients"), "Active clients (500)");
+    let reads = || {
+        app.server
+            .page_reads
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    assert_eq!(reads(), 1, "the first page alone is read");
     let shown = row_names();
     assert!(
         shown.len() < 100,
@@ -316,4 +322,10 @@ async fn a_long_list_renders_only_the_rows_in_view_and_follows_the_scroll() {
     let shown = row_names();
     assert!(shown.contains(&"Client 0401".to_owned()), "{shown:?}");
     assert!(!shown.contains(&"Client 0001".to_owned()));
+    // The pages in view and the one ahead, not the ones scrolled past.
+    assert_eq!(
+        reads(),
+        3,
+        "the first page, then the fourth and fifth of five"
+    );
 }

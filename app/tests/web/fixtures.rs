@@ -6,8 +6,8 @@
 //! portal are in `documents`.
 
 use clientele_app::api::{
-    Api, ApiError, ApiFuture, Changed, DocumentScope, ExportQuery, LiveEvent, LiveStream,
-    OnLiveEvent, OnProgress,
+    Api, ApiError, ApiFuture, Changed, DocumentScope, ListQuery, LiveEvent, LiveStream,
+    OnLiveEvent, OnProgress, PageFrom,
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ExtractNowRequest,
@@ -322,16 +322,16 @@ impl Api for FakeServer {
         ready(Ok(()))
     }
 
-    fn clients(&self, status: Status, _offset: u64, _limit: u64) -> ApiFuture<ClientPage> {
+    fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
         self.page_reads
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(script) = &self.script {
-            return script.hold_page(self, status);
+            return script.hold_page(self, query, from, limit);
         }
-        ready(Ok(self.page(status)))
+        ready(Ok(self.page(query, from, limit)))
     }
 
     fn client(&self, id: ClientId) -> ApiFuture<Client> {
@@ -425,11 +425,15 @@ impl Api for FakeServer {
         self.onboarding.import(self, file, on_progress)
     }
 
-    fn export_clients(&self, query: &ExportQuery) -> ApiFuture<web_sys::Blob> {
+    fn export_clients(&self, query: &ListQuery) -> ApiFuture<web_sys::Blob> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
-        self.onboarding.exports.lock().unwrap().push(query.path());
+        self.onboarding
+            .exports
+            .lock()
+            .unwrap()
+            .push(query.export_path());
         ready(Ok(onboarding::csv_blob("name,code\n")))
     }
 
@@ -518,13 +522,13 @@ impl Api for FakeServer {
 }
 
 impl FakeServer {
-    /// One tab of the client list, as it is now.
-    pub fn page(&self, status: Status) -> ClientPage {
+    /// A page of one view of the client list, as it is now, searched,
+    /// sorted and counted as the server does.
+    pub fn page(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ClientPage {
         let mut clients = self.clients.lock().unwrap();
         self.onboarding.land(&mut clients);
-        let items: Vec<ClientSummary> = clients
+        let mut matching: Vec<ClientSummary> = clients
             .values()
-            .filter(|client| client.status == status)
             .map(|client| ClientSummary {
                 id: client.id,
                 name: client.name.clone(),
@@ -535,20 +539,35 @@ impl FakeServer {
                     id: client.owner,
                     name: client.user(client.owner).unwrap().name.clone(),
                 },
-                updated_at: "2026-11-01T09:00:00Z".into(),
+                // Each change a second later than the one before.
+                updated_at: format!("2026-11-01T09:00:{:02}Z", client.version.min(59) - 1),
                 version: client.version,
                 scheduled_deactivation: client.scheduled_deactivation.clone(),
                 schedule_failure: client.schedule_failure.clone(),
             })
+            .filter(|row| row.matches(&query.search))
             .collect();
-        let count = |status| clients.values().filter(|c| c.status == status).count() as u64;
+        if query.by_update {
+            matching.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        } else {
+            matching.sort_by_key(|row| (row.name.to_lowercase(), row.id));
+        }
+        let count = |status| matching.iter().filter(|row| row.status == status).count() as u64;
         let counts = StatusCounts {
             active: count(Status::Active),
             deactivated: count(Status::Deactivated),
         };
+        matching.retain(|row| row.status == query.status);
+        let PageFrom::Offset(offset) = from else {
+            panic!("the fake server hands out no cursors, so none comes back");
+        };
         ClientPage {
-            total: items.len() as u64,
-            items,
+            total: matching.len() as u64,
+            items: matching
+                .into_iter()
+                .skip(*offset as usize)
+                .take(limit as usize)
+                .collect(),
             counts,
             next: None,
         }

@@ -89,7 +89,13 @@ async fn every_request_sends_the_session_cookie_even_to_another_origin() {
     stub_the_server();
     let api = HttpApi::new("");
     let _ = api.session().await;
-    let _ = api.clients(clientele_core::Status::Active, 0, 10).await;
+    let _ = api
+        .clients(
+            &clientele_app::api::ListQuery::default(),
+            &clientele_app::api::PageFrom::Offset(0),
+            10,
+        )
+        .await;
     let _ = api.sign_in("pat@practice.test", "secret").await;
     let _ = api
         .change(ClientId(1), 1, &Command::ReactivateClient, "key-1")
