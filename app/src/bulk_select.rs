@@ -96,13 +96,16 @@ pub fn SelectCell(selection: Selection, id: ClientId, name: String) -> impl Into
 #[component]
 pub fn BulkBar(
     selection: Selection,
-    /// The clients the tab shows now, in order.
+    /// The clients of the tab, in order: those read so far, or all of them
+    /// once "Select all" has read them.
     #[prop(into)]
     shown: Signal<Vec<ClientId>>,
     /// The bulk action of this tab, if the person may take it.
     action: Option<BulkAction>,
     /// Opens the bulk change on the checked clients.
     on_start: Callback<(BulkAction, Vec<ClientId>)>,
+    /// Checks every client of the tab (not only those read so far).
+    on_select_all: Callback<()>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| shown.with(|shown| selection.among(shown)));
     let count = move || chosen.with(Vec::len);
@@ -120,7 +123,11 @@ pub fn BulkBar(
                     prop:checked=all
                     prop:indeterminate=move || { count() > 0 && !all() }
                     on:change=move |event| {
-                        shown.with_untracked(|shown| selection.set_all(shown, event_target_checked(&event)))
+                        if event_target_checked(&event) {
+                            on_select_all.run(());
+                        } else {
+                            shown.with_untracked(|shown| selection.set_all(shown, false));
+                        }
                     }
                 />
                 <span>"Select all"</span>

@@ -278,9 +278,39 @@ fn ClientTable(
             (true, Status::Deactivated) => "There are no deactivated clients.".to_owned(),
         }
     };
+    // Every client of the view, once "Select all" has read them; those
+    // that have left the tab since drop out.
+    let everything = RwSignal::new(None::<(ListQuery, Vec<ClientId>)>);
     let shown_ids = Signal::derive(move || {
         shown.track();
-        untrack(|| store.listed_ids())
+        let listed = untrack(|| store.listed_ids());
+        let query = store.list_query();
+        everything.with(|everything| match everything {
+            Some((of, ids)) if *of == query => {
+                let mut all: Vec<ClientId> = store.rows.with(|rows| {
+                    ids.iter()
+                        .copied()
+                        .filter(|id| rows.get(id).is_none_or(|row| row.status == query.status))
+                        .collect()
+                });
+                all.extend(listed.into_iter().filter(|id| !ids.contains(id)));
+                all
+            }
+            _ => listed,
+        })
+    });
+    let toasts = expect_context::<Toasts>();
+    let select_all = Callback::new(move |()| {
+        let Some(selection) = selection else { return };
+        spawn_local(async move {
+            match store.all_of_view().await {
+                Ok((query, ids)) => {
+                    selection.set_all(&ids, true);
+                    everything.set(Some((query, ids)));
+                }
+                Err(error) => toasts.push_error(&error),
+            }
+        });
     });
     let bulk_bar = move || {
         selection.map(|selection| {
@@ -295,6 +325,7 @@ fn ClientTable(
                 shown=shown_ids
                 action=action
                 on_start=Callback::new(move |(action, ids)| open.set(Some(Open::Bulk(action, ids))))
+                on_select_all=select_all
             />
         }
     })

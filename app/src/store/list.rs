@@ -11,7 +11,7 @@
 
 use super::window::{PAGE_ROWS, PageRead, Slot};
 use super::{ListState, Refresh, Store, backoff};
-use crate::api::ListQuery;
+use crate::api::{ApiError, ListQuery, PageFrom};
 use clientele_core::ClientId;
 use clientele_core::wire::{ClientSummary, StatusCounts};
 use leptos::prelude::*;
@@ -113,7 +113,7 @@ impl Store {
         spawn_local(async move {
             let answer = store
                 .api()
-                .clients(&whole, &crate::api::PageFrom::Offset(0), 0)
+                .clients(&whole, &PageFrom::Offset(0), 0)
                 .await;
             if store.session() == session
                 && let Ok(page) = answer
@@ -361,5 +361,23 @@ impl Store {
                 .filter_map(|row| row.code.clone())
                 .collect()
         })
+    }
+
+    /// Every client of the view shown, in its order, read from the server a
+    /// thousand at a time: what "Select all" selects.
+    pub async fn all_of_view(&self) -> Result<(ListQuery, Vec<ClientId>), ApiError> {
+        let query = self.window.with_untracked(|window| window.query().clone());
+        let mut ids = Vec::new();
+        let mut from = PageFrom::Offset(0);
+        loop {
+            let page = self.api().clients(&query, &from, 1_000).await?;
+            ids.extend(page.items.iter().map(|row| row.id));
+            match page.next {
+                Some(cursor) if !page.items.is_empty() => from = PageFrom::After(cursor),
+                _ if page.items.is_empty() || ids.len() as u64 >= page.total => break,
+                _ => from = PageFrom::Offset(ids.len() as u64),
+            }
+        }
+        Ok((query, ids))
     }
 }
