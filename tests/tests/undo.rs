@@ -29,13 +29,14 @@ async fn undo_after_a_client_deactivation_puts_the_client_back_exactly() -> Outc
     act::manage(&mut harness, &browser, &before.name, "Deactivate client").await?;
     act::choose_owner_and_confirm(&mut harness, &browser, &new_owner.name).await?;
     check::not_listed(&browser, &before.name).await?;
+
+    // The toast says what was done, once the server has it, and offers
+    // "Undo" for 10 seconds.
+    let message = format!("{} was deactivated.", before.name);
+    check::alert_says(&browser, &message).await?;
     let deactivated = backend.client(before.id).await?;
     assert_eq!(deactivated.status, Status::Deactivated);
     assert_eq!(deactivated.owner, new_owner.id);
-
-    // The toast says what was done and offers "Undo" for 10 seconds.
-    let message = format!("{} was deactivated.", before.name);
-    check::alert_says(&browser, &message).await?;
     harness.screenshot(&browser, "undo-offered").await?;
     find::button(&browser, "Undo").await?.click().await?;
 

@@ -111,10 +111,7 @@ impl Store {
             ..query
         };
         spawn_local(async move {
-            let answer = store
-                .api()
-                .clients(&whole, &PageFrom::Offset(0), 0)
-                .await;
+            let answer = store.api().clients(&whole, &PageFrom::Offset(0), 0).await;
             if store.session() == session
                 && let Ok(page) = answer
             {

@@ -76,6 +76,10 @@ pub struct Window {
     pages: BTreeMap<u64, Page>,
     /// Pages asked for and not answered yet.
     loading: BTreeSet<u64>,
+    /// The pages are of the view before, in the same tab, and show until
+    /// the new view's first page arrives (a search or sort changed), so the
+    /// table changes once, not to "loading" and back.
+    stale: bool,
     reads: u64,
 }
 
@@ -89,6 +93,7 @@ impl Default for Window {
             counts: (StatusCounts::default(), 0),
             pages: BTreeMap::new(),
             loading: BTreeSet::new(),
+            stale: false,
             reads: 0,
         }
     }
@@ -107,7 +112,12 @@ impl Window {
 
     /// Whether any page of the view has arrived.
     pub fn has_pages(&self) -> bool {
-        !self.pages.is_empty()
+        !self.stale && !self.pages.is_empty()
+    }
+
+    /// Whether `page` of the view has arrived.
+    fn has_page(&self, page: u64) -> bool {
+        !self.stale && self.pages.contains_key(&page)
     }
 
     /// Shows `query` instead, forgetting every page of the one before.
@@ -116,8 +126,15 @@ impl Window {
         if query == self.query && self.view > 0 {
             return false;
         }
+        let same_tab = query.status == self.query.status && self.state == ListState::Ready;
         self.query = query;
-        self.restart();
+        if same_tab {
+            self.view += 1;
+            self.loading.clear();
+            self.stale = true;
+        } else {
+            self.restart();
+        }
         true
     }
 
@@ -128,6 +145,7 @@ impl Window {
         self.total = 0;
         self.pages.clear();
         self.loading.clear();
+        self.stale = false;
     }
 
     /// The reads that would bring rows `first..last` of the view (and at
@@ -142,7 +160,7 @@ impl Window {
         let first_page = first / PAGE_ROWS;
         let last_page = last.saturating_sub(1) / PAGE_ROWS;
         (first_page..=last_page.max(first_page))
-            .filter(|page| !self.pages.contains_key(page) && !self.loading.contains(page))
+            .filter(|page| !self.has_page(*page) && !self.loading.contains(page))
             .collect::<Vec<_>>()
             .into_iter()
             .map(|page| self.read(page))
@@ -152,7 +170,11 @@ impl Window {
     /// Reads of every page held or loading, to bring them up to date (a
     /// read of a page loading supersedes it); of the first page when none is.
     pub fn rereads(&mut self) -> Vec<PageRead> {
-        let mut pages: BTreeSet<u64> = self.pages.keys().copied().collect();
+        let mut pages: BTreeSet<u64> = if self.stale {
+            BTreeSet::new()
+        } else {
+            self.pages.keys().copied().collect()
+        };
         pages.extend(self.loading.iter().copied());
         if pages.is_empty() {
             pages.insert(0);
@@ -214,6 +236,10 @@ impl Window {
             return false;
         }
         self.loading.remove(&read.page);
+        if self.stale {
+            self.stale = false;
+            self.pages.clear();
+        }
         if self.query.search.is_empty() {
             self.counted(read.number, answer.counts);
         }
@@ -258,13 +284,17 @@ impl Window {
             return false;
         }
         self.loading.remove(&read.page);
-        if !self.has_pages() {
+        if self.stale {
+            self.stale = false;
+            self.pages.clear();
+        }
+        if self.pages.is_empty() {
             self.state = ListState::Failed(message);
         }
         true
     }
 
-    /// Whether `id` is on a page held.
+    /// Whether `id` is on a page held (and so shown).
     pub fn holds(&self, id: ClientId) -> bool {
         self.pages.values().any(|page| page.ids.contains(&id))
     }

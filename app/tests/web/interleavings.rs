@@ -22,6 +22,7 @@ use crate::{
     page_text, row_names, settle, tab_text,
 };
 use clientele_app::store::{ListRow, ListState, RETRY_AFTER, Store, SyncState, backoff};
+use clientele_app::api::ListQuery;
 use clientele_app::toast::Toasts;
 use clientele_core::{BusinessId, Client, ClientId, Command, Role, Status, UserId, execute};
 use leptos::prelude::*;
@@ -945,4 +946,36 @@ async fn focus_stays_through_a_change_answered(fault: ChangeFault) {
         inside.is_connected() && is_focused(&inside),
         "focus stayed through the answer"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_search_answered_after_a_newer_one_never_replaces_it() {
+    let mut world = loaded_world().await;
+    let search = |text: &str| ListQuery {
+        search: text.into(),
+        ..ListQuery::default()
+    };
+    world.store.show_list(search("acme"));
+    world.store.show_list(search("birch"));
+    drain().await;
+    // Held: Acme's page and counts, then Birch's. Birch's page is answered
+    // first, then Acme's, late.
+    assert_eq!(world.script.waiting().len(), 4);
+    world
+        .script
+        .answer(&world.server, 2, ReadFault::AsNow, ChangeFault::None);
+    drain().await;
+    world
+        .script
+        .answer(&world.server, 0, ReadFault::AsNow, ChangeFault::None);
+    settle_all(&mut world, &mut Rng(0), 0).await;
+    let (rows, total) = untrack(|| world.store.list_rows(0, 10));
+    let names: Vec<String> = rows
+        .iter()
+        .filter_map(|row| match row {
+            ListRow::Row(row) => Some(row.name.clone()),
+            ListRow::Loading(_) => None,
+        })
+        .collect();
+    assert_eq!((names, total), (vec!["Birch & Co".to_owned()], 1));
 }
