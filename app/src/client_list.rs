@@ -26,6 +26,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::HashSet;
 use std::time::Duration;
 
 /// Lists longer than this render only the rows in view.
@@ -281,7 +282,7 @@ fn ClientTable(
     // Every client of the view, once "Select all" has read them; those
     // that have left the tab since drop out.
     let everything = RwSignal::new(None::<(ListQuery, Vec<ClientId>)>);
-    let shown_ids = Signal::derive(move || {
+    let shown_ids = Memo::new(move |_| {
         shown.track();
         let listed = untrack(|| store.listed_ids());
         let query = store.list_query();
@@ -293,7 +294,8 @@ fn ClientTable(
                         .filter(|id| rows.get(id).is_none_or(|row| row.status == query.status))
                         .collect()
                 });
-                all.extend(listed.into_iter().filter(|id| !ids.contains(id)));
+                let read: HashSet<ClientId> = ids.iter().copied().collect();
+                all.extend(listed.into_iter().filter(|id| !read.contains(id)));
                 all
             }
             _ => listed,

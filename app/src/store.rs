@@ -253,11 +253,14 @@ impl Store {
         let row = self
             .known
             .with_value(|known| {
-                known
-                    .rows
-                    .get(&id)
-                    .cloned()
-                    .or_else(|| known.clients.get(&id).map(known::row_of))
+                known.rows.get(&id).cloned().or_else(|| {
+                    // A client changed here that no page held still
+                    // shows, where its view lists it.
+                    let changing = self.pending.with_value(|pending| pending.contains_key(&id));
+                    changing
+                        .then(|| known.clients.get(&id).map(known::row_of))
+                        .flatten()
+                })
             })
             .map(|row| self.shown_row(&row));
         if let Some(row) = row {

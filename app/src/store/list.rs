@@ -296,7 +296,7 @@ impl Store {
                         .unwrap_or_default()
                 };
                 let by_name: Option<&dyn Fn(ClientId) -> String> =
-                    (!query.by_update).then_some(&name_of);
+                    (!query.by_update && !pinned.is_empty()).then_some(&name_of);
                 let (slots, total) = window.slots(&pinned, by_name, hidden, first, last);
                 let shown = slots
                     .into_iter()

@@ -21,8 +21,8 @@ use crate::{
     Mounted, all, choose_ben_and_confirm, click, document, expect, find, mount_at, mount_with,
     page_text, row_names, settle, tab_text,
 };
-use clientele_app::store::{ListRow, ListState, RETRY_AFTER, Store, SyncState, backoff};
 use clientele_app::api::ListQuery;
+use clientele_app::store::{ListRow, ListState, RETRY_AFTER, Store, SyncState, backoff};
 use clientele_app::toast::Toasts;
 use clientele_core::{BusinessId, Client, ClientId, Command, Role, Status, UserId, execute};
 use leptos::prelude::*;
