@@ -182,6 +182,63 @@ pub async fn click_to_paint_ms(browser: &Client, client_name: &str) -> f64 {
         .expect("a click-to-paint time")
 }
 
+/// Milliseconds from scrolling the client list to `fraction` of its height
+/// to the rows there painted, none of them still loading.
+pub async fn scroll_to_ms(browser: &Client, fraction: f64) -> f64 {
+    let script = format!(
+        "{HELPERS}
+        (async () => {{
+          const box = document.querySelector('.table-scroll');
+          const spacer = () => parseFloat(document.querySelector('tbody tr.spacer').style.height || '0');
+          const before = spacer();
+          const started = performance.now();
+          box.scrollTop = (box.scrollHeight - box.clientHeight) * arguments[0];
+          box.dispatchEvent(new Event('scroll'));
+          await waitFor(() => spacer() !== before
+            && document.querySelector('tbody tr td a')
+            && !document.querySelector('tbody tr.loading-row'));
+          done((await frame()) - started);
+        }})();"
+    );
+    run(browser, &script, vec![json!(fraction)])
+        .await
+        .as_f64()
+        .expect("a scroll time")
+}
+
+/// Milliseconds from typing `text` into the list's search to the rows that
+/// match it painted, and only those. The search is emptied first.
+pub async fn search_ms(browser: &Client, text: &str) -> f64 {
+    let script = format!(
+        "{HELPERS}
+        const text = arguments[0];
+        (async () => {{
+          const input = document.querySelector('input[type=search]');
+          const type = (value) => {{
+            input.value = value;
+            input.dispatchEvent(new Event('input', {{ bubbles: true }}));
+          }};
+          const shows = (wanted) => () => {{
+            const shown = names();
+            return shown.length > 0 && !document.querySelector('tbody tr.loading-row')
+              && shown.every((name) => name.toLowerCase().includes(wanted));
+          }};
+          if (input.value !== '') {{
+            type('');
+            await waitFor(() => names().length > 1 && !names().every((name) => name.toLowerCase().includes(text.toLowerCase())));
+          }}
+          const started = performance.now();
+          type(text);
+          await waitFor(shows(text.toLowerCase()));
+          done((await frame()) - started);
+        }})();"
+    );
+    run(browser, &script, vec![json!(text)])
+        .await
+        .as_f64()
+        .expect("a search time")
+}
+
 /// Bytes of JS heap in use, and of the app's wasm linear memory if the page
 /// exposes it.
 pub async fn memory_bytes(browser: &Client) -> (f64, Option<f64>) {

@@ -8,7 +8,7 @@
 //! signed in to over HTTP before anything is timed (`session.rs`); the
 //! browser is given that session's cookie.
 //!
-//! `--only PARTS` (comma-separated: `startup`, `lists`, `click`, `backend`, `postgres`,
+//! `--only PARTS` (comma-separated: `startup`, `lists`, `scale`, `click`, `backend`, `postgres`,
 //! `extraction`) runs some parts only, for checking the benchmark itself;
 //! `make bench` always runs them all.
 
@@ -16,6 +16,7 @@ mod browser;
 mod extraction;
 mod load;
 mod postgres;
+mod scale;
 mod servers;
 mod session;
 mod wrk;
@@ -35,9 +36,10 @@ const READ_PAGE: u64 = 100;
 pub(crate) const LOAD_TIME: Duration = Duration::from_secs(3);
 
 /// The parts `--only` may name, in the order they run.
-const PARTS: [&str; 6] = [
+const PARTS: [&str; 7] = [
     "startup",
     "lists",
+    "scale",
     "click",
     "backend",
     "postgres",
@@ -126,7 +128,7 @@ async fn main() {
         figures.extend(bundle);
     }
 
-    if ["startup", "lists", "click"]
+    if ["startup", "lists", "scale", "click"]
         .iter()
         .any(|part| args.runs(part))
     {
@@ -137,6 +139,9 @@ async fn main() {
         }
         if args.runs("lists") {
             measure_lists(&args, &browser, &mut figures).await;
+        }
+        if args.runs("scale") {
+            scale::measure(&args, &browser, &mut figures).await;
         }
         if args.runs("click") {
             measure_click_to_paint(&args, &browser, &mut figures).await;
