@@ -60,7 +60,7 @@ pub async fn list_clients(
     state
         .blocking(move |store| store.list_clients(practice, &query))
         .await
-        .map(Json)
+        .map(|read| Json(read.value))
 }
 
 pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {

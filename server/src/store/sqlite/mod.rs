@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/008_scheduled_deactivation.sql"),
     include_str!("../../../migrations/009_extract_now.sql"),
     include_str!("../../../migrations/010_list_index.sql"),
+    include_str!("../../../migrations/011_data_versions.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than
