@@ -499,16 +499,14 @@ mod tests {
                 _ => assert!(matches!(answer, Ok(Ok(m)) if *m == n), "{n}"),
             }
         }
-        let kept: Vec<usize> = store
+        let mut kept: Vec<usize> = store
             .read("reading back", |db| {
-                Ok(db
-                    .prepare("SELECT name FROM practice")?
+                db.prepare("SELECT name FROM practice")?
                     .query_map([], |row| row.get::<_, String>(0))?
                     .map(|name| Ok(name?.parse::<usize>().unwrap()))
-                    .collect::<Result<Vec<_>, StoreError>>()?)
+                    .collect()
             })
             .unwrap();
-        let mut kept = kept;
         kept.sort_unstable();
         let expected: Vec<usize> = (0..writes).filter(|n| n % 3 != 0).collect();
         assert_eq!(
