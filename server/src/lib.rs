@@ -24,6 +24,7 @@ mod faults;
 pub mod files;
 mod headers;
 mod openapi;
+pub mod read_cache;
 pub mod receipt;
 mod routes;
 pub mod scheduler;

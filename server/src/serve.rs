@@ -152,6 +152,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         secure_cookies: config.secure_cookies,
         extraction: Arc::clone(&workers.wake),
         storage_slots: crate::state::storage_slots(),
+        read_cache: Arc::default(),
     };
     tokio::spawn(forget_old_answers(state.clone()));
     tokio::spawn(crate::scheduler::run_every(

@@ -1,8 +1,9 @@
-//! What every handler shares: the store, the clock, how cookies are set and
-//! the live updates.
+//! What every handler shares: the store, the clock, how cookies are set,
+//! the live updates and the read cache.
 
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::read_cache::ReadCache;
 use crate::store::{Storage, StoreError};
 use std::sync::Arc;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub events: crate::events::Events,
     /// Bounds the storage work running at once ([`storage_slots`]).
     pub storage_slots: Arc<tokio::sync::Semaphore>,
+    /// This instance's serialised list pages, by data version.
+    pub read_cache: Arc<ReadCache>,
 }
 
 impl AppState {

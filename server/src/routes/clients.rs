@@ -9,12 +9,14 @@ use crate::domain::{parse_reason, parse_whole_number};
 use crate::error::AppError;
 use crate::extract::{PathId, PathIds, Write};
 use crate::openapi::{IdempotencyHeader, ListParams, MAX_OFFSET, ReadErrors, WriteErrors};
+use crate::read_cache::PageKey;
 use crate::state::AppState;
-use crate::store::{Change, Cursor, ListQuery, Outcome, Sort, status_of};
+use crate::store::{Change, Cursor, ListQuery, Outcome, Sort, Versioned, status_of};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DeactivateBusinessRequest, DeactivateClientRequest, Items,
@@ -23,6 +25,7 @@ use clientele_core::wire::{
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, Practice, Status};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The most rows one page of the client list may ask for.
 pub const MAX_PAGE: u64 = 10_000;
@@ -43,7 +46,10 @@ pub async fn practice(
         .map(Json)
 }
 
-/// `GET /api/clients`.
+/// `GET /api/clients`. The page comes from the read cache when it was read
+/// at the practice's current data version, and is read and kept there
+/// otherwise; either way the caller's permission is checked first, and the
+/// answer is the same bytes.
 #[utoipa::path(get, path = "/api/clients", tag = "clients", params(ListParams),
     responses((status = 200, description = "A page of one tab of the client list", body = ClientPage), ReadErrors),
     security(("session" = [])))]
@@ -51,16 +57,52 @@ pub async fn list_clients(
     State(state): State<AppState>,
     caller: Caller,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Result<Json<ClientPage>, AppError> {
+) -> Result<Response, AppError> {
     caller.may(Action::ReadClients)?;
     let Query(params) =
         query.map_err(|_| AppError::BadRequest("the query string is malformed".into()))?;
-    let query = parse_list_query(&params)?;
-    let practice = caller.practice();
-    state
-        .blocking(move |store| store.list_clients(practice, &query))
-        .await
-        .map(Json)
+    let key = PageKey {
+        practice: caller.practice(),
+        query: parse_list_query(&params)?,
+    };
+    let cache = Arc::clone(&state.read_cache);
+    let looked_up = state
+        .blocking(move |store| {
+            let version = store.data_version(key.practice)?;
+            if let Some(body) = cache.get(&key, version) {
+                return Ok(Page::Kept(body));
+            }
+            let read = store.list_clients(key.practice, &key.query)?;
+            Ok(Page::Read(key, read))
+        })
+        .await?;
+    let body = match looked_up {
+        Page::Kept(body) => body,
+        Page::Read(key, Versioned { version, value }) => {
+            let body = Bytes::from(serde_json::to_vec(&value).map_err(|error| {
+                AppError::Internal(format!("serialising a list page: {error}"))
+            })?);
+            state.read_cache.put(key, version, body.clone());
+            body
+        }
+    };
+    // What `Json` would send: the same header, the same bytes.
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// A list page from the read cache, or read from the store.
+enum Page {
+    /// Kept, serialised, at the current data version.
+    Kept(Bytes),
+    /// Read now, to be serialised and kept.
+    Read(PageKey, Versioned<ClientPage>),
 }
 
 pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQuery, AppError> {

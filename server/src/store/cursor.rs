@@ -9,7 +9,7 @@ use super::Sort;
 use clientele_core::ClientId;
 
 /// The last row of the page before, by the list's order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cursor {
     /// By name: the row's folded name (`core::search::sort_key`) and id.
     Name {

@@ -142,7 +142,7 @@ pub struct Actor {
 }
 
 /// How the client list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// By name, A to Z.
     NameAscending,
@@ -154,8 +154,24 @@ pub enum Sort {
     LeastRecentlyUpdated,
 }
 
-/// One page of the client list, as asked for.
+/// A practice's data version (`practice_data_versions`): every commit that
+/// changes what the practice's client list shows moves it on, in the same
+/// transaction, and it never goes back. Two reads at one version read the
+/// same list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DataVersion(pub i64);
+
+/// Something read, and the practice's data version it was read at.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    /// The data version the read saw.
+    pub version: DataVersion,
+    /// What was read.
+    pub value: T,
+}
+
+/// One page of the client list, as asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     /// Which tab.
     pub status: Status,
@@ -305,12 +321,16 @@ pub trait ClientStore: Send + Sync + 'static {
     fn forget_answers_before(&self, before: Timestamp) -> Result<usize, StoreError>;
     /// The practice.
     fn practice(&self, practice: PracticeId) -> Result<Practice, StoreError>;
-    /// A page of the practice's client list.
+    /// The practice's data version: it moves on with every commit that
+    /// changes what the client list shows.
+    fn data_version(&self, practice: PracticeId) -> Result<DataVersion, StoreError>;
+    /// A page of the practice's client list, with the data version it was
+    /// read at (in the same transaction).
     fn list_clients(
         &self,
         practice: PracticeId,
         query: &ListQuery,
-    ) -> Result<ClientPage, StoreError>;
+    ) -> Result<Versioned<ClientPage>, StoreError>;
     /// One client, whole.
     fn client(&self, practice: PracticeId, id: ClientId) -> Result<Client, StoreError>;
     /// A client's activity, newest first.

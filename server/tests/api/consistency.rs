@@ -27,6 +27,7 @@ fn every_client_page(store: &dyn Storage, status: Status) -> clientele_core::wir
             },
         )
         .unwrap()
+        .value
 }
 
 #[test]

@@ -50,7 +50,8 @@ fn a_larger_practice_keeps_the_same_share_of_deactivated_clients() {
                 limit: 1,
             },
         )
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(page.counts.active + page.counts.deactivated, 400);
     assert_eq!(page.counts.deactivated, 50);
 }

@@ -120,6 +120,7 @@ pub async fn spawn_app_with_cookies(cors_origins: &[&str], secure_cookies: bool)
         secure_cookies,
         extraction: Arc::clone(&workers.wake),
         storage_slots: storage_slots(),
+        read_cache: Arc::default(),
     };
     let mut app = TestApp {
         router: app(state, &options).unwrap(),

@@ -18,6 +18,7 @@ mod instances;
 mod list_paging;
 mod live;
 mod onboarding;
+mod read_cache;
 mod receipts;
 mod reextract;
 mod schedule;

@@ -9,7 +9,10 @@ use super::idempotency::{remember_answer, stored_answer};
 use super::{PostgresStore, Tx, execute, id_at, optional_id_at, row, row_opt, rows, sql_id};
 use crate::domain::format_time;
 use crate::store::sqlite::{parse_role, parse_status};
-use crate::store::{Change, ClientStore, Cursor, ListQuery, Outcome, Sort, StoreError, status_of};
+use crate::store::{
+    Change, ClientStore, Cursor, DataVersion, ListQuery, Outcome, Sort, StoreError, Versioned,
+    status_of,
+};
 use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
@@ -58,13 +61,23 @@ impl ClientStore for PostgresStore {
         })
     }
 
+    fn data_version(&self, practice: PracticeId) -> Result<DataVersion, StoreError> {
+        self.read("reading the data version", async |db| {
+            data_version(db, practice).await
+        })
+    }
+
     fn list_clients(
         &self,
         practice: PracticeId,
         query: &ListQuery,
-    ) -> Result<ClientPage, StoreError> {
+    ) -> Result<Versioned<ClientPage>, StoreError> {
         self.read("listing clients", async |db| {
-            list_clients(db, practice, query).await
+            // In the same REPEATABLE READ transaction: the page is then
+            // exactly what this version shows.
+            let version = data_version(db, practice).await?;
+            let value = list_clients(db, practice, query).await?;
+            Ok(Versioned { version, value })
         })
     }
 
@@ -148,6 +161,20 @@ pub(super) async fn load_practice(
         id: PracticeId(id_at(&found, 0)?),
         name: found.try_get(1)?,
     })
+}
+
+/// The practice's data version; 0 until something of it was written.
+async fn data_version(db: &Tx<'_>, practice: PracticeId) -> Result<DataVersion, StoreError> {
+    let found = row_opt(
+        db,
+        "SELECT version FROM practice_data_versions WHERE practice_id = $1",
+        &[&sql_id(practice.0)?],
+    )
+    .await?;
+    Ok(DataVersion(match found {
+        Some(row) => row.try_get(0)?,
+        None => 0,
+    }))
 }
 
 async fn list_clients(

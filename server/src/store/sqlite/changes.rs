@@ -15,7 +15,7 @@ use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, Event, PracticeId, RuleError,
     Timestamp, UserId, execute,
 };
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 /// Applies a change inside `tx`: the store chooses the id of anything
 /// added, `core` decides (`execute`), what only the practice can know is
@@ -23,7 +23,7 @@ use rusqlite::{Connection, Transaction, params};
 /// elsewhere), and the result is written with its activity. A removed
 /// user's access goes with them.
 pub(super) fn apply_change(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     change: &Change,
 ) -> Result<(Client, Vec<Event>), StoreError> {
     let client = load_client(tx, change.practice, change.client_id)?;
@@ -69,7 +69,7 @@ pub(super) fn apply_change(
 
 /// The command with the ids of what it adds chosen: the next free ones,
 /// read inside the writing transaction, so no other write can take them.
-fn with_new_ids(tx: &Transaction<'_>, command: &Command) -> Result<Command, StoreError> {
+fn with_new_ids(tx: &Connection, command: &Command) -> Result<Command, StoreError> {
     Ok(match command {
         Command::AddBusiness { name, .. } => Command::AddBusiness {
             business_id: BusinessId(next_id(tx, "businesses")?),
@@ -88,7 +88,7 @@ fn with_new_ids(tx: &Transaction<'_>, command: &Command) -> Result<Command, Stor
 }
 
 /// The next id of `table` (one of ours, named in code, never from input).
-pub(super) fn next_id(tx: &Transaction<'_>, table: &'static str) -> Result<u64, StoreError> {
+pub(super) fn next_id(tx: &Connection, table: &'static str) -> Result<u64, StoreError> {
     Ok(tx.query_row(
         &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
         [],
@@ -127,7 +127,7 @@ pub(super) fn email_is_taken(db: &Connection, email: &str) -> Result<bool, Store
 
 /// A removed user can no longer sign in: their login, sessions and
 /// invitations go. Their row stays, for the activity log.
-fn revoke_access(tx: &Transaction<'_>, user: UserId) -> Result<(), StoreError> {
+fn revoke_access(tx: &Connection, user: UserId) -> Result<(), StoreError> {
     for sql in [
         "DELETE FROM sessions WHERE user_id = ?1",
         "DELETE FROM credentials WHERE user_id = ?1",
@@ -142,7 +142,7 @@ fn revoke_access(tx: &Transaction<'_>, user: UserId) -> Result<(), StoreError> {
 /// `before` to `after`: its own fields, users and businesses added, changed
 /// or (users only) removed.
 fn save_client(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     before: &Client,
     after: &Client,
     at: Timestamp,
@@ -205,7 +205,7 @@ fn save_client(
 
 /// Stores a new user of a client under the id already chosen for them.
 pub(super) fn insert_user(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     user: &ClientUser,
 ) -> Result<(), StoreError> {
@@ -224,7 +224,7 @@ pub(super) fn insert_user(
 
 /// Stores a new business of a client under the id already chosen for it.
 pub(super) fn insert_business(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     business: &Business,
 ) -> Result<(), StoreError> {
@@ -242,7 +242,7 @@ pub(super) fn insert_business(
 }
 
 fn record_activity(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     at: Timestamp,
     actor: &Actor,
@@ -254,7 +254,7 @@ fn record_activity(
 
 /// Records one entry of a client's activity.
 pub(super) fn insert_activity(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     at: Timestamp,
     actor: &Actor,

@@ -6,7 +6,10 @@ use super::changes::apply_change;
 use super::idempotency::{remember_answer, stored_answer};
 use super::{SqliteStore, parse_role, parse_status, to_sql_id};
 use crate::domain::format_time;
-use crate::store::{Change, ClientStore, Cursor, ListQuery, Outcome, Sort, StoreError, status_of};
+use crate::store::{
+    Change, ClientStore, Cursor, DataVersion, ListQuery, Outcome, Sort, StoreError, Versioned,
+    status_of,
+};
 use clientele_core::search;
 use clientele_core::wire::{
     ActivityAction, ActivityEntry, BusinessRef, ClientPage, ClientSummary, StatusCounts, UserRef,
@@ -51,12 +54,22 @@ impl ClientStore for SqliteStore {
         self.read("reading the practice", |db| load_practice(db, practice))
     }
 
+    fn data_version(&self, practice: PracticeId) -> Result<DataVersion, StoreError> {
+        self.read("reading the data version", |db| data_version(db, practice))
+    }
+
     fn list_clients(
         &self,
         practice: PracticeId,
         query: &ListQuery,
-    ) -> Result<ClientPage, StoreError> {
-        self.read("listing clients", |db| list_clients(db, practice, query))
+    ) -> Result<Versioned<ClientPage>, StoreError> {
+        self.read("listing clients", |db| {
+            // First, in the same read transaction: the page is then exactly
+            // what this version shows.
+            let version = data_version(db, practice)?;
+            let value = list_clients(db, practice, query)?;
+            Ok(Versioned { version, value })
+        })
     }
 
     fn client(&self, practice: PracticeId, id: ClientId) -> Result<Client, StoreError> {
@@ -100,6 +113,15 @@ pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Pra
     )
     .optional()?
     .ok_or(StoreError::NotFound)
+}
+
+/// The practice's data version; 0 until something of it was written.
+fn data_version(db: &Connection, practice: PracticeId) -> Result<DataVersion, StoreError> {
+    let version = db
+        .prepare_cached("SELECT version FROM practice_data_versions WHERE practice_id = ?1")?
+        .query_row([to_sql_id(practice.0)?], |row| row.get(0))
+        .optional()?;
+    Ok(DataVersion(version.unwrap_or(0)))
 }
 
 fn list_clients(

@@ -8,7 +8,7 @@ use crate::store::{Claim, ExtractionStore, Picked, ReadOutcome, Scope, StoreErro
 use clientele_core::extraction::{Field, Fields, extraction_at_pickup, retry_after_failure};
 use clientele_core::wire::DocumentView;
 use clientele_core::{ClientId, DocumentId, Extraction, PracticeId, Timestamp};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 impl ExtractionStore for SqliteStore {
     fn requeue_interrupted(&self) -> Result<usize, StoreError> {
@@ -130,7 +130,7 @@ impl ExtractionStore for SqliteStore {
 
 /// Stores what was read from a document.
 pub(super) fn record_fields(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     id: DocumentId,
     fields: &Fields,
     raw_text: &str,

@@ -3,13 +3,13 @@
 
 use crate::store::{IDEMPOTENCY_KEPT_MS, Idempotency, StoreError, StoredAnswer};
 use clientele_core::Timestamp;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// The answer stored under this request's key, if it is a retry. A key
 /// reused for a different request is refused rather than replayed, since
 /// replaying would answer a question that was not asked.
 pub(super) fn stored_answer(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     idempotency: Option<&Idempotency>,
     now: Timestamp,
 ) -> Result<Option<StoredAnswer>, StoreError> {
@@ -46,7 +46,7 @@ pub(super) fn stored_answer(
 /// neither. Refusals are not stored; they changed nothing, so a retry is
 /// simply decided again.
 pub(super) fn remember_answer(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     idempotency: Option<&Idempotency>,
     status: u16,
     answer: &impl serde::Serialize,

@@ -3,6 +3,12 @@
 //! inside its transaction) and a small pool of readers. Every read runs in
 //! one read transaction, so a read of several statements sees one commit.
 //!
+//! Writes commit in groups: a write that finds others queued behind it
+//! leaves its transaction open for them, and the last of the group commits
+//! all of them with one fsync. Each write runs in a savepoint of its own, so
+//! one that fails is undone alone, and none is answered before the commit
+//! that makes it durable.
+//!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
 //! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]),
@@ -23,9 +29,11 @@ mod schedules;
 
 use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 
 /// Migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -39,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/008_scheduled_deactivation.sql"),
     include_str!("../../../migrations/009_extract_now.sql"),
     include_str!("../../../migrations/010_list_index.sql"),
+    include_str!("../../../migrations/011_data_versions.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than
@@ -59,10 +68,38 @@ struct ReaderPool {
     open: usize,
 }
 
+/// The most writes one commit takes. More would only make the first of
+/// them wait longer for its answer.
+const MOST_WRITES_PER_COMMIT: usize = 64;
+
+/// The one writer connection, and the group of writes its open transaction
+/// holds, if any.
+struct Writer {
+    state: Mutex<WriterState>,
+    /// Signalled when a group's commit is over, one way or the other.
+    committed: Condvar,
+    /// Writes waiting for the writer: while any wait, a write leaves the
+    /// transaction open for them to join.
+    queued: AtomicUsize,
+}
+
+struct WriterState {
+    connection: Connection,
+    /// The group in the open transaction, and how many writes it holds.
+    open: Option<(Arc<Group>, usize)>,
+}
+
+/// Writes committed together.
+#[derive(Default)]
+struct Group {
+    /// How the commit went: set once, when it is over.
+    outcome: OnceLock<Result<(), String>>,
+}
+
 /// Clientele's data in one SQLite file.
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Writer,
     readers: Readers,
 }
 
@@ -88,7 +125,14 @@ impl SqliteStore {
         migrate(&mut writer)?;
         Ok(SqliteStore {
             path: path.to_owned(),
-            writer: Mutex::new(writer),
+            writer: Writer {
+                state: Mutex::new(WriterState {
+                    connection: writer,
+                    open: None,
+                }),
+                committed: Condvar::new(),
+                queued: AtomicUsize::new(0),
+            },
             readers: Readers {
                 pool: Mutex::new(ReaderPool::default()),
                 freed: Condvar::new(),
@@ -142,22 +186,113 @@ impl SqliteStore {
         }
     }
 
-    /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer and
-    /// commits it; any error rolls it all back. `what` names it in the log.
+    /// Runs `work` on the writer inside a `BEGIN IMMEDIATE` transaction, in
+    /// a savepoint of its own, and answers once the transaction has
+    /// committed; an error (or a panic) in `work` rolls back its savepoint
+    /// only. The transaction may hold other writes, committed with this one
+    /// (group commit); if the commit fails, every write in it fails. `what`
+    /// names it in the log.
     fn write<T>(
         &self,
         what: &str,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut writer = lock(&self.writer);
-        let run = |writer: &mut Connection| {
-            let tx = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = work(&tx)?;
-            tx.commit()?;
-            Ok(value)
+        let writer = &self.writer;
+        writer.queued.fetch_add(1, Ordering::SeqCst);
+        let mut state = lock(&writer.state);
+        writer.queued.fetch_sub(1, Ordering::SeqCst);
+        let context = |error: StoreError| error.context(what);
+        let group = match &mut state.open {
+            Some((group, writes)) => {
+                *writes += 1;
+                Arc::clone(group)
+            }
+            None => {
+                state
+                    .connection
+                    .execute_batch("BEGIN IMMEDIATE")
+                    .map_err(|error| context(error.into()))?;
+                let group = Arc::new(Group::default());
+                state.open = Some((Arc::clone(&group), 1));
+                group
+            }
         };
-        run(&mut writer).map_err(|error: StoreError| error.context(what))
+        let (result, sound) = run_in_savepoint(&state.connection, work);
+        let writes = state.open.as_ref().map_or(0, |(_, writes)| *writes);
+        if !sound {
+            // The transaction is not what the savepoints say (SQLite rolled
+            // it back, or a savepoint statement failed): the whole group
+            // fails.
+            if !state.connection.is_autocommit() {
+                let _ = state.connection.execute_batch("ROLLBACK");
+            }
+            finish(&mut state, &group, Err("the transaction was lost".into()));
+            writer.committed.notify_all();
+        } else if writer.queued.load(Ordering::SeqCst) > 0 && writes < MOST_WRITES_PER_COMMIT {
+            // Others are queued: they join this transaction, and the last to
+            // join commits it.
+            while group.outcome.get().is_none() {
+                state = writer
+                    .committed
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        } else {
+            let committed = state.connection.execute_batch("COMMIT");
+            if committed.is_err() && !state.connection.is_autocommit() {
+                let _ = state.connection.execute_batch("ROLLBACK");
+            }
+            finish(
+                &mut state,
+                &group,
+                committed.map_err(|error| error.to_string()),
+            );
+            writer.committed.notify_all();
+        }
+        drop(state);
+        let result = result.unwrap_or_else(|panic| resume_unwind(panic));
+        match group.outcome.get() {
+            Some(Ok(())) => result.map_err(context),
+            Some(Err(error)) => Err(context(StoreError::Internal(format!(
+                "committing: {error}"
+            )))),
+            None => Err(context(StoreError::Internal(
+                "a write was answered before its commit".into(),
+            ))),
+        }
     }
+}
+
+/// What one write came to: its result, or its panic (resumed once its
+/// group is settled).
+type Ran<T> = Result<Result<T, StoreError>, Box<dyn std::any::Any + Send>>;
+
+/// Runs `work` in a savepoint on the writer's open transaction: released if
+/// `work` succeeds, rolled back if it fails or panics. Answers what `work`
+/// came to, and whether the transaction is still sound for the rest of its
+/// group.
+fn run_in_savepoint<T>(
+    connection: &Connection,
+    work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> (Ran<T>, bool) {
+    if let Err(error) = connection.execute_batch("SAVEPOINT write") {
+        return (Ok(Err(error.into())), false);
+    }
+    let ran = catch_unwind(AssertUnwindSafe(|| work(connection)));
+    let kept = match &ran {
+        Ok(Ok(_)) => connection.execute_batch("RELEASE write"),
+        _ => connection.execute_batch("ROLLBACK TO write; RELEASE write"),
+    };
+    // SQLite rolls a whole transaction back on some errors (a full disk,
+    // an I/O error); the group's other writes are gone then too.
+    let sound = kept.is_ok() && !connection.is_autocommit();
+    (ran, sound)
+}
+
+/// Ends the open group with `outcome`, for its writes to answer.
+fn finish(state: &mut WriterState, group: &Group, outcome: Result<(), String>) {
+    let _ = group.outcome.set(outcome);
+    state.open = None;
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
@@ -330,5 +465,58 @@ mod tests {
         let pool = lock(&store.readers.pool);
         assert!(pool.open <= READERS);
         assert_eq!(pool.idle.len(), pool.open);
+    }
+
+    #[test]
+    fn writes_committed_together_keep_each_ones_outcome_a_refusal_or_panic_undoing_only_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("group.db")).unwrap();
+        let writes = 48;
+        let answers: Vec<_> = std::thread::scope(|scope| {
+            let store = &store;
+            let running: Vec<_> = (0..writes)
+                .map(|n| {
+                    scope.spawn(move || {
+                        store.write("a test write", |db| {
+                            db.execute("INSERT INTO practice (name) VALUES (?1)", [n.to_string()])?;
+                            // Long enough for others to queue behind it.
+                            std::thread::sleep(Duration::from_millis(2));
+                            match n % 6 {
+                                0 => Err(StoreError::NotFound),
+                                3 => panic!("write {n} panics after writing"),
+                                _ => Ok(n),
+                            }
+                        })
+                    })
+                })
+                .collect();
+            running.into_iter().map(|write| write.join()).collect()
+        });
+        for (n, answer) in answers.iter().enumerate() {
+            match n % 6 {
+                0 => assert!(matches!(answer, Ok(Err(StoreError::NotFound))), "{n}"),
+                3 => assert!(answer.is_err(), "write {n} panicked"),
+                _ => assert!(matches!(answer, Ok(Ok(m)) if *m == n), "{n}"),
+            }
+        }
+        let mut kept: Vec<usize> = store
+            .read("reading back", |db| {
+                db.prepare("SELECT name FROM practice")?
+                    .query_map([], |row| row.get::<_, String>(0))?
+                    .map(|name| Ok(name?.parse::<usize>().unwrap()))
+                    .collect()
+            })
+            .unwrap();
+        kept.sort_unstable();
+        let expected: Vec<usize> = (0..writes).filter(|n| n % 3 != 0).collect();
+        assert_eq!(
+            kept, expected,
+            "exactly the writes that succeeded were committed"
+        );
+        // The writer is ready for more: no transaction was left open.
+        assert!(lock(&store.writer.state).open.is_none());
+        store
+            .write("another", |db| Ok(db.execute("DELETE FROM practice", [])?))
+            .unwrap();
     }
 }

@@ -24,7 +24,7 @@ use clientele_core::wire::{
 use clientele_core::{
     BusinessId, Client, ClientId, ClientUser, Event, PracticeId, Timestamp, UserId,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 impl OnboardingStore for SqliteStore {
     fn add_client(&self, new: AddClient) -> Result<Outcome<NewClient>, StoreError> {
@@ -247,7 +247,7 @@ struct NextIds {
 }
 
 impl NextIds {
-    fn read(tx: &Transaction<'_>) -> Result<NextIds, StoreError> {
+    fn read(tx: &Connection) -> Result<NextIds, StoreError> {
         Ok(NextIds {
             client: next_id(tx, "clients")?,
             user: next_id(tx, "users")?,
@@ -280,7 +280,7 @@ fn owner_of(client: &Client) -> Result<&ClientUser, StoreError> {
 /// Writes a new client as `core` made it, its owner's invitation, and the
 /// activity entry that says who added it.
 fn store_new_client(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     practice: PracticeId,
     client: &Client,
     invitation: &NewInvitation,
@@ -327,7 +327,7 @@ fn store_new_client(
 }
 
 fn insert_invitation(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     key: InvitationKey,
     user: &ClientUser,
     at: Timestamp,

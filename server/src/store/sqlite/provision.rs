@@ -10,7 +10,7 @@ use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Practice, PracticeId, StaffId,
     UserId,
 };
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 
 impl Provisioning for SqliteStore {
     fn is_empty(&self) -> Result<bool, StoreError> {
@@ -32,9 +32,9 @@ impl Provisioning for SqliteStore {
 }
 
 /// [`Provision`] inside one SQLite transaction.
-struct InTransaction<'a, 'conn>(&'a Transaction<'conn>);
+struct InTransaction<'a>(&'a Connection);
 
-impl Provision for InTransaction<'_, '_> {
+impl Provision for InTransaction<'_> {
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError> {
         self.0
             .execute("INSERT INTO practice (name) VALUES (?1)", [name])?;
@@ -175,7 +175,7 @@ impl Provision for InTransaction<'_, '_> {
 }
 
 fn add_credentials(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     email: &str,
     password_hash: &str,
     subject: Subject,

@@ -5,11 +5,11 @@ use super::to_sql_id;
 use crate::store::StoreError;
 use clientele_core::undo::Recorded;
 use clientele_core::{ClientId, Command, Event, Timestamp};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// Keeps the event of a change that produced `version` of `client`.
 pub(super) fn insert(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     version: u64,
     event: &Event,
@@ -28,7 +28,7 @@ pub(super) fn insert(
 /// `version` of the client, if one is recorded (and still reads). Any other
 /// command is left as it is.
 pub(super) fn fill_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     client: ClientId,
     version: u64,
     command: Command,

@@ -12,7 +12,7 @@ use crate::store::{Actor, Change, Due, ScheduleStore, StoreError};
 use clientele_core::schedule::{self, Date, ScheduleFailure, ScheduledDeactivation};
 use clientele_core::wire::ClientSummary;
 use clientele_core::{Client, ClientId, Command, PracticeId, StaffId, Timestamp, UserId};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 
 impl ScheduleStore for SqliteStore {
@@ -67,7 +67,7 @@ impl ScheduleStore for SqliteStore {
     }
 }
 
-fn scheduled_by(tx: &Transaction<'_>, client: ClientId) -> Result<Actor, StoreError> {
+fn scheduled_by(tx: &Connection, client: ClientId) -> Result<Actor, StoreError> {
     Ok(tx.query_row(
         "SELECT scheduled_by_id, scheduled_by_name FROM deactivation_schedules
          WHERE client_id = ?1",
@@ -158,7 +158,7 @@ pub(super) fn fill(
 /// Writes the client's schedule as `after` has it, if a change touched it;
 /// a new schedule is recorded as `actor`'s.
 pub(super) fn save(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     before: &Client,
     after: &Client,
     actor: &Actor,
