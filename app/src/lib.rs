@@ -13,6 +13,7 @@ mod bulk_outcome;
 mod bulk_select;
 mod businesses;
 mod client_list;
+mod client_row;
 mod deactivate_wizard;
 mod dialog;
 mod document_list;

@@ -76,7 +76,10 @@ pub async fn measure(args: &Args, browser: &fantoccini::Client, figures: &mut Ma
         baseline_times.push(browser::first_row_ms(browser, &baseline).await);
     }
     let (ours, theirs) = (median(app_times), median(baseline_times));
-    figures.insert(format!("render.list_{CLIENTS}_app_first_row_ms"), json!(ours));
+    figures.insert(
+        format!("render.list_{CLIENTS}_app_first_row_ms"),
+        json!(ours),
+    );
     figures.insert(
         format!("render.list_{CLIENTS}_baseline_first_row_ms"),
         json!(theirs),

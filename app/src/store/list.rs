@@ -9,7 +9,7 @@
 //! change settles, the pages are read again, so the list ends as the server
 //! holds it.
 
-use super::window::{PAGE_ROWS, PageRead, Slot};
+use super::window::{PAGE_ROWS, PageRead, Slot, Window};
 use super::{ListState, Refresh, Store, backoff};
 use crate::api::{ApiError, ListQuery, PageFrom};
 use clientele_core::ClientId;
@@ -241,8 +241,9 @@ impl Store {
     /// changed or being added here, so the store stays the size of what is
     /// on screen.
     fn forget_unheld(&self) {
+        let held = self.window.with_untracked(Window::held);
         let keep = |id: &ClientId| {
-            self.window.with_untracked(|window| window.holds(*id))
+            held.contains(id)
                 || self
                     .changed
                     .with_untracked(|changed| changed.contains_key(id))
@@ -284,6 +285,12 @@ impl Store {
     /// sorted by last change, or when their page is not held), then its
     /// pages in the server's order, rows that left the tab left out.
     pub fn list_rows(&self, first: usize, last: usize) -> (Vec<ListRow>, usize) {
+        self.lay_out(first..last, true)
+    }
+
+    /// [`Store::list_rows`] in `range`, with the rows loading or without.
+    fn lay_out(&self, range: std::ops::Range<usize>, placeholders: bool) -> (Vec<ListRow>, usize) {
+        let first = range.start;
         let pinned = self.pinned();
         self.window.with(|window| {
             let query = window.query();
@@ -297,7 +304,7 @@ impl Store {
                 };
                 let by_name: Option<&dyn Fn(ClientId) -> String> =
                     (!query.by_update && !pinned.is_empty()).then_some(&name_of);
-                let (slots, total) = window.slots(&pinned, by_name, hidden, first, last);
+                let (slots, total) = window.slots(&pinned, by_name, hidden, range, placeholders);
                 let shown = slots
                     .into_iter()
                     .enumerate()
@@ -340,7 +347,7 @@ impl Store {
     /// The clients of the view the store holds, as listed: what "Select
     /// all" selects.
     pub fn listed_ids(&self) -> Vec<ClientId> {
-        let (rows, _) = self.list_rows(0, usize::MAX);
+        let (rows, _) = self.lay_out(0..usize::MAX, false);
         rows.into_iter()
             .filter_map(|row| match row {
                 ListRow::Row(row) => Some(row.id),

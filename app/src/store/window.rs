@@ -294,6 +294,14 @@ impl Window {
         true
     }
 
+    /// Every client on a page held.
+    pub fn held(&self) -> HashSet<ClientId> {
+        self.pages
+            .values()
+            .flat_map(|page| page.ids.iter().copied())
+            .collect()
+    }
+
     /// Whether `id` is on a page held (and so shown).
     pub fn holds(&self, id: ClientId) -> bool {
         self.pages.values().any(|page| page.ids.contains(&id))
@@ -303,20 +311,22 @@ impl Window {
     /// longer in the view left out, and a [`Slot::Loading`] for each row of
     /// a page not held; and the `pinned` rows (changed here, not on a page
     /// held): first, or where `name_of` sorts them among the rows held.
-    /// Returns the slots from `first` to `last` and how many there are.
+    /// Returns the slots in `range` (with the rows loading, or without when
+    /// `placeholders` is false) and how many there are.
     pub fn slots(
         &self,
         pinned: &[ClientId],
         name_of: Option<&dyn Fn(ClientId) -> String>,
         hidden: impl Fn(ClientId) -> bool,
-        first: usize,
-        last: usize,
+        range: std::ops::Range<usize>,
+        placeholders: bool,
     ) -> (Vec<Slot>, usize) {
         let mut out = Positions {
             placed: HashSet::new(),
             shown: Vec::new(),
             position: 0,
-            range: first..last,
+            range,
+            placeholders,
         };
         let mut waiting: Vec<(String, ClientId)> = Vec::new();
         match name_of {
@@ -359,6 +369,8 @@ struct Positions {
     /// Rows already placed: a client on two pages read at different times
     /// shows once.
     placed: HashSet<ClientId>,
+    /// Whether rows still loading are laid out too, or only counted.
+    placeholders: bool,
     shown: Vec<Slot>,
     position: usize,
     range: std::ops::Range<usize>,
@@ -379,6 +391,10 @@ impl Positions {
         let end = self.position + rows;
         let from = self.range.start.clamp(self.position, end);
         let to = self.range.end.clamp(self.position, end);
+        if !self.placeholders {
+            self.position = end;
+            return;
+        }
         self.shown
             .extend(std::iter::repeat_n(Slot::Loading, to.saturating_sub(from)));
         self.position = end;

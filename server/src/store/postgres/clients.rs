@@ -185,12 +185,18 @@ async fn list_clients(
     let pattern = like_pattern(&search::needle(&query.search));
     let (after, ordering) = keyset(query.sort);
     let sql = format!(
-        "SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
+        // The page's ids first, from the index alone, then the details of
+        // those rows only: the rows an OFFSET skips are not built.
+        "WITH page AS (
+             SELECT c.id FROM clients c
+             WHERE c.practice_id = $5 AND c.status = $1 AND {SEARCH} AND {}
+             ORDER BY {ordering} LIMIT $3 OFFSET $4
+         )
+         SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
                 (SELECT COUNT(*) FROM businesses b WHERE b.client_id = c.id), c.version, c.code,
                 c.sort_name
-         FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-         WHERE c.practice_id = $5 AND c.status = $1 AND {SEARCH} AND {}
-         ORDER BY {ordering} LIMIT $3 OFFSET $4",
+         FROM page JOIN clients c ON c.id = page.id LEFT JOIN users u ON u.id = c.owner_id
+         ORDER BY {ordering}",
         if query.after.is_some() { after } else { "TRUE" },
     );
     // One row more than asked says whether there is a next page.
