@@ -72,6 +72,7 @@ pub fn AppWith(
     provide_context(auth);
     provide_context(store);
     auth.check(store.api());
+    client_list::read_ahead(store);
     // However a session ends (signing out, or a 401 from any call), nothing
     // it showed may stay behind for the next person.
     Effect::new(move |_| {
