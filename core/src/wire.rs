@@ -80,27 +80,37 @@ pub struct ClientSummary {
 }
 
 impl ClientSummary {
-    /// The row for `client` as it is now, keeping `updated_at`.
-    pub fn refreshed(&self, client: &Client) -> ClientSummary {
-        let owner = client.user(client.owner).map_or_else(
-            || self.owner.clone(),
-            |user| UserRef {
-                id: user.id,
-                name: user.name.clone(),
-            },
-        );
+    /// The row for `client` as it is now, last changed `updated_at` (empty
+    /// when the list has not said).
+    pub fn of(client: &Client, updated_at: String) -> ClientSummary {
         ClientSummary {
             id: client.id,
             name: client.name.clone(),
             code: client.code.clone(),
             status: client.status,
             business_count: client.businesses.len(),
-            owner,
-            updated_at: self.updated_at.clone(),
+            owner: UserRef {
+                id: client.owner,
+                name: client
+                    .user(client.owner)
+                    .map(|user| user.name.clone())
+                    .unwrap_or_default(),
+            },
+            updated_at,
             version: client.version,
             scheduled_deactivation: client.scheduled_deactivation.clone(),
             schedule_failure: client.schedule_failure.clone(),
         }
+    }
+
+    /// The row for `client` as it is now, keeping `updated_at` (and the
+    /// owner's name, should the client not list its owner).
+    pub fn refreshed(&self, client: &Client) -> ClientSummary {
+        let mut row = ClientSummary::of(client, self.updated_at.clone());
+        if client.user(client.owner).is_none() {
+            row.owner = self.owner.clone();
+        }
+        row
     }
 
     /// Whether the row is found by a search of the list: its name or its

@@ -2,7 +2,7 @@
 //! client and list row that any answer brought. Nothing here is ever
 //! replaced by an older version.
 
-use clientele_core::wire::{ClientSummary, UserRef};
+use clientele_core::wire::ClientSummary;
 use clientele_core::{Client, ClientId};
 use std::collections::HashMap;
 
@@ -56,22 +56,5 @@ impl Known {
 /// on a page not held): with no time from the server, since a row's time
 /// comes from the list.
 pub(super) fn row_of(client: &Client) -> ClientSummary {
-    ClientSummary {
-        id: client.id,
-        name: client.name.clone(),
-        code: client.code.clone(),
-        status: client.status,
-        business_count: client.businesses.len(),
-        owner: UserRef {
-            id: client.owner,
-            name: client
-                .user(client.owner)
-                .map(|user| user.name.clone())
-                .unwrap_or_default(),
-        },
-        updated_at: String::new(),
-        version: client.version,
-        scheduled_deactivation: client.scheduled_deactivation.clone(),
-        schedule_failure: client.schedule_failure.clone(),
-    }
+    ClientSummary::of(client, String::new())
 }

@@ -232,13 +232,8 @@ impl Window {
     /// Keeps a page that arrived, unless it is of another view or older than
     /// the one held. Returns whether it was kept.
     pub fn answered(&mut self, read: &PageRead, answer: &ClientPage) -> bool {
-        if read.view != self.view {
+        if !self.arrived(read) {
             return false;
-        }
-        self.loading.remove(&read.page);
-        if self.stale {
-            self.stale = false;
-            self.pages.clear();
         }
         if self.query.search.is_empty() {
             self.counted(read.number, answer.counts);
@@ -277,9 +272,10 @@ impl Window {
         true
     }
 
-    /// A read that failed: its page may be asked for again. Returns whether
-    /// it was of this view.
-    pub fn failed(&mut self, read: &PageRead, message: String) -> bool {
+    /// Ends `read`, whatever its answer: its page is no longer loading,
+    /// and the pages of the view before go. Returns whether it is of this
+    /// view.
+    fn arrived(&mut self, read: &PageRead) -> bool {
         if read.view != self.view {
             return false;
         }
@@ -287,6 +283,15 @@ impl Window {
         if self.stale {
             self.stale = false;
             self.pages.clear();
+        }
+        true
+    }
+
+    /// A read that failed: its page may be asked for again. Returns whether
+    /// it was of this view.
+    pub fn failed(&mut self, read: &PageRead, message: String) -> bool {
+        if !self.arrived(read) {
+            return false;
         }
         if self.pages.is_empty() {
             self.state = ListState::Failed(message);

@@ -12,7 +12,7 @@ use clientele_app::api::{
 use clientele_core::wire::{
     ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ExtractNowRequest,
     ImpactView, ImportPreview, ImportResult, InvitationView, NewClient, NewClientRequest, Portal,
-    Session, SessionRole, SessionUser, StatusCounts, UserKind, UserRef,
+    Session, SessionRole, SessionUser, StatusCounts, UserKind,
 };
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
@@ -529,21 +529,10 @@ impl FakeServer {
         self.onboarding.land(&mut clients);
         let mut matching: Vec<ClientSummary> = clients
             .values()
-            .map(|client| ClientSummary {
-                id: client.id,
-                name: client.name.clone(),
-                code: client.code.clone(),
-                status: client.status,
-                business_count: client.businesses.len(),
-                owner: UserRef {
-                    id: client.owner,
-                    name: client.user(client.owner).unwrap().name.clone(),
-                },
+            .map(|client| {
                 // Each change a second later than the one before.
-                updated_at: format!("2026-11-01T09:00:{:02}Z", client.version.min(59) - 1),
-                version: client.version,
-                scheduled_deactivation: client.scheduled_deactivation.clone(),
-                schedule_failure: client.schedule_failure.clone(),
+                let updated_at = format!("2026-11-01T09:00:{:02}Z", client.version.min(59) - 1);
+                ClientSummary::of(client, updated_at)
             })
             .filter(|row| row.matches(&query.search))
             .collect();
