@@ -8,12 +8,14 @@
 //! signed in to over HTTP before anything is timed (`session.rs`); the
 //! browser is given that session's cookie.
 //!
-//! `--only PARTS` (comma-separated: `startup`, `lists`, `scale`, `click`, `backend`, `postgres`,
-//! `extraction`) runs some parts only, for checking the benchmark itself;
+//! `--only PARTS` (comma-separated: `startup`, `lists`, `scale`, `click`, `lighthouse`,
+//! `backend`, `postgres`, `extraction`) runs some parts only, for checking the
+//! benchmark itself;
 //! `make bench` always runs them all.
 
 mod browser;
 mod extraction;
+mod lighthouse;
 mod load;
 mod postgres;
 mod scale;
@@ -36,11 +38,12 @@ const READ_PAGE: u64 = 100;
 pub(crate) const LOAD_TIME: Duration = Duration::from_secs(3);
 
 /// The parts `--only` may name, in the order they run.
-const PARTS: [&str; 7] = [
+const PARTS: [&str; 8] = [
     "startup",
     "lists",
     "scale",
     "click",
+    "lighthouse",
     "backend",
     "postgres",
     "extraction",
@@ -148,6 +151,9 @@ async fn main() {
         }
         let _ = browser.close().await;
         drop(driver);
+    }
+    if args.runs("lighthouse") {
+        lighthouse::measure(&args, &mut figures);
     }
     if args.runs("backend") {
         measure_backend(&args, &mut figures).await;
