@@ -24,7 +24,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use std::collections::HashSet;
 use std::time::Duration;
 
 /// Lists longer than this render only the rows in view.
@@ -301,21 +300,10 @@ fn ClientTable(
     let everything = RwSignal::new(None::<(ListQuery, Vec<ClientId>)>);
     let shown_ids = Memo::new(move |_| {
         shown.track();
-        let listed = untrack(|| store.listed_ids());
         let query = store.list_query();
         everything.with(|everything| match everything {
-            Some((of, ids)) if *of == query => {
-                let mut all: Vec<ClientId> = store.rows.with(|rows| {
-                    ids.iter()
-                        .copied()
-                        .filter(|id| rows.get(id).is_none_or(|row| row.status == query.status))
-                        .collect()
-                });
-                let read: HashSet<ClientId> = ids.iter().copied().collect();
-                all.extend(listed.into_iter().filter(|id| !read.contains(id)));
-                all
-            }
-            _ => listed,
+            Some((of, ids)) if *of == query => store.listed_with(ids),
+            _ => untrack(|| store.listed_ids()),
         })
     });
     let toasts = expect_context::<Toasts>();

@@ -17,6 +17,7 @@ use clientele_core::wire::{ClientSummary, StatusCounts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// What the list shows at one position.
@@ -85,12 +86,17 @@ impl Store {
             return;
         }
         self.list_refresh.set_value(Refresh::Running);
+        self.read_counts();
+        self.reread(0);
+    }
+
+    /// Attempt `attempt` of a quiet re-read: every page held or loading.
+    fn reread(&self, attempt: u32) {
         let reads = self
             .window
             .try_update_untracked(|window| window.rereads())
             .unwrap_or_default();
-        self.read_counts();
-        self.read_pages(reads, Some(0));
+        self.read_pages(reads, Some(attempt));
     }
 
     /// Reads each tab's count over the whole practice, which a page of a
@@ -178,14 +184,9 @@ impl Store {
         if failed {
             let pause = self.pause.get_value();
             pause(backoff(attempt + 1)).await;
-            if self.session() != session {
-                return;
+            if self.session() == session {
+                self.reread(attempt + 1);
             }
-            let reads = self
-                .window
-                .try_update_untracked(|window| window.rereads())
-                .unwrap_or_default();
-            self.read_pages(reads, Some(attempt + 1));
             return;
         }
         let again = self.list_refresh.get_value() == Refresh::Again;
@@ -354,6 +355,23 @@ impl Store {
                 ListRow::Loading(_) => None,
             })
             .collect()
+    }
+
+    /// What "Select all" acts on, once [`Store::all_of_view`] read `read`
+    /// (every client of the view, in its order): those of them still in the
+    /// tab as shown, then any listed now that the read did not bring.
+    pub fn listed_with(&self, read: &[ClientId]) -> Vec<ClientId> {
+        let listed = untrack(|| self.listed_ids());
+        let status = self.window.with(|window| window.query().status);
+        let mut all: Vec<ClientId> = self.rows.with(|rows| {
+            read.iter()
+                .copied()
+                .filter(|id| rows.get(id).is_none_or(|row| row.status == status))
+                .collect()
+        });
+        let brought: HashSet<ClientId> = read.iter().copied().collect();
+        all.extend(listed.into_iter().filter(|id| !brought.contains(id)));
+        all
     }
 
     /// The client codes of the rows held, but client `except`'s: a new code
