@@ -252,8 +252,14 @@ impl HttpApi {
     }
 
     fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
+        let body = self.get_body(path);
+        Box::pin(async move { parse(&body.await?) })
+    }
+
+    /// What [`HttpApi::get`] reads, before its parse: the same for every type.
+    fn get_body(&self, path: &str) -> ApiFuture<String> {
         let request = self.request(Method::GET, path);
-        Box::pin(async move { read(request.send().await).await })
+        Box::pin(async move { body(request.send().await).await })
     }
 
     /// Keeps the CSRF token of a session answer; forgets it on any failure
@@ -275,12 +281,24 @@ impl HttpApi {
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    parse(&body(sent).await?)
+}
+
+/// The body of a successful answer. Not generic, like [`succeeded`]: only
+/// the parse in [`read`] is compiled once per type read, which keeps the
+/// module smaller.
+async fn body(sent: Result<Response, gloo_net::Error>) -> Result<String, ApiError> {
     let response = succeeded(sent).await?;
-    // A body cut off mid-way is a dropped connection, not a bad answer.
     response
-        .json::<T>()
+        .text()
         .await
         .map_err(|error| ApiError::Network(error.to_string()))
+}
+
+/// A successful answer's JSON as `T`. A body cut off mid-way is a dropped
+/// connection, not a bad answer.
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|error| ApiError::Network(error.to_string()))
 }
 
 /// The response if it is a success, or the server's error.
@@ -290,7 +308,8 @@ async fn succeeded(sent: Result<Response, gloo_net::Error>) -> Result<Response, 
         return Ok(response);
     }
     let status = response.status();
-    Err(refused(status, response.json::<ErrorBody>().await.ok()))
+    let body = response.text().await.unwrap_or_default();
+    Err(refused(status, serde_json::from_str(&body).ok()))
 }
 
 /// The error an answer with `status` and, if it had the API's JSON, `body`

@@ -6,7 +6,7 @@
 //! session cookie (`withCredentials`, for an API on another origin) and the
 //! session's CSRF token.
 
-use super::{ApiError, ApiFuture, OnProgress, Progress, refused};
+use super::{ApiError, ApiFuture, OnProgress, Progress, parse, refused};
 use clientele_core::wire::{DocumentView, ErrorBody, ImportResult};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -111,9 +111,7 @@ impl InFlight {
         }
         let body = self.xhr.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
-            // A body cut off mid-way is a dropped connection, not a bad answer.
-            return serde_json::from_str(&body)
-                .map_err(|error| ApiError::Network(error.to_string()));
+            return parse(&body);
         }
         Err(refused(
             status,
