@@ -19,14 +19,15 @@ function preload(path) {
 preload("/api/session");
 
 // The list's view from the URL, as `ListView::of` reads it, and its first
-// page's path, as `ListQuery::page_path` builds it (app/src/api/list.rs).
+// page's path, as `ListQuery::page_path` builds it (app/src/api/list.rs)
+// and `HttpApi` sends it: the query serialised by `URLSearchParams`.
 if (location.pathname === "/clients") {
   const url = new URLSearchParams(location.search);
   const status = url.get("tab") === "deactivated" ? "deactivated" : "active";
-  const search = encodeURIComponent((url.get("q") ?? "").trim());
+  const search = (url.get("q") ?? "").trim();
   const sort = url.get("sort") === "updated" ? "updated" : "name";
   const page = (q, limit) =>
-    `/api/clients?status=${status}&q=${q}&sort=${sort}&offset=0&limit=${limit}`;
+    `/api/clients?${new URLSearchParams({ status, q, sort, offset: "0", limit: String(limit) })}`;
   preload(page(search, 100));
   // With a search, the tabs' counts come from a read of the whole tab
   // with no rows (`Store::read_counts`).

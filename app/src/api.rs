@@ -231,8 +231,16 @@ impl HttpApi {
 
     /// A request to `path` that sends the session cookie, even to an API on
     /// another origin.
+    ///
+    /// A query in `path` goes in as pairs: gloo-net would end a URL that
+    /// already has one with a stray `&`. The URL is then exactly the one
+    /// `app/assets/early-reads.js` preloads (both serialise the query with
+    /// the browser's `URLSearchParams`).
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let pairs = query_pairs(query);
         RequestBuilder::new(&format!("{}{path}", self.base))
+            .query(pairs.iter().map(|(name, value)| (name.as_str(), value)))
             .method(method)
             .credentials(RequestCredentials::Include)
     }
@@ -278,6 +286,26 @@ impl HttpApi {
             answer
         })
     }
+}
+
+/// The name and value pairs of a query string, as the browser reads them.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return Vec::new();
+    };
+    let Ok(Some(entries)) = js_sys::try_iter(&params) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                pair.get(1).as_string().unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
