@@ -30,7 +30,7 @@ use std::time::Duration;
 const WINDOW_FROM: usize = 200;
 /// Every row is this tall (see `style/main.css`), so the window can be
 /// computed from the scroll position alone.
-const ROW_HEIGHT: f64 = 49.0;
+const ROW_HEIGHT: usize = 49;
 const VIEW_ROWS: usize = 30;
 
 /// Tab, search and sort, as in the URL.
@@ -271,7 +271,7 @@ fn ClientTable(
         let (first, last) = if total <= WINDOW_FROM {
             (0, total)
         } else {
-            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(5);
+            let first = ((scroll_top.get() / ROW_HEIGHT as f64) as usize).saturating_sub(5);
             (first.min(total), (first + VIEW_ROWS + 10).min(total))
         };
         let (rows, total) = store.list_rows(first, last);
@@ -350,7 +350,7 @@ fn ClientTable(
                 <table class="table" class:selectable=selection.is_some()>
                     <TableHead selectable=selection.is_some() columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
                     <tbody>
-                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", shown.with(|shown| shown.first) as f64 * ROW_HEIGHT)></tr>
+                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", shown.with(|shown| shown.first) * ROW_HEIGHT)></tr>
                         <For each=move || shown.with(|shown| shown.rows.clone()) key=row_key let:row>
                             {match row {
                                 ListRow::Row(row) => view! { <ClientRow row=row open=open selection=selection /> }.into_any(),
@@ -359,7 +359,7 @@ fn ClientTable(
                         </For>
                         <tr class="spacer" aria-hidden="true" style:height=move || {
                             let below = shown.with(|shown| shown.total.saturating_sub(shown.first + shown.rows.len()));
-                            format!("{}px", below as f64 * ROW_HEIGHT)
+                            format!("{}px", below * ROW_HEIGHT)
                         }></tr>
                     </tbody>
                 </table>

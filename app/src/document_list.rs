@@ -263,7 +263,9 @@ pub fn format_size(bytes: u64) -> String {
     } else if kilobytes < KB {
         format!("{kilobytes} KB")
     } else if bytes < 10 * MB - MB / 20 {
-        format!("{:.1} MB", bytes as f64 / MB as f64)
+        // In whole tenths, so that no float formatting goes into the wasm.
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     } else {
         format!("{} MB", (bytes + MB / 2) / MB)
     }

@@ -58,7 +58,7 @@ impl HttpApi {
             let on_event = Rc::clone(&on_event);
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
                 let data = event.data().as_string().unwrap_or_default();
-                match serde_json::from_str::<ClientChanged>(&data) {
+                match super::from_json::<ClientChanged>(&data) {
                     Ok(changed) => on_event(LiveEvent::ClientChanged(changed)),
                     // An event this app cannot read: read everything again.
                     Err(_) => on_event(LiveEvent::Resync),

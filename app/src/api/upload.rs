@@ -6,7 +6,7 @@
 //! session cookie (`withCredentials`, for an API on another origin) and the
 //! session's CSRF token.
 
-use super::{ApiError, ApiFuture, OnProgress, Progress, parse, refused};
+use super::{ApiError, ApiFuture, OnProgress, Progress, from_json, parse, refused};
 use clientele_core::wire::{DocumentView, ErrorBody, ImportResult};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -113,10 +113,7 @@ impl InFlight {
         if (200..300).contains(&status) {
             return parse(&body);
         }
-        Err(refused(
-            status,
-            serde_json::from_str::<ErrorBody>(&body).ok(),
-        ))
+        Err(refused(status, from_json::<ErrorBody>(&body).ok()))
     }
 }
 
