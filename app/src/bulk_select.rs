@@ -106,6 +106,9 @@ pub fn BulkBar(
     on_start: Callback<(BulkAction, Vec<ClientId>)>,
     /// Checks every client of the tab (not only those read so far).
     on_select_all: Callback<()>,
+    /// While "Select all" reads the tab: how many so far, of how many.
+    #[prop(into)]
+    selecting: Signal<Option<(usize, u64)>>,
 ) -> impl IntoView {
     let chosen = Memo::new(move |_| shown.with(|shown| selection.among(shown)));
     let count = move || chosen.with(Vec::len);
@@ -120,6 +123,7 @@ pub fn BulkBar(
             <label class="select-all">
                 <input
                     type="checkbox"
+                    disabled=move || selecting.with(Option::is_some)
                     prop:checked=all
                     prop:indeterminate=move || { count() > 0 && !all() }
                     on:change=move |event| {
@@ -132,7 +136,12 @@ pub fn BulkBar(
                 />
                 <span>"Select all"</span>
             </label>
-            <span class="muted" aria-live="polite">{move || format!("{} selected", count())}</span>
+            <span class="muted" aria-live="polite">
+                {move || match selecting.get() {
+                    Some((read, total)) => format!("Selecting… {read} of {total}"),
+                    None => format!("{} selected", count()),
+                }}
+            </span>
             {action.map(|action| view! {
                 <button
                     type="button"

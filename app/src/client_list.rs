@@ -307,13 +307,22 @@ fn ClientTable(
         })
     });
     let toasts = expect_context::<Toasts>();
+    // While "Select all" reads the tab: how many so far, of how many.
+    let selecting = RwSignal::new(None::<(usize, u64)>);
     let select_all = Callback::new(move |()| {
         let Some(selection) = selection else { return };
+        selecting.set(Some((0, shown.with_untracked(|shown| shown.total as u64))));
         spawn_local(async move {
-            match store.all_of_view().await {
+            let read = store
+                .all_of_view(|read, total| {
+                    selecting.try_set(Some((read, total)));
+                })
+                .await;
+            selecting.try_set(None);
+            match read {
                 Ok((query, ids)) => {
                     selection.set_all(&ids, true);
-                    everything.set(Some((query, ids)));
+                    everything.try_set(Some((query, ids)));
                 }
                 Err(error) => toasts.push_error(&error),
             }
@@ -333,6 +342,7 @@ fn ClientTable(
                 action=action
                 on_start=Callback::new(move |(action, ids)| open.set(Some(Open::Bulk(action, ids))))
                 on_select_all=select_all
+                selecting=selecting
             />
         }
     })

@@ -386,14 +386,19 @@ impl Store {
     }
 
     /// Every client of the view shown, in its order, read from the server a
-    /// thousand at a time: what "Select all" selects.
-    pub async fn all_of_view(&self) -> Result<(ListQuery, Vec<ClientId>), ApiError> {
+    /// thousand at a time: what "Select all" selects. `progress` hears how
+    /// many are read, of how many, after each thousand.
+    pub async fn all_of_view(
+        &self,
+        progress: impl Fn(usize, u64),
+    ) -> Result<(ListQuery, Vec<ClientId>), ApiError> {
         let query = self.window.with_untracked(|window| window.query().clone());
         let mut ids = Vec::new();
         let mut from = PageFrom::Offset(0);
         loop {
             let page = self.api().clients(&query, &from, 1_000).await?;
             ids.extend(page.items.iter().map(|row| row.id));
+            progress(ids.len(), page.total);
             match page.next {
                 Some(cursor) if !page.items.is_empty() => from = PageFrom::After(cursor),
                 _ if page.items.is_empty() || ids.len() as u64 >= page.total => break,

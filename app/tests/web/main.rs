@@ -17,6 +17,7 @@ mod onboarding;
 mod portal;
 mod reextract;
 mod schedule;
+mod select_all;
 mod undo;
 mod upload_http;
 
