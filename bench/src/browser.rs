@@ -167,7 +167,8 @@ pub async fn click_to_paint_ms(browser: &Client, client_name: &str) -> f64 {
             .find((b) => b.textContent.trim() === 'Deactivate client'))).click();
           (await waitFor(() => [...document.querySelectorAll('[role=dialog] button')]
             .find((b) => b.textContent.trim() === 'Next'))).click();
-          (await waitFor(() => document.querySelector('[role=dialog] input[type=radio]'))).click();
+          // The new owner: the dialog's other radio buttons say when.
+          (await waitFor(() => document.querySelector('[role=dialog] input[name=new-owner]'))).click();
           const confirm = await waitFor(() => [...document.querySelectorAll('[role=dialog] button')]
             .find((b) => b.textContent.trim() === 'Confirm' && !b.disabled));
           const started = performance.now();
