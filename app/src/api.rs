@@ -290,6 +290,9 @@ impl HttpApi {
 
 /// The name and value pairs of a query string, as the browser reads them.
 fn query_pairs(query: &str) -> Vec<(String, String)> {
+    if query.is_empty() {
+        return Vec::new();
+    }
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(query) else {
         return Vec::new();
     };
