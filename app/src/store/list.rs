@@ -300,7 +300,7 @@ impl Store {
                     |id: ClientId| rows.get(&id).is_none_or(|row| row.status != query.status);
                 let name_of = |id: ClientId| {
                     rows.get(&id)
-                        .map(|row| row.name.to_lowercase())
+                        .map(|row| clientele_core::search::sort_key(&row.name))
                         .unwrap_or_default()
                 };
                 let by_name: Option<&dyn Fn(ClientId) -> String> =
