@@ -41,6 +41,9 @@ PY
 echo "bench: building the app as shipped"
 trunk build --release --dist "$work/dist-shipped" >/dev/null 2>&1
 measure shipped "$work/dist-shipped"
+# Then compressed as `make dist` does, so that what the server sends (and
+# Lighthouse weighs) is what `make run` sends.
+bash scripts/precompress.sh "$work/dist-shipped"
 for variant in z-abort s-abort 3-abort z-unwind; do
   level=${variant%-*} panic=${variant#*-}
   echo "bench: building the app at opt-level $level with panic=$panic"
