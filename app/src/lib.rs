@@ -141,16 +141,24 @@ fn Pages() -> impl IntoView {
     }
 }
 
-/// "2026-11-28T18:22:59Z" as "28 Nov 2026, 18:22", in the person's locale
-/// and time zone.
+/// "2026-11-28T18:22:59Z" as "28 Nov 2026, 18:22" in the person's time
+/// zone: what `toLocaleString("en-GB", { dateStyle: "medium", timeStyle:
+/// "short" })` says, without `Intl`, whose first use loads locale data and
+/// took a fifth of the time to draw the client list's first page.
 pub fn format_date(rfc3339: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec",
+    ];
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
     }
-    let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_string("en-GB", &options).into()
+    let month = MONTHS[date.get_month() as usize % 12];
+    format!(
+        "{} {month} {}, {:02}:{:02}",
+        date.get_date(),
+        date.get_full_year(),
+        date.get_hours(),
+        date.get_minutes()
+    )
 }

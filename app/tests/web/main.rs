@@ -7,6 +7,7 @@
 
 mod activation;
 mod browser;
+mod dates;
 mod fixtures;
 mod http_api;
 mod identity;
