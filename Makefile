@@ -27,7 +27,7 @@ dev: setup
 	@bash scripts/dev.sh
 
 dist: setup
-	trunk build --release
+	bash scripts/trunk-release.sh
 	bash scripts/precompress.sh dist
 
 ## Every test, and the checks CI holds us to.

@@ -24,9 +24,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 (cd bench && npm ci --no-audit --no-fund --silent)
 
-# 1. Bundle: the build as shipped (the wasm-release profile that index.html
-#    names), then the same profile at opt-level z, s and 3 with panic=abort,
-#    and z with unwinding (lto and codegen-units=1 come from the release profile).
+# 1. Bundle: the build as shipped (scripts/trunk-release.sh: the
+#    wasm-release profile that index.html names, over a standard library
+#    built for size, with panics that abort at once), then plain `trunk build
+#    --release` on the prebuilt standard library: the same profile at
+#    opt-level z, s and 3 with panic=abort, and z with unwinding (lto and
+#    codegen-units=1 come from the release profile).
 measure() { # name dist-folder
   python3 - "$1" "$2" >>"$work/bundle.lines" <<'PY'
 import glob, gzip, subprocess, sys
@@ -39,7 +42,7 @@ print(f"{name} {raw} {gz} {br}")
 PY
 }
 echo "bench: building the app as shipped"
-trunk build --release --dist "$work/dist-shipped" >/dev/null 2>&1
+bash scripts/trunk-release.sh --dist "$work/dist-shipped" >/dev/null 2>&1
 measure shipped "$work/dist-shipped"
 # Then compressed as `make dist` does, so that what the server sends (and
 # Lighthouse weighs) is what `make run` sends.

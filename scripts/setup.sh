@@ -20,6 +20,10 @@ say() { printf 'setup: %s\n' "$*"; }
 # means nothing is fetched implicitly, so ask for the target explicitly.
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
+# The standard library's source: the shipped app builds it for size
+# (scripts/trunk-release.sh).
+rustup component list --installed | grep -q '^rust-src' \
+  || rustup component add rust-src
 
 missing_debs=()
 command -v chromium >/dev/null || missing_debs+=(chromium)
