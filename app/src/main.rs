@@ -1,9 +1,18 @@
 //! Starts the app in the browser.
 
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
 fn main() {
     console_error_panic_hook::set_once();
     expose_memory_for_diagnostics();
-    leptos::mount::mount_to_body(clientele_app::App);
+    // Drawn in a task of its own: the browser compiles and starts the module
+    // in one task, and drawing the first page right after would make that
+    // one long task in which the page cannot answer input.
+    let mount = Closure::once_into_js(|| leptos::mount::mount_to_body(clientele_app::App));
+    web_sys::window()
+        .and_then(|window| window.set_timeout_with_callback(mount.unchecked_ref()).ok())
+        .expect("the app runs in a browser window");
 }
 
 /// Puts the app's wasm memory at `window.clienteleWasmMemory`, so its size

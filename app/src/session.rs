@@ -95,6 +95,8 @@ impl Auth {
                 }
                 Err(error) => AuthState::Unreachable(error.message()),
             };
+            // The page the answer leads to is drawn in a task of its own.
+            crate::store::next_task().await;
             auth.state.set(state);
         });
     }

@@ -31,7 +31,7 @@ mod window;
 pub use adding::{AddRefused, Added};
 pub use change::Then;
 pub use list::ListRow;
-pub use pause::{Pause, RETRY_AFTER, backoff};
+pub use pause::{Pause, RETRY_AFTER, backoff, next_task};
 pub use undo::UNDO;
 pub use window::{ListState, PAGE_ROWS};
 

@@ -27,6 +27,12 @@ pub(super) fn clock_pause() -> Pause {
     Arc::new(|wait| Box::pin(sleep(wait)))
 }
 
+/// Resolves in a later task of the browser's, so that what comes next is not
+/// part of one long task in which the page cannot answer input.
+pub async fn next_task() {
+    sleep(Duration::ZERO).await;
+}
+
 /// Resolves after `wait`, on the browser's clock.
 async fn sleep(wait: Duration) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

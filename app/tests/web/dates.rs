@@ -17,7 +17,12 @@ fn intl(rfc3339: &str) -> String {
 #[wasm_bindgen_test]
 fn every_month_and_hour_reads_as_the_browser_says() {
     for month in 1..=12 {
-        for (day, time) in [(1, "00:05:59"), (9, "09:30:00"), (28, "18:22:59"), (30, "23:59:00")] {
+        for (day, time) in [
+            (1, "00:05:59"),
+            (9, "09:30:00"),
+            (28, "18:22:59"),
+            (30, "23:59:00"),
+        ] {
             if month == 2 && day == 30 {
                 continue;
             }
