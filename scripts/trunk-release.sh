@@ -19,7 +19,7 @@ set -euo pipefail
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
-# Replaces the wasm target's rustflags in .cargo/config.toml, so it repeats
-# them (`--cfg erase_components`).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+# Cargo adds these to the wasm target's rustflags in .cargo/config.toml
+# (`cargo config get target.wasm32-unknown-unknown.rustflags` shows both).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 exec trunk build --release "$@"
