@@ -315,47 +315,28 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
         .map(|client| client.id.0)
         .collect();
 
+    // Reads by wrk: the page the app asks for, and the 1,000-row page of
+    // earlier runs, for continuity; each from Clientele and json-server.
+    let url = |base: &str, path: &str, limit: &str| format!("{base}{path}?status=active&{limit}");
+    let page = format!("limit={READ_PAGE}");
+    let reads = [
+        (url(&ours.url, "/api/clients", &page), &signed_in),
+        (url(&theirs.url, "/clients", &format!("_{page}")), &none),
+        (url(&ours.url, "/api/clients", "limit=1000"), &signed_in),
+        (url(&theirs.url, "/clients", "_limit=1000"), &none),
+    ];
     // Both servers first answer each read for a second, not counted, so
     // that the first cell (one connection) does not time a cold start: a
     // page not yet cached, SQLite's pages not yet read, node's JIT cold.
-    for (url, headers) in [
-        (
-            format!("{}/api/clients?status=active&limit={READ_PAGE}", ours.url),
-            &signed_in,
-        ),
-        (
-            format!("{}/api/clients?status=active&limit=1000", ours.url),
-            &signed_in,
-        ),
-        (
-            format!("{}/clients?status=active&_limit={READ_PAGE}", theirs.url),
-            &none,
-        ),
-        (
-            format!("{}/clients?status=active&_limit=1000", theirs.url),
-            &none,
-        ),
-    ] {
-        wrk::read(&url, headers, 8, Duration::from_secs(1));
+    for (url, headers) in &reads {
+        wrk::read(url, headers, 8, Duration::from_secs(1));
     }
 
     let (mut read_ratios, mut write_ratios) = (Vec::new(), Vec::new());
     for connections in [1usize, 8, 64] {
-        // Reads by wrk: the page the app asks for, and the 1,000-row page
-        // of earlier runs, for continuity.
-        let read = |base: &str, path: &str, limit: String, headers: &reqwest::header::HeaderMap| {
-            wrk::read(
-                &format!("{base}{path}?status=active&{limit}"),
-                headers,
-                connections,
-                LOAD_TIME,
-            )
-        };
-        let page = format!("limit={READ_PAGE}");
-        let read_ours = read(&ours.url, "/api/clients", page.clone(), &signed_in);
-        let read_theirs = read(&theirs.url, "/clients", format!("_{page}"), &none);
-        let read_1000_ours = read(&ours.url, "/api/clients", "limit=1000".into(), &signed_in);
-        let read_1000_theirs = read(&theirs.url, "/clients", "_limit=1000".into(), &none);
+        let [read_ours, read_theirs, read_1000_ours, read_1000_theirs] = reads
+            .each_ref()
+            .map(|(url, headers)| wrk::read(url, headers, connections, LOAD_TIME));
         let owned = writable_clients(&http, &ours.url, &writers).await;
         let write_ours = load::run(
             Workload::ClienteleWrites(ours.url.clone(), owned),

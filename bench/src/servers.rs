@@ -120,11 +120,7 @@ fn wait_until_quiet(pid: u32) {
 /// CPU time of `pid` and of its children that have ended, in clock ticks
 /// (`/proc/<pid>/stat`: utime, stime, cutime, cstime).
 fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // After the command name, which is in parentheses, field 3 is first.
-    let fields: Vec<&str> = stat
-        .rsplit_once(") ")
-        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let fields = stat_fields(Path::new(&format!("/proc/{pid}/stat")));
     (11..=14)
         .filter_map(|index| fields.get(index)?.parse::<u64>().ok())
         .sum()
@@ -135,12 +131,19 @@ fn has_children(pid: u32) -> bool {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return false;
     };
-    entries.flatten().any(|entry| {
-        std::fs::read_to_string(entry.path().join("stat")).is_ok_and(|stat| {
-            stat.rsplit_once(") ")
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .is_some_and(|parent| parent == pid.to_string())
-        })
+    let pid = pid.to_string();
+    entries
+        .flatten()
+        .any(|entry| stat_fields(&entry.path().join("stat")).get(1) == Some(&pid))
+}
+
+/// The fields of a `/proc/<pid>/stat` file from the third (the state) on,
+/// none if it cannot be read. They follow the command name, which is in
+/// parentheses and may hold spaces.
+fn stat_fields(stat: &Path) -> Vec<String> {
+    let stat = std::fs::read_to_string(stat).unwrap_or_default();
+    stat.rsplit_once(") ").map_or(Vec::new(), |(_, rest)| {
+        rest.split_whitespace().map(str::to_owned).collect()
     })
 }
 
