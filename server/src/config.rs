@@ -1,6 +1,7 @@
 //! The command line: how the server is started (every flag has an
 //! environment variable), and the one-off commands.
 
+use crate::store::Durability;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -55,6 +56,18 @@ pub struct Config {
         global = true
     )]
     pub db: Database,
+    /// When a change to a SQLite database is answered: `crash` once it
+    /// would survive the server being killed or crashing, `power-loss` once
+    /// it is flushed to the disk too, which also survives the machine
+    /// losing power and makes each commit wait for the disk. PostgreSQL
+    /// follows its own `synchronous_commit`.
+    #[arg(
+        long,
+        env = "CLIENTELE_DURABILITY",
+        value_enum,
+        default_value_t = Durability::Crash
+    )]
+    pub durability: Durability,
     /// How many documents are read at once by the extraction workers.
     #[arg(long, env = "CLIENTELE_EXTRACT_WORKERS", default_value_t = 1)]
     pub extract_workers: usize,

@@ -12,11 +12,14 @@ use std::sync::Arc;
 /// Opens (and migrates) the database `--db` names: a SQLite file or a
 /// PostgreSQL URL. Both stores block, so they are opened off the async
 /// threads.
-async fn open_store(database: &Database) -> Result<Arc<dyn store::Storage>, String> {
+async fn open_store(
+    database: &Database,
+    durability: store::Durability,
+) -> Result<Arc<dyn store::Storage>, String> {
     let opening = database.clone();
     let store = tokio::task::spawn_blocking(move || -> Result<Arc<dyn store::Storage>, _> {
         Ok(match &opening {
-            Database::Sqlite(path) => Arc::new(store::SqliteStore::open(path)?),
+            Database::Sqlite(path) => Arc::new(store::SqliteStore::open_with(path, durability)?),
             Database::Postgres(url) => Arc::new(store::PostgresStore::open(url)?),
         })
     })
@@ -90,7 +93,7 @@ pub async fn main(cli: Cli) -> Result<(), String> {
             email,
             name,
         }) => {
-            let store = open_store(&cli.config.db).await?;
+            let store = open_store(&cli.config.db, cli.config.durability).await?;
             let admin = admin::NewAdmin {
                 practice,
                 email,
@@ -111,7 +114,7 @@ pub async fn main(cli: Cli) -> Result<(), String> {
 /// binds, prints `Clientele listening on http://…` (the real port, when
 /// asked for port 0) and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
-    let store = open_store(&config.db).await?;
+    let store = open_store(&config.db, config.durability).await?;
     let files = open_files(&config, &store).await?;
     if config.demo {
         let seeding = Arc::clone(&store);

@@ -39,7 +39,7 @@ pub use schedules::{Due, ScheduleStore};
 
 pub use postgres::PostgresStore;
 pub use reextract::{ExtractNow, ReextractStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{Durability, SqliteStore};
 
 /// Everything the server needs from storage, as one object.
 pub trait Storage:

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/004_extract_now.sql"),
     include_str!("../../../migrations/postgres/005_list_index.sql"),
     include_str!("../../../migrations/postgres/006_data_versions.sql"),
+    include_str!("../../../migrations/postgres/007_drop_old_list_indexes.sql"),
 ];
 
 /// The advisory lock taken while migrating: one instance migrates, the

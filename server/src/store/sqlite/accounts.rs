@@ -14,11 +14,10 @@ impl AccountStore for SqliteStore {
     fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
         self.read("reading credentials", |db| {
             let row: Option<(String, Option<u64>, Option<u64>)> = db
-                .query_row(
+                .prepare_cached(
                     "SELECT password_hash, staff_id, user_id FROM credentials WHERE email = ?1",
-                    [email],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )
+                )?
+                .query_row([email], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
                 .optional()?;
             row.map(|(password_hash, staff, user)| {
                 Ok(Credentials {
@@ -52,21 +51,18 @@ impl AccountStore for SqliteStore {
         forget_before: Timestamp,
     ) -> Result<(), StoreError> {
         self.write("recording a failed sign-in", |tx| {
-            tx.execute(
-                "DELETE FROM sign_in_failures WHERE at < ?1",
-                [forget_before.0],
-            )?;
-            tx.execute(
-                "INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)",
-                params![email, at.0],
-            )?;
+            tx.prepare_cached("DELETE FROM sign_in_failures WHERE at < ?1")?
+                .execute([forget_before.0])?;
+            tx.prepare_cached("INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)")?
+                .execute(params![email, at.0])?;
             Ok(())
         })
     }
 
     fn clear_sign_in_failures(&self, email: &str) -> Result<(), StoreError> {
         self.write("clearing failed sign-ins", |tx| {
-            tx.execute("DELETE FROM sign_in_failures WHERE email = ?1", [email])?;
+            tx.prepare_cached("DELETE FROM sign_in_failures WHERE email = ?1")?
+                .execute([email])?;
             Ok(())
         })
     }
@@ -78,16 +74,14 @@ impl AccountStore for SqliteStore {
     ) -> Result<(), StoreError> {
         self.write("starting a session", |tx| {
             if let Some(old) = replacing {
-                tx.execute("DELETE FROM sessions WHERE id_hash = ?1", [&old.0[..]])?;
+                tx.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1")?.execute([&old.0[..]])?;
             }
             let (staff, user) = match session.subject {
                 Subject::Staff(id) => (Some(id.0), None),
                 Subject::ClientUser(id) => (None, Some(id.0)),
             };
-            tx.execute(
-                "INSERT INTO sessions (id_hash, csrf_token, staff_id, user_id, created_at, last_seen_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![&session.key.0[..], session.csrf_token, staff, user, session.at.0],
+            tx.prepare_cached("INSERT INTO sessions (id_hash, csrf_token, staff_id, user_id, created_at, last_seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)")?.execute(params![&session.key.0[..], session.csrf_token, staff, user, session.at.0],
             )?;
             Ok(())
         })
@@ -96,20 +90,19 @@ impl AccountStore for SqliteStore {
     fn session(&self, key: SessionKey) -> Result<Option<SessionRecord>, StoreError> {
         self.read("reading a session", |db| {
             let row: Option<SessionRow> = db
-                .query_row(
+                .prepare_cached(
                     "SELECT csrf_token, staff_id, user_id, created_at, last_seen_at
                      FROM sessions WHERE id_hash = ?1",
-                    [&key.0[..]],
-                    |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                        ))
-                    },
-                )
+                )?
+                .query_row([&key.0[..]], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                })
                 .optional()?;
             let Some((csrf_token, staff, user, created_at, last_seen_at)) = row else {
                 return Ok(None);
@@ -127,17 +120,16 @@ impl AccountStore for SqliteStore {
 
     fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError> {
         self.write("touching a session", |tx| {
-            tx.execute(
-                "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
-                params![&key.0[..], at.0],
-            )?;
+            tx.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1")?
+                .execute(params![&key.0[..], at.0])?;
             Ok(())
         })
     }
 
     fn end_session(&self, key: SessionKey) -> Result<(), StoreError> {
         self.write("ending a session", |tx| {
-            tx.execute("DELETE FROM sessions WHERE id_hash = ?1", [&key.0[..]])?;
+            tx.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1")?
+                .execute([&key.0[..]])?;
             Ok(())
         })
     }
@@ -161,11 +153,11 @@ fn subject(staff: Option<u64>, user: Option<u64>) -> Result<Subject, StoreError>
 fn person(db: &Connection, subject: Subject) -> Result<(SessionUser, Principal), StoreError> {
     match subject {
         Subject::Staff(id) => {
-            let (name, email, role, practice): (String, String, String, u64) = db.query_row(
-                "SELECT name, email, role, practice_id FROM staff WHERE id = ?1",
-                [to_sql_id(id.0)?],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )?;
+            let (name, email, role, practice): (String, String, String, u64) = db
+                .prepare_cached("SELECT name, email, role, practice_id FROM staff WHERE id = ?1")?
+                .query_row([to_sql_id(id.0)?], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?;
             let role = parse_staff_role(&role)?;
             let practice = load_practice(db, PracticeId(practice))?;
             let principal = Principal::Staff {
@@ -192,11 +184,12 @@ fn person(db: &Connection, subject: Subject) -> Result<(SessionUser, Principal),
                 u64,
                 String,
                 u64,
-            ) = db.query_row(
-                "SELECT u.name, u.email, u.role, c.id, c.name, c.practice_id
+            ) = db
+                .prepare_cached(
+                    "SELECT u.name, u.email, u.role, c.id, c.name, c.practice_id
                  FROM users u JOIN clients c ON c.id = u.client_id WHERE u.id = ?1",
-                [to_sql_id(id.0)?],
-                |row| {
+                )?
+                .query_row([to_sql_id(id.0)?], |row| {
                     Ok((
                         row.get(0)?,
                         row.get(1)?,
@@ -205,8 +198,7 @@ fn person(db: &Connection, subject: Subject) -> Result<(SessionUser, Principal),
                         row.get(4)?,
                         row.get(5)?,
                     ))
-                },
-            )?;
+                })?;
             let practice = load_practice(db, PracticeId(practice))?;
             let principal = Principal::ClientUser {
                 id,

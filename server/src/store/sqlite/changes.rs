@@ -117,12 +117,12 @@ pub(super) fn practice_codes(
 /// Whether a normalised email signs in to Clientele already, or has an
 /// unused invitation: an email names one login.
 pub(super) fn email_is_taken(db: &Connection, email: &str) -> Result<bool, StoreError> {
-    Ok(db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM credentials WHERE email = ?1)
+    Ok(db
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM credentials WHERE email = ?1)
              OR EXISTS (SELECT 1 FROM invitations WHERE email = ?1 AND used_at IS NULL)",
-        [email],
-        |row| row.get(0),
-    )?)
+        )?
+        .query_row([email], |row| row.get(0))?)
 }
 
 /// A removed user can no longer sign in: their login, sessions and
@@ -171,12 +171,16 @@ fn save_client(
             error.into()
         }
     })?;
+    // Only what changed is written: each write fires the data-version
+    // trigger, and a deactivation leaves most users as they were.
     for user in &after.users {
-        if before.user(user.id).is_some() {
-            tx.prepare_cached("UPDATE users SET name = ?2, role = ?3 WHERE id = ?1")?
-                .execute(params![user.id.0, user.name, role_str(user.role)])?;
-        } else {
-            insert_user(tx, after.id, user)?;
+        match before.user(user.id) {
+            Some(was) if was == user => {}
+            Some(_) => {
+                tx.prepare_cached("UPDATE users SET name = ?2, role = ?3 WHERE id = ?1")?
+                    .execute(params![user.id.0, user.name, role_str(user.role)])?;
+            }
+            None => insert_user(tx, after.id, user)?,
         }
     }
     for user in &before.users {
@@ -186,18 +190,20 @@ fn save_client(
         }
     }
     for business in &after.businesses {
-        if before.business(business.id).is_some() {
-            tx.prepare_cached(
-                "UPDATE businesses SET name = ?2, status = ?3, owner_id = ?4 WHERE id = ?1",
-            )?
-            .execute(params![
-                business.id.0,
-                business.name,
-                business.status.as_str(),
-                business.owner.0
-            ])?;
-        } else {
-            insert_business(tx, after.id, business)?;
+        match before.business(business.id) {
+            Some(was) if was == business => {}
+            Some(_) => {
+                tx.prepare_cached(
+                    "UPDATE businesses SET name = ?2, status = ?3, owner_id = ?4 WHERE id = ?1",
+                )?
+                .execute(params![
+                    business.id.0,
+                    business.name,
+                    business.status.as_str(),
+                    business.owner.0
+                ])?;
+            }
+            None => insert_business(tx, after.id, business)?,
         }
     }
     Ok(())

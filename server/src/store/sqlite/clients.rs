@@ -22,9 +22,8 @@ use rusqlite::{Connection, OptionalExtension, ToSql};
 impl ClientStore for SqliteStore {
     fn ping(&self) -> Result<(), StoreError> {
         self.read("checking the database", |db| {
-            db.query_row("SELECT COUNT(*) FROM practice", [], |row| {
-                row.get::<_, i64>(0)
-            })?;
+            db.prepare_cached("SELECT COUNT(*) FROM practice")?
+                .query_row([], |row| row.get::<_, i64>(0))?;
             Ok(())
         })
     }
@@ -32,11 +31,8 @@ impl ClientStore for SqliteStore {
     fn account(&self, id: ClientId) -> Result<(Client, Practice), StoreError> {
         self.read("loading an account", |db| {
             let practice: u64 = db
-                .query_row(
-                    "SELECT practice_id FROM clients WHERE id = ?1",
-                    [to_sql_id(id.0)?],
-                    |row| row.get(0),
-                )
+                .prepare_cached("SELECT practice_id FROM clients WHERE id = ?1")?
+                .query_row([to_sql_id(id.0)?], |row| row.get(0))
                 .optional()?
                 .ok_or(StoreError::NotFound)?;
             let practice = load_practice(db, PracticeId(practice))?;
@@ -46,7 +42,9 @@ impl ClientStore for SqliteStore {
 
     fn forget_answers_before(&self, before: Timestamp) -> Result<usize, StoreError> {
         self.write("forgetting old idempotent answers", |tx| {
-            Ok(tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [before.0])?)
+            Ok(tx
+                .prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
+                .execute([before.0])?)
         })
     }
 
@@ -101,18 +99,15 @@ impl ClientStore for SqliteStore {
 }
 
 pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Practice, StoreError> {
-    db.query_row(
-        "SELECT id, name FROM practice WHERE id = ?1",
-        [to_sql_id(practice.0)?],
-        |row| {
+    db.prepare_cached("SELECT id, name FROM practice WHERE id = ?1")?
+        .query_row([to_sql_id(practice.0)?], |row| {
             Ok(Practice {
                 id: PracticeId(row.get(0)?),
                 name: row.get(1)?,
             })
-        },
-    )
-    .optional()?
-    .ok_or(StoreError::NotFound)
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound)
 }
 
 /// The practice's data version; 0 until something of it was written.
@@ -363,11 +358,9 @@ pub(super) fn keyset(sort: Sort) -> (&'static str, &'static str) {
 }
 
 fn require_client(db: &Connection, practice: PracticeId, id: ClientId) -> Result<(), StoreError> {
-    let exists: bool = db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1 AND practice_id = ?2)",
-        [to_sql_id(id.0)?, to_sql_id(practice.0)?],
-        |row| row.get(0),
-    )?;
+    let exists: bool = db
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?1 AND practice_id = ?2)")?
+        .query_row([to_sql_id(id.0)?, to_sql_id(practice.0)?], |row| row.get(0))?;
     if exists {
         Ok(())
     } else {
@@ -380,12 +373,13 @@ pub(super) fn client_of_business(
     practice: PracticeId,
     id: BusinessId,
 ) -> Result<ClientId, StoreError> {
-    db.query_row(
+    db.prepare_cached(
         "SELECT b.client_id FROM businesses b JOIN clients c ON c.id = b.client_id
          WHERE b.id = ?1 AND c.practice_id = ?2",
-        [to_sql_id(id.0)?, to_sql_id(practice.0)?],
-        |row| Ok(ClientId(row.get(0)?)),
-    )
+    )?
+    .query_row([to_sql_id(id.0)?, to_sql_id(practice.0)?], |row| {
+        Ok(ClientId(row.get(0)?))
+    })
     .optional()?
     .ok_or(StoreError::NotFound)
 }
@@ -397,20 +391,19 @@ pub(super) fn load_client(
 ) -> Result<Client, StoreError> {
     let sql_id = to_sql_id(id.0)?;
     let (name, code, status, owner, version): (String, Option<String>, String, u64, u64) = db
-        .query_row(
+        .prepare_cached(
             "SELECT name, code, status, owner_id, version FROM clients
              WHERE id = ?1 AND practice_id = ?2",
-            [sql_id, to_sql_id(practice.0)?],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            },
-        )
+        )?
+        .query_row([sql_id, to_sql_id(practice.0)?], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
         .optional()?
         .ok_or(StoreError::NotFound)?;
     let users = db

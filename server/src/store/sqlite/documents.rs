@@ -129,36 +129,34 @@ pub(super) fn document_view(
     let mut view = DocumentView::new(document, format_time(document.added_at));
     let id = to_sql_id(document.id.0)?;
     if document.extraction == Extraction::Failed {
-        view.failure =
-            db.query_row("SELECT failure FROM documents WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })?;
+        view.failure = db
+            .prepare_cached("SELECT failure FROM documents WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))?;
         view.reason_message = view.failure.clone();
     }
     if document.extraction == Extraction::Extracted {
         view.fields = db
-            .query_row(
+            .prepare_cached(
                 "SELECT supplier, supplier_confidence, date, date_confidence, total,
                         total_confidence, currency, currency_confidence
                  FROM extractions WHERE document_id = ?1",
-                [id],
-                |row| {
-                    let field = |value: usize| -> rusqlite::Result<Option<Field>> {
-                        let text: Option<String> = row.get(value)?;
-                        let confidence: Option<u8> = row.get(value + 1)?;
-                        Ok(text.map(|value| Field {
-                            value,
-                            confidence: confidence.unwrap_or(0),
-                        }))
-                    };
-                    Ok(Fields {
-                        supplier: field(0)?,
-                        date: field(2)?,
-                        total: field(4)?,
-                        currency: field(6)?,
-                    })
-                },
-            )
+            )?
+            .query_row([id], |row| {
+                let field = |value: usize| -> rusqlite::Result<Option<Field>> {
+                    let text: Option<String> = row.get(value)?;
+                    let confidence: Option<u8> = row.get(value + 1)?;
+                    Ok(text.map(|value| Field {
+                        value,
+                        confidence: confidence.unwrap_or(0),
+                    }))
+                };
+                Ok(Fields {
+                    supplier: field(0)?,
+                    date: field(2)?,
+                    total: field(4)?,
+                    currency: field(6)?,
+                })
+            })
             .optional()?;
     }
     Ok(view)
@@ -177,12 +175,13 @@ pub(super) fn scoped_client(
         }
         Scope::Account(client) => {
             let (owner, practice): (u64, u64) = db
-                .query_row(
+                .prepare_cached(
                     "SELECT b.client_id, c.practice_id FROM businesses b
                      JOIN clients c ON c.id = b.client_id WHERE b.id = ?1",
-                    [to_sql_id(business.0)?],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
+                )?
+                .query_row([to_sql_id(business.0)?], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
                 .optional()?
                 .ok_or(StoreError::NotFound)?;
             if ClientId(owner) != client {

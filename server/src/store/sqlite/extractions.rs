@@ -13,22 +13,20 @@ use rusqlite::{Connection, OptionalExtension, params};
 impl ExtractionStore for SqliteStore {
     fn requeue_interrupted(&self) -> Result<usize, StoreError> {
         self.write("requeueing interrupted extractions", |tx| {
-            Ok(tx.execute(
-                "UPDATE documents SET extraction = 'queued' WHERE extraction = 'extracting'",
-                [],
-            )?)
+            Ok(tx
+                .prepare_cached(
+                    "UPDATE documents SET extraction = 'queued' WHERE extraction = 'extracting'",
+                )?
+                .execute([])?)
         })
     }
 
     fn claim_next(&self, now: Timestamp) -> Result<Option<Picked>, StoreError> {
         self.write("taking a document to extract", |tx| {
-            let next: Option<u64> = tx
-                .query_row(
-                    "SELECT id FROM documents
+            let next: Option<u64> = tx.prepare_cached("SELECT id FROM documents
                      WHERE extraction = 'queued' AND sha256 IS NOT NULL
                        AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
-                     ORDER BY added_at, id LIMIT 1",
-                    [now.0],
+                     ORDER BY added_at, id LIMIT 1")?.query_row([now.0],
                     |row| row.get(0),
                 )
                 .optional()?;
@@ -36,26 +34,20 @@ impl ExtractionStore for SqliteStore {
                 return Ok(None);
             };
             let document = load_document(tx, id)?;
-            let (client, practice): (u64, u64) = tx.query_row(
-                "SELECT c.id, c.practice_id FROM businesses b JOIN clients c ON c.id = b.client_id
-                 WHERE b.id = ?1",
-                [to_sql_id(document.business.0)?],
+            let (client, practice): (u64, u64) = tx.prepare_cached("SELECT c.id, c.practice_id FROM businesses b JOIN clients c ON c.id = b.client_id
+                 WHERE b.id = ?1")?.query_row([to_sql_id(document.business.0)?],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
             let client = super::clients::load_client(tx, PracticeId(practice), ClientId(client))?;
             let at_pickup = extraction_at_pickup(&client, document.business)
                 .map_err(|error| StoreError::Internal(format!("picking {id}: {error}")))?;
             if let Extraction::NotExtracted(reason) = at_pickup {
-                tx.execute(
-                    "UPDATE documents SET extraction = 'not_extracted', reason = ?2 WHERE id = ?1",
-                    params![id.0, reason_str(reason)],
+                tx.prepare_cached("UPDATE documents SET extraction = 'not_extracted', reason = ?2 WHERE id = ?1")?.execute(params![id.0, reason_str(reason)],
                 )?;
                 return Ok(Some(Picked::NotExtracted(id)));
             }
-            tx.execute(
-                "UPDATE documents SET extraction = 'extracting', attempts = attempts + 1
-                 WHERE id = ?1",
-                [id.0],
+            tx.prepare_cached("UPDATE documents SET extraction = 'extracting', attempts = attempts + 1
+                 WHERE id = ?1")?.execute([id.0],
             )?;
             let file = document
                 .file
@@ -72,38 +64,37 @@ impl ExtractionStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         self.write("recording an extraction", |tx| {
             let attempts: Option<u32> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT attempts FROM documents WHERE id = ?1 AND extraction = 'extracting'",
-                    [to_sql_id(id.0)?],
-                    |row| row.get(0),
-                )
+                )?
+                .query_row([to_sql_id(id.0)?], |row| row.get(0))
                 .optional()?;
             let Some(attempts) = attempts else {
                 return Ok(false);
             };
             match outcome {
                 ReadOutcome::Extracted { fields, raw_text } => {
-                    tx.execute(
+                    tx.prepare_cached(
                         "UPDATE documents SET extraction = 'extracted', failure = NULL,
                                 next_attempt_at = NULL WHERE id = ?1",
-                        [id.0],
-                    )?;
+                    )?
+                    .execute([id.0])?;
                     record_fields(tx, id, &fields, &raw_text, at)?;
                 }
                 ReadOutcome::Failed(reason) => match retry_after_failure(attempts) {
                     Some(wait) => {
-                        tx.execute(
+                        tx.prepare_cached(
                             "UPDATE documents SET extraction = 'queued', failure = ?2,
                                     next_attempt_at = ?3 WHERE id = ?1",
-                            params![id.0, reason, at.0 + wait],
-                        )?;
+                        )?
+                        .execute(params![id.0, reason, at.0 + wait])?;
                     }
                     None => {
-                        tx.execute(
+                        tx.prepare_cached(
                             "UPDATE documents SET extraction = 'failed', failure = ?2,
                                     next_attempt_at = NULL WHERE id = ?1",
-                            params![id.0, reason],
-                        )?;
+                        )?
+                        .execute(params![id.0, reason])?;
                     }
                 },
             }
@@ -118,11 +109,11 @@ impl ExtractionStore for SqliteStore {
             if document.extraction != Extraction::Failed {
                 return Err(StoreError::NotFailed);
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE documents SET extraction = 'queued', attempts = 0, failure = NULL,
                         next_attempt_at = NULL WHERE id = ?1",
-                [id.0],
-            )?;
+            )?
+            .execute([id.0])?;
             document_view(tx, &load_document(tx, id)?)
         })
     }

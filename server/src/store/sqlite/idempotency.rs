@@ -17,17 +17,17 @@ pub(super) fn stored_answer(
         return Ok(None);
     };
     // An answer past its time is forgotten: the key is free again.
-    tx.execute(
-        "DELETE FROM idempotency WHERE owner = ?1 AND key = ?2 AND created_at < ?3",
-        params![
+    tx.prepare_cached("DELETE FROM idempotency WHERE owner = ?1 AND key = ?2 AND created_at < ?3")?
+        .execute(params![
             idempotency.owner,
             idempotency.key.as_str(),
             now.0 - IDEMPOTENCY_KEPT_MS
-        ],
-    )?;
+        ])?;
     let stored: Option<(String, u16, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT request, status, body FROM idempotency WHERE owner = ?1 AND key = ?2",
+        )?
+        .query_row(
             [idempotency.owner.as_str(), idempotency.key.as_str()],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
@@ -57,17 +57,17 @@ pub(super) fn remember_answer(
     };
     let body = serde_json::to_string(answer)
         .map_err(|error| StoreError::Internal(format!("serialising an answer: {error}")))?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO idempotency (owner, key, request, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            idempotency.owner,
-            idempotency.key.as_str(),
-            idempotency.request,
-            status,
-            body,
-            at.0
-        ],
-    )?;
+    )?
+    .execute(params![
+        idempotency.owner,
+        idempotency.key.as_str(),
+        idempotency.request,
+        status,
+        body,
+        at.0
+    ])?;
     Ok(())
 }

@@ -33,7 +33,7 @@ use rusqlite::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/009_extract_now.sql"),
     include_str!("../../../migrations/010_list_index.sql"),
     include_str!("../../../migrations/011_data_versions.sql"),
+    include_str!("../../../migrations/012_drop_old_list_indexes.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than
@@ -68,6 +69,10 @@ struct ReaderPool {
     open: usize,
 }
 
+/// How many prepared statements each connection keeps: more than the store
+/// has (about 150, with the export's and the list's variants).
+const PREPARED_STATEMENTS: usize = 256;
+
 /// The most writes one commit takes. More would only make the first of
 /// them wait longer for its answer.
 const MOST_WRITES_PER_COMMIT: usize = 64;
@@ -76,8 +81,6 @@ const MOST_WRITES_PER_COMMIT: usize = 64;
 /// holds, if any.
 struct Writer {
     state: Mutex<WriterState>,
-    /// Signalled when a group's commit is over, one way or the other.
-    committed: Condvar,
     /// Writes waiting for the writer: while any wait, a write leaves the
     /// transaction open for them to join.
     queued: AtomicUsize,
@@ -89,16 +92,58 @@ struct WriterState {
     open: Option<(Arc<Group>, usize)>,
 }
 
-/// Writes committed together.
+/// Writes committed together. Each waits on its group, not on the writer,
+/// so that the writes of a group, woken together, do not then queue for the
+/// writer behind the next group's.
 #[derive(Default)]
 struct Group {
     /// How the commit went: set once, when it is over.
-    outcome: OnceLock<Result<(), String>>,
+    outcome: Mutex<Option<Result<(), String>>>,
+    /// Signalled when the outcome is set.
+    settled: Condvar,
+}
+
+impl Group {
+    /// Sets the outcome and wakes the group's writes.
+    fn settle(&self, outcome: Result<(), String>) {
+        *lock(&self.outcome) = Some(outcome);
+        self.settled.notify_all();
+    }
+
+    /// Waits for the group's commit to be over, and says how it went.
+    fn outcome(&self) -> Result<(), String> {
+        let mut outcome = lock(&self.outcome);
+        loop {
+            if let Some(settled) = outcome.as_ref() {
+                return settled.clone();
+            }
+            outcome = self
+                .settled
+                .wait(outcome)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+}
+
+/// When a change to the SQLite file is answered (`--durability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Durability {
+    /// Once the change is in the database file's log, which survives the
+    /// server being killed (`kill -9`, a crash) but may lose the last
+    /// moments of changes if the machine loses power. The file itself is
+    /// never left damaged. SQLite's `synchronous = NORMAL` in WAL mode.
+    #[default]
+    Crash,
+    /// Once the log is also flushed to the disk (an fsync per commit, shared
+    /// by the writes committed together), which survives losing power too.
+    /// SQLite's `synchronous = FULL`.
+    PowerLoss,
 }
 
 /// Clientele's data in one SQLite file.
 pub struct SqliteStore {
     path: PathBuf,
+    durability: Durability,
     writer: Writer,
     readers: Readers,
 }
@@ -110,27 +155,33 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    /// A new database is empty: seeding is the caller's choice.
+    /// Opens (creating if needed) the database at `path` and migrates it,
+    /// with the default [`Durability`]. A new database is empty: seeding is
+    /// the caller's choice.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, Durability::default())
+    }
+
+    /// [`SqliteStore::open`], answering changes as `durability` says.
+    pub fn open_with(path: &Path, durability: Durability) -> Result<SqliteStore, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|error| {
                 StoreError::Internal(format!("cannot create {}: {error}", parent.display()))
             })?;
         }
-        let mut writer = connect(path)?;
+        let mut writer = connect(path, durability)?;
         // WAL lets readers work while a change commits; it is a property of
         // the file, so set it once here.
         writer.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut writer)?;
         Ok(SqliteStore {
             path: path.to_owned(),
+            durability,
             writer: Writer {
                 state: Mutex::new(WriterState {
                     connection: writer,
                     open: None,
                 }),
-                committed: Condvar::new(),
                 queued: AtomicUsize::new(0),
             },
             readers: Readers {
@@ -173,7 +224,7 @@ impl SqliteStore {
             if pool.open < READERS {
                 pool.open += 1;
                 drop(pool);
-                return connect(&self.path).inspect_err(|_| {
+                return connect(&self.path, self.durability).inspect_err(|_| {
                     lock(&self.readers.pool).open -= 1;
                     self.readers.freed.notify_one();
                 });
@@ -210,7 +261,8 @@ impl SqliteStore {
             None => {
                 state
                     .connection
-                    .execute_batch("BEGIN IMMEDIATE")
+                    .prepare_cached("BEGIN IMMEDIATE")
+                    .and_then(|mut begin| begin.execute([]))
                     .map_err(|error| context(error.into()))?;
                 let group = Arc::new(Group::default());
                 state.open = Some((Arc::clone(&group), 1));
@@ -227,18 +279,11 @@ impl SqliteStore {
                 let _ = state.connection.execute_batch("ROLLBACK");
             }
             finish(&mut state, &group, Err("the transaction was lost".into()));
-            writer.committed.notify_all();
         } else if writer.queued.load(Ordering::SeqCst) > 0 && writes < MOST_WRITES_PER_COMMIT {
             // Others are queued: they join this transaction, and the last to
-            // join commits it.
-            while group.outcome.get().is_none() {
-                state = writer
-                    .committed
-                    .wait(state)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-            }
+            // join commits it; this write waits for that (below).
         } else {
-            let committed = state.connection.execute_batch("COMMIT");
+            let committed = run_cached(&state.connection, "COMMIT");
             if committed.is_err() && !state.connection.is_autocommit() {
                 let _ = state.connection.execute_batch("ROLLBACK");
             }
@@ -247,18 +292,15 @@ impl SqliteStore {
                 &group,
                 committed.map_err(|error| error.to_string()),
             );
-            writer.committed.notify_all();
         }
         drop(state);
+        let outcome = group.outcome();
         let result = result.unwrap_or_else(|panic| resume_unwind(panic));
-        match group.outcome.get() {
-            Some(Ok(())) => result.map_err(context),
-            Some(Err(error)) => Err(context(StoreError::Internal(format!(
+        match outcome {
+            Ok(()) => result.map_err(context),
+            Err(error) => Err(context(StoreError::Internal(format!(
                 "committing: {error}"
             )))),
-            None => Err(context(StoreError::Internal(
-                "a write was answered before its commit".into(),
-            ))),
         }
     }
 }
@@ -275,13 +317,14 @@ fn run_in_savepoint<T>(
     connection: &Connection,
     work: impl FnOnce(&Connection) -> Result<T, StoreError>,
 ) -> (Ran<T>, bool) {
-    if let Err(error) = connection.execute_batch("SAVEPOINT write") {
+    if let Err(error) = run_cached(connection, "SAVEPOINT write") {
         return (Ok(Err(error.into())), false);
     }
     let ran = catch_unwind(AssertUnwindSafe(|| work(connection)));
     let kept = match &ran {
-        Ok(Ok(_)) => connection.execute_batch("RELEASE write"),
-        _ => connection.execute_batch("ROLLBACK TO write; RELEASE write"),
+        Ok(Ok(_)) => run_cached(connection, "RELEASE write"),
+        _ => run_cached(connection, "ROLLBACK TO write")
+            .and_then(|()| run_cached(connection, "RELEASE write")),
     };
     // SQLite rolls a whole transaction back on some errors (a full disk,
     // an I/O error); the group's other writes are gone then too.
@@ -289,18 +332,34 @@ fn run_in_savepoint<T>(
     (ran, sound)
 }
 
-/// Ends the open group with `outcome`, for its writes to answer.
-fn finish(state: &mut WriterState, group: &Group, outcome: Result<(), String>) {
-    let _ = group.outcome.set(outcome);
-    state.open = None;
+/// Runs one statement from the connection's cache of prepared statements,
+/// so a statement every write runs is not parsed again for each.
+fn run_cached(connection: &Connection, sql: &str) -> rusqlite::Result<()> {
+    connection.prepare_cached(sql)?.execute([]).map(drop)
 }
 
-fn connect(path: &Path) -> Result<Connection, StoreError> {
+/// Ends the open group with `outcome`, for its writes to answer.
+fn finish(state: &mut WriterState, group: &Group, outcome: Result<(), String>) {
+    state.open = None;
+    group.settle(outcome);
+}
+
+fn connect(path: &Path, durability: Durability) -> Result<Connection, StoreError> {
     let connection = Connection::open(path)?;
-    // FULL: a change answered with 200 is on disk, even if the process is
-    // killed or the machine loses power right after.
-    connection.pragma_update(None, "synchronous", "FULL")?;
+    // Both keep the file whole whatever happens; they differ in whether a
+    // commit waits for the disk (see `Durability`).
+    let synchronous = match durability {
+        Durability::Crash => "NORMAL",
+        Durability::PowerLoss => "FULL",
+    };
+    connection.pragma_update(None, "synchronous", synchronous)?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
+    // A write's savepoint journal in memory, not a temporary file made and
+    // removed for each.
+    connection.pragma_update(None, "temp_store", "MEMORY")?;
+    // Room for every statement the store runs (rusqlite keeps 16), so none
+    // is parsed again.
+    connection.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(connection)
 }
@@ -446,9 +505,9 @@ mod tests {
                             most.fetch_max(now, Ordering::SeqCst);
                             std::thread::sleep(Duration::from_millis(20));
                             holding.fetch_sub(1, Ordering::SeqCst);
-                            Ok(db.query_row("SELECT COUNT(*) FROM clients", [], |row| {
-                                row.get::<_, i64>(0)
-                            })?)
+                            Ok(db
+                                .prepare_cached("SELECT COUNT(*) FROM clients")?
+                                .query_row([], |row| row.get::<_, i64>(0))?)
                         })
                         .unwrap();
                     assert_eq!(count, 0);
@@ -478,7 +537,8 @@ mod tests {
                 .map(|n| {
                     scope.spawn(move || {
                         store.write("a test write", |db| {
-                            db.execute("INSERT INTO practice (name) VALUES (?1)", [n.to_string()])?;
+                            db.prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
+                                .execute([n.to_string()])?;
                             // Long enough for others to queue behind it.
                             std::thread::sleep(Duration::from_millis(2));
                             match n % 6 {
@@ -516,7 +576,9 @@ mod tests {
         // The writer is ready for more: no transaction was left open.
         assert!(lock(&store.writer.state).open.is_none());
         store
-            .write("another", |db| Ok(db.execute("DELETE FROM practice", [])?))
+            .write("another", |db| {
+                Ok(db.prepare_cached("DELETE FROM practice")?.execute([])?)
+            })
             .unwrap();
     }
 }

@@ -99,25 +99,24 @@ impl OnboardingStore for SqliteStore {
     fn invitation(&self, key: InvitationKey) -> Result<Option<InvitationRecord>, StoreError> {
         self.read("reading an invitation", |db| {
             let row: Option<(String, String, String, String, i64, bool)> = db
-                .query_row(
+                .prepare_cached(
                     "SELECT u.name, i.email, c.name, p.name, i.created_at, i.used_at IS NOT NULL
                      FROM invitations i
                      JOIN users u ON u.id = i.user_id
                      JOIN clients c ON c.id = u.client_id
                      JOIN practice p ON p.id = c.practice_id
                      WHERE i.token_hash = ?1",
-                    [&key.0[..]],
-                    |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                            row.get(5)?,
-                        ))
-                    },
-                )
+                )?
+                .query_row([&key.0[..]], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                })
                 .optional()?;
             Ok(row.map(
                 |(name, email, account, practice, created_at, used)| InvitationRecord {
@@ -145,20 +144,21 @@ impl OnboardingStore for SqliteStore {
     ) -> Result<Subject, StoreError> {
         self.write("accepting an invitation", |tx| {
             let (user, email, created_at, used): (u64, String, i64, bool) = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT user_id, email, created_at, used_at IS NOT NULL
                      FROM invitations WHERE token_hash = ?1",
-                    [&key.0[..]],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-                )
+                )?
+                .query_row([&key.0[..]], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
                 .optional()?
                 .ok_or(StoreError::InvitationNotFound)?;
             onboarding::accept_invitation(Timestamp(created_at), used, now)
                 .map_err(StoreError::Onboarding)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO credentials (email, password_hash, user_id) VALUES (?1, ?2, ?3)",
-                params![email, password_hash, user],
-            )
+            )?
+            .execute(params![email, password_hash, user])
             .map_err(|error| {
                 if is_unique_violation(&error) {
                     StoreError::EmailTaken(email.clone())
@@ -166,10 +166,8 @@ impl OnboardingStore for SqliteStore {
                     error.into()
                 }
             })?;
-            tx.execute(
-                "UPDATE invitations SET used_at = ?2 WHERE token_hash = ?1",
-                params![&key.0[..], now.0],
-            )?;
+            tx.prepare_cached("UPDATE invitations SET used_at = ?2 WHERE token_hash = ?1")?
+                .execute(params![&key.0[..], now.0])?;
             Ok(Subject::ClientUser(UserId(user)))
         })
     }

@@ -15,11 +15,9 @@ use rusqlite::{Connection, params};
 impl Provisioning for SqliteStore {
     fn is_empty(&self) -> Result<bool, StoreError> {
         self.read("checking for data", |db| {
-            Ok(
-                db.query_row("SELECT NOT EXISTS (SELECT 1 FROM practice)", [], |row| {
-                    row.get(0)
-                })?,
-            )
+            Ok(db
+                .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM practice)")?
+                .query_row([], |row| row.get(0))?)
         })
     }
 
@@ -37,7 +35,8 @@ struct InTransaction<'a>(&'a Connection);
 impl Provision for InTransaction<'_> {
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError> {
         self.0
-            .execute("INSERT INTO practice (name) VALUES (?1)", [name])?;
+            .prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
+            .execute([name])?;
         Ok(Practice {
             id: PracticeId(self.0.last_insert_rowid() as u64),
             name: name.to_owned(),
@@ -45,15 +44,16 @@ impl Provision for InTransaction<'_> {
     }
 
     fn add_staff(&mut self, staff: NewStaff) -> Result<StaffId, StoreError> {
-        self.0.execute(
-            "INSERT INTO staff (practice_id, name, email, role) VALUES (?1, ?2, ?3, ?4)",
-            params![
+        self.0
+            .prepare_cached(
+                "INSERT INTO staff (practice_id, name, email, role) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
                 to_sql_id(staff.practice.0)?,
                 staff.name,
                 staff.email,
                 staff.role.as_str()
-            ],
-        )?;
+            ])?;
         let id = StaffId(self.0.last_insert_rowid() as u64);
         add_credentials(
             self.0,

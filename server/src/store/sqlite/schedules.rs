@@ -68,17 +68,17 @@ impl ScheduleStore for SqliteStore {
 }
 
 fn scheduled_by(tx: &Connection, client: ClientId) -> Result<Actor, StoreError> {
-    Ok(tx.query_row(
-        "SELECT scheduled_by_id, scheduled_by_name FROM deactivation_schedules
+    Ok(tx
+        .prepare_cached(
+            "SELECT scheduled_by_id, scheduled_by_name FROM deactivation_schedules
          WHERE client_id = ?1",
-        [to_sql_id(client.0)?],
-        |row| {
+        )?
+        .query_row([to_sql_id(client.0)?], |row| {
             Ok(Actor {
                 id: StaffId(row.get(0)?),
                 name: row.get(1)?,
             })
-        },
-    )?)
+        })?)
 }
 
 /// A stored row as the client's two schedule fields.
@@ -173,12 +173,11 @@ pub(super) fn save(
     let (by_id, by_name): (u64, String) = match &after.scheduled_deactivation {
         Some(_) => (actor.id.0, actor.name.clone()),
         None => tx
-            .query_row(
+            .prepare_cached(
                 "SELECT scheduled_by_id, scheduled_by_name FROM deactivation_schedules
                  WHERE client_id = ?1",
-                [client],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
+            )?
+            .query_row([client], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?
             .unwrap_or((actor.id.0, actor.name.clone())),
     };
