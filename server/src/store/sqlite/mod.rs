@@ -7,7 +7,8 @@
 //! leaves its transaction open for them, and the last of the group commits
 //! all of them with one fsync. Each write runs in a savepoint of its own, so
 //! one that fails is undone alone, and none is answered before the commit
-//! that makes it durable.
+//! that makes it durable. (The first write of a transaction needs no
+//! savepoint: if it fails, the transaction holds nothing else to keep.)
 //!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
@@ -237,12 +238,12 @@ impl SqliteStore {
         }
     }
 
-    /// Runs `work` on the writer inside a `BEGIN IMMEDIATE` transaction, in
-    /// a savepoint of its own, and answers once the transaction has
-    /// committed; an error (or a panic) in `work` rolls back its savepoint
-    /// only. The transaction may hold other writes, committed with this one
-    /// (group commit); if the commit fails, every write in it fails. `what`
-    /// names it in the log.
+    /// Runs `work` on the writer inside a `BEGIN IMMEDIATE` transaction
+    /// (in a savepoint of its own, unless it is the transaction's first),
+    /// and answers once the transaction has committed; an error (or a
+    /// panic) in `work` undoes its own changes only. The transaction may
+    /// hold other writes, committed with this one (group commit); if the
+    /// commit fails, every write in it fails. `what` names it in the log.
     fn write<T>(
         &self,
         what: &str,
@@ -269,8 +270,27 @@ impl SqliteStore {
                 group
             }
         };
-        let (result, sound) = run_in_savepoint(&state.connection, work);
         let writes = state.open.as_ref().map_or(0, |(_, writes)| *writes);
+        let (result, sound) = if writes == 1 {
+            // The first of its group needs no savepoint: no other write
+            // joins before it is done, so if it fails, the transaction is
+            // rolled back with nothing else in it.
+            let ran = catch_unwind(AssertUnwindSafe(|| work(&state.connection)));
+            if !matches!(ran, Ok(Ok(_))) {
+                if !state.connection.is_autocommit() {
+                    let _ = run_cached(&state.connection, "ROLLBACK");
+                }
+                finish(&mut state, &group, Ok(()));
+                drop(state);
+                return ran
+                    .unwrap_or_else(|panic| resume_unwind(panic))
+                    .map_err(context);
+            }
+            let sound = !state.connection.is_autocommit();
+            (ran, sound)
+        } else {
+            run_in_savepoint(&state.connection, work)
+        };
         if !sound {
             // The transaction is not what the savepoints say (SQLite rolled
             // it back, or a savepoint statement failed): the whole group
@@ -580,5 +600,39 @@ mod tests {
                 Ok(db.prepare_cached("DELETE FROM practice")?.execute([])?)
             })
             .unwrap();
+    }
+
+    #[test]
+    fn a_write_alone_in_its_transaction_that_fails_or_panics_is_undone_and_the_next_one_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("alone.db")).unwrap();
+        let insert = |db: &Connection, name: &str| -> Result<(), StoreError> {
+            db.prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
+                .execute([name])?;
+            Ok(())
+        };
+        let refused = store.write("refused", |db| {
+            insert(db, "refused")?;
+            Err::<(), _>(StoreError::NotFound)
+        });
+        assert!(matches!(refused, Err(StoreError::NotFound)));
+        let panicked = catch_unwind(AssertUnwindSafe(|| {
+            store.write("panics", |db| -> Result<(), StoreError> {
+                insert(db, "panicked")?;
+                panic!("a write panics after writing")
+            })
+        }));
+        assert!(panicked.is_err());
+        store.write("kept", |db| insert(db, "kept")).unwrap();
+        let names: Vec<String> = store
+            .read("reading back", |db| {
+                Ok(db
+                    .prepare("SELECT name FROM practice")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(names, ["kept"]);
+        assert!(lock(&store.writer.state).open.is_none());
     }
 }
