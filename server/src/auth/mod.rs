@@ -88,10 +88,11 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let session_id = session_cookie(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let key = secret::session_key(&session_id);
-        let record = state
-            .blocking(move |store| store.session(key))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let record = match state.store.session_now(key) {
+            Some(now) => now?,
+            None => state.blocking(move |store| store.session(key)).await?,
+        }
+        .ok_or(AppError::Unauthenticated)?;
         let now = state.clock.now();
         if !session_is_live(record.created_at, record.last_seen_at, now) {
             state.blocking(move |store| store.end_session(key)).await?;

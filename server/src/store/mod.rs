@@ -440,6 +440,14 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The session with this key, if it exists (live or not).
     fn session(&self, key: SessionKey) -> Result<Option<SessionRecord>, StoreError>;
+    /// [`AccountStore::session`] answered at once, on the calling thread, if
+    /// the store can do so without waiting (a lookup by key on a connection
+    /// that is free); `None` if it cannot, and the caller reads it as any
+    /// other blocking work. Every request reads its session, so this saves
+    /// each one a trip to a blocking thread and back.
+    fn session_now(&self, _key: SessionKey) -> Option<Result<Option<SessionRecord>, StoreError>> {
+        None
+    }
     /// Records that a session was used at `at`.
     fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError>;
     /// Ends a session; its cookie is worthless from then on.

@@ -88,34 +88,11 @@ impl AccountStore for SqliteStore {
     }
 
     fn session(&self, key: SessionKey) -> Result<Option<SessionRecord>, StoreError> {
-        self.read("reading a session", |db| {
-            let row: Option<SessionRow> = db
-                .prepare_cached(
-                    "SELECT csrf_token, staff_id, user_id, created_at, last_seen_at
-                     FROM sessions WHERE id_hash = ?1",
-                )?
-                .query_row([&key.0[..]], |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                    ))
-                })
-                .optional()?;
-            let Some((csrf_token, staff, user, created_at, last_seen_at)) = row else {
-                return Ok(None);
-            };
-            let (user, principal) = person(db, subject(staff, user)?)?;
-            Ok(Some(SessionRecord {
-                user,
-                principal,
-                csrf_token,
-                created_at: Timestamp(created_at),
-                last_seen_at: Timestamp(last_seen_at),
-            }))
-        })
+        self.read("reading a session", |db| session(db, key))
+    }
+
+    fn session_now(&self, key: SessionKey) -> Option<Result<Option<SessionRecord>, StoreError>> {
+        self.read_now("reading a session", |db| session(db, key))
     }
 
     fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError> {
@@ -220,4 +197,34 @@ fn person(db: &Connection, subject: Subject) -> Result<(SessionUser, Principal),
             Ok((user, principal))
         }
     }
+}
+
+/// The session with this key, and who it is for.
+fn session(db: &Connection, key: SessionKey) -> Result<Option<SessionRecord>, StoreError> {
+    let row: Option<SessionRow> = db
+        .prepare_cached(
+            "SELECT csrf_token, staff_id, user_id, created_at, last_seen_at
+             FROM sessions WHERE id_hash = ?1",
+        )?
+        .query_row([&key.0[..]], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((csrf_token, staff, user, created_at, last_seen_at)) = row else {
+        return Ok(None);
+    };
+    let (user, principal) = person(db, subject(staff, user)?)?;
+    Ok(Some(SessionRecord {
+        user,
+        principal,
+        csrf_token,
+        created_at: Timestamp(created_at),
+        last_seen_at: Timestamp(last_seen_at),
+    }))
 }

@@ -200,6 +200,29 @@ impl SqliteStore {
         work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let connection = self.take_reader().map_err(|error| error.context(what))?;
+        self.read_on(connection, what, work)
+    }
+
+    /// [`SqliteStore::read`] on a reader that is idle now, or `None` (and
+    /// `work` not run) if none is: it never waits for a reader, nor opens
+    /// one.
+    fn read_now<T>(
+        &self,
+        what: &str,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Option<Result<T, StoreError>> {
+        let connection = lock(&self.readers.pool).idle.pop()?;
+        Some(self.read_on(connection, what, work))
+    }
+
+    /// Runs `work` in one read transaction on `connection`, then gives the
+    /// reader back to the pool.
+    fn read_on<T>(
+        &self,
+        connection: Connection,
+        what: &str,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let result = (|| {
             // A deferred transaction takes its snapshot at the first SELECT
             // and keeps it to the end, so every statement sees one commit.
