@@ -320,7 +320,12 @@ pub(super) async fn change<T: DeserializeOwned>(
         at: state.clock.now(),
         idempotency,
     };
-    let outcome = state.blocking(move |store| store.change(change)).await?;
+    let outcome = match state.store.hand_over_change(change) {
+        Ok(answer) => answer
+            .await
+            .map_err(|_| AppError::Internal("the writer dropped a change unanswered".into()))??,
+        Err(change) => state.blocking(move |store| store.change(*change)).await?,
+    };
     if let Outcome::Done(client) = &outcome {
         super::events::publish(&state, &caller, client).await;
     }

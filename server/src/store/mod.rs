@@ -341,9 +341,19 @@ pub trait ClientStore: Send + Sync + 'static {
     ) -> Result<Vec<ActivityEntry>, StoreError>;
     /// Applies a change through `core`'s rules in one transaction.
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError>;
+    /// [`ClientStore::change`] queued for a store whose writer groups
+    /// changes, answered on the receiver once committed; called within the
+    /// Tokio runtime. A store without such a writer gives the change back,
+    /// for the caller to run [`ClientStore::change`] as blocking work.
+    fn hand_over_change(&self, change: Change) -> Result<HandedOver, Box<Change>> {
+        Err(Box::new(change))
+    }
     /// A client account whole, with its practice, for its own users.
     fn account(&self, id: ClientId) -> Result<(Client, Practice), StoreError>;
 }
+
+/// The answer to a change handed over ([`ClientStore::hand_over_change`]).
+pub type HandedOver = tokio::sync::oneshot::Receiver<Result<Outcome<Client>, StoreError>>;
 
 /// Documents: their rows; the files themselves are kept by
 /// [`crate::files::FileStore`].

@@ -7,8 +7,8 @@ use super::idempotency::{remember_answer, stored_answer};
 use super::{SqliteStore, parse_role, parse_status, to_sql_id};
 use crate::domain::format_time;
 use crate::store::{
-    Change, ClientStore, Cursor, DataVersion, ListQuery, Outcome, Sort, StoreError, Versioned,
-    status_of,
+    Change, ClientStore, Cursor, DataVersion, HandedOver, ListQuery, Outcome, Sort, StoreError,
+    Versioned, status_of,
 };
 use clientele_core::search;
 use clientele_core::wire::{
@@ -86,16 +86,23 @@ impl ClientStore for SqliteStore {
     }
 
     fn change(&self, change: Change) -> Result<Outcome<Client>, StoreError> {
-        self.write("changing a client", |tx| {
-            if let Some(answer) = stored_answer(tx, change.idempotency.as_ref(), change.at)? {
-                return Ok(Outcome::Replayed(answer));
-            }
-            let (next, _) = apply_change(tx, &change)?;
-            let status = status_of(&change.command);
-            remember_answer(tx, change.idempotency.as_ref(), status, &next, change.at)?;
-            Ok(Outcome::Done(next))
-        })
+        self.write("changing a client", |tx| change_in(tx, &change))
     }
+
+    fn hand_over_change(&self, change: Change) -> Result<HandedOver, Box<Change>> {
+        Ok(self.hand_over("changing a client", move |tx| change_in(tx, &change)))
+    }
+}
+
+/// A change in `tx`, or the answer already given to its idempotency key.
+fn change_in(tx: &Connection, change: &Change) -> Result<Outcome<Client>, StoreError> {
+    if let Some(answer) = stored_answer(tx, change.idempotency.as_ref(), change.at)? {
+        return Ok(Outcome::Replayed(answer));
+    }
+    let (next, _) = apply_change(tx, change)?;
+    let status = status_of(&change.command);
+    remember_answer(tx, change.idempotency.as_ref(), status, &next, change.at)?;
+    Ok(Outcome::Done(next))
 }
 
 pub(super) fn load_practice(db: &Connection, practice: PracticeId) -> Result<Practice, StoreError> {

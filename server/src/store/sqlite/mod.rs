@@ -3,9 +3,10 @@
 //! inside its transaction) and a small pool of readers. Every read runs in
 //! one read transaction, so a read of several statements sees one commit.
 //!
-//! Writes commit in groups ([`writer`]). A commit is answered once it
-//! would survive the server being killed, or also losing power
-//! ([`Durability`]).
+//! Changes to clients are handed to the writer and committed in groups;
+//! other writes run in a transaction each ([`writer`]). A commit is
+//! answered once it would survive the server being killed, or also losing
+//! power ([`Durability`]).
 //!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
@@ -30,7 +31,7 @@ use super::StoreError;
 use clientele_core::{Extraction, NotExtractedReason, Role, StaffRole, Status};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use writer::Writer;
 
 /// Migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -94,7 +95,7 @@ pub enum Durability {
 pub struct SqliteStore {
     path: PathBuf,
     durability: Durability,
-    writer: Writer,
+    writer: Arc<Writer>,
     readers: Readers,
 }
 
@@ -131,7 +132,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_owned(),
             durability,
-            writer: Writer::new(writer),
+            writer: Arc::new(Writer::new(writer)),
             readers: Readers {
                 pool: Mutex::new(ReaderPool::default()),
                 freed: Condvar::new(),

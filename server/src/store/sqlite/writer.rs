@@ -1,199 +1,293 @@
-//! The one writer, and group commit: a write that finds others queued
-//! behind it leaves its transaction open for them, and the last of the
-//! group commits all of them at once (with one fsync under
-//! `--durability power-loss`). Each write but a transaction's first runs in
-//! a savepoint of its own, so one that fails is undone alone; none is
-//! answered before the commit that makes it durable.
+//! The one writer connection, and the two ways to write through it.
+//!
+//! - [`SqliteStore::write`] runs a write on the calling (blocking) thread,
+//!   in a transaction of its own.
+//! - [`SqliteStore::hand_over`] queues a write for whichever thread is
+//!   draining the queue, and answers on a channel. The drainer takes every
+//!   write queued (at most [`MOST_WRITES_PER_COMMIT`]) into one transaction
+//!   and commits them together (group commit), so under load a busy writer
+//!   goes from one group to the next without sleeping, and no thread waits
+//!   between an async handler and the writer. Each write but a
+//!   transaction's first runs in a savepoint of its own, so one that fails
+//!   is undone alone; none is answered before the commit that keeps it.
+//!
+//! Between groups the drainer lets a waiting [`SqliteStore::write`] have the
+//! connection first, so a steady stream of queued writes never holds the
+//! others back.
 
-use super::{SqliteStore, StoreError, lock, run_cached};
+use super::{SqliteStore, StoreError, run_cached};
+use parking_lot::{Mutex, MutexGuard};
 use rusqlite::Connection;
+use std::any::Any;
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
+use tokio::sync::oneshot;
 
 /// The most writes one commit takes. More would only make the first of
 /// them wait longer for its answer.
 const MOST_WRITES_PER_COMMIT: usize = 64;
 
-/// The one writer connection, and the group of writes its open transaction
-/// holds, if any.
+/// The one writer connection, and the writes queued for it.
 pub(super) struct Writer {
-    state: Mutex<WriterState>,
-    /// Writes waiting for the writer: while any wait, a write leaves the
-    /// transaction open for them to join.
-    queued: AtomicUsize,
+    /// The connection: whoever holds it is writing.
+    connection: Mutex<Connection>,
+    /// Writes handed over, and whether a thread is draining them.
+    queue: std::sync::Mutex<Queue>,
 }
 
-struct WriterState {
-    connection: Connection,
-    /// The group in the open transaction, and how many writes it holds.
-    open: Option<(Arc<Group>, usize)>,
-}
-
-/// Writes committed together. Each waits on its group, not on the writer,
-/// so that the writes of a group, woken together, do not then queue for the
-/// writer behind the next group's.
 #[derive(Default)]
-struct Group {
-    /// How the commit went: set once, when it is over.
-    outcome: Mutex<Option<Result<(), String>>>,
-    /// Signalled when the outcome is set.
-    settled: Condvar,
+struct Queue {
+    waiting: VecDeque<Box<dyn Job>>,
+    /// Whether a thread is draining the queue: a write handed over while
+    /// one is needs no other.
+    draining: bool,
 }
 
-impl Group {
-    /// Sets the outcome and wakes the group's writes.
-    fn settle(&self, outcome: Result<(), String>) {
-        *lock(&self.outcome) = Some(outcome);
-        self.settled.notify_all();
+/// What a write came to: its result, or its panic.
+type Ran<T> = Result<Result<T, StoreError>, Box<dyn Any + Send>>;
+
+/// A write handed over, not yet run.
+trait Job: Send {
+    /// Runs the write on the open transaction.
+    fn run(self: Box<Self>, connection: &Connection) -> Box<dyn Done>;
+    /// Answers without running it: no transaction could be begun.
+    fn refuse(self: Box<Self>, error: String);
+}
+
+/// A write that has run, waiting for its answer.
+trait Done: Send {
+    /// Whether it succeeded, so that its changes are to be kept.
+    fn succeeded(&self) -> bool;
+    /// Answers its caller, given how the commit went (a write that failed
+    /// answers its own error, whatever the commit).
+    fn answer(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Queued<T, F> {
+    what: &'static str,
+    work: F,
+    to: oneshot::Sender<Result<T, StoreError>>,
+}
+
+struct Answered<T> {
+    what: &'static str,
+    ran: Ran<T>,
+    to: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Job for Queued<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+{
+    fn run(self: Box<Self>, connection: &Connection) -> Box<dyn Done> {
+        let Queued { what, work, to } = *self;
+        let ran = catch_unwind(AssertUnwindSafe(|| work(connection)));
+        Box::new(Answered { what, ran, to })
     }
 
-    /// Waits for the group's commit to be over, and says how it went.
-    fn outcome(&self) -> Result<(), String> {
-        let mut outcome = lock(&self.outcome);
-        loop {
-            if let Some(settled) = outcome.as_ref() {
-                return settled.clone();
-            }
-            outcome = self
-                .settled
-                .wait(outcome)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
+    fn refuse(self: Box<Self>, error: String) {
+        let Queued { what, to, .. } = *self;
+        let _ = to.send(Err(StoreError::Internal(error).context(what)));
+    }
+}
+
+impl<T: Send + 'static> Done for Answered<T> {
+    fn succeeded(&self) -> bool {
+        matches!(self.ran, Ok(Ok(_)))
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), String>) {
+        let Answered { what, ran, to } = *self;
+        let answer = match (ran, committed) {
+            // The panic's message went to the log when it happened.
+            (Err(_), _) => Err(StoreError::Internal("the write panicked".into())),
+            (Ok(Err(error)), _) => Err(error),
+            (Ok(Ok(value)), Ok(())) => Ok(value),
+            (Ok(Ok(_)), Err(error)) => Err(StoreError::Internal(format!("committing: {error}"))),
+        };
+        // The caller may have gone (its request was dropped); the write
+        // stands all the same.
+        let _ = to.send(answer.map_err(|error| error.context(what)));
     }
 }
 
 impl Writer {
-    /// The writer of `connection`, with no transaction open.
+    /// The writer of `connection`, with nothing queued.
     pub(super) fn new(connection: Connection) -> Writer {
         Writer {
-            state: Mutex::new(WriterState {
-                connection,
-                open: None,
-            }),
-            queued: AtomicUsize::new(0),
+            connection: Mutex::new(connection),
+            queue: std::sync::Mutex::new(Queue::default()),
+        }
+    }
+
+    /// Queues `job`, and starts a drainer on the blocking pool unless one
+    /// is draining already.
+    fn hand_over(self: &Arc<Self>, job: Box<dyn Job>) {
+        let start = {
+            let mut queue = lock_queue(&self.queue);
+            queue.waiting.push_back(job);
+            !std::mem::replace(&mut queue.draining, true)
+        };
+        if start {
+            let writer = Arc::clone(self);
+            tokio::task::spawn_blocking(move || writer.drain());
+        }
+    }
+
+    /// Commits the queue's writes, a group at a time, until it is empty.
+    fn drain(&self) {
+        let mut connection = self.connection.lock();
+        loop {
+            let group: Vec<Box<dyn Job>> = {
+                let mut queue = lock_queue(&self.queue);
+                if queue.waiting.is_empty() {
+                    queue.draining = false;
+                    return;
+                }
+                let take = queue.waiting.len().min(MOST_WRITES_PER_COMMIT);
+                queue.waiting.drain(..take).collect()
+            };
+            commit_group(&connection, group);
+            // A write waiting on its own thread goes next, if there is one.
+            MutexGuard::bump(&mut connection);
         }
     }
 }
 
+/// Runs `group` in one transaction and answers each write: those that
+/// failed once undone, the rest once committed.
+fn commit_group(connection: &Connection, group: Vec<Box<dyn Job>>) {
+    let mut kept: Vec<Box<dyn Done>> = Vec::new();
+    let mut open = false;
+    for job in group {
+        if !open {
+            if let Err(error) = run_cached(connection, "BEGIN IMMEDIATE") {
+                job.refuse(format!("beginning a transaction: {error}"));
+                continue;
+            }
+            open = true;
+            // The first of a transaction needs no savepoint: if it fails,
+            // the transaction holds nothing else to keep.
+            let done = job.run(connection);
+            if !done.succeeded() {
+                rollback(connection);
+                open = false;
+                done.answer(Ok(()));
+            } else if connection.is_autocommit() {
+                // SQLite rolled the transaction back (a full disk, an I/O
+                // error) though the write did not fail.
+                open = false;
+                done.answer(Err("the transaction was lost".into()));
+            } else {
+                kept.push(done);
+            }
+            continue;
+        }
+        if let Err(error) = run_cached(connection, "SAVEPOINT write") {
+            job.refuse(format!("starting a savepoint: {error}"));
+            continue;
+        }
+        let done = job.run(connection);
+        let kept_sound = if done.succeeded() {
+            run_cached(connection, "RELEASE write")
+        } else {
+            run_cached(connection, "ROLLBACK TO write")
+                .and_then(|()| run_cached(connection, "RELEASE write"))
+        };
+        let succeeded = done.succeeded();
+        if succeeded {
+            kept.push(done);
+        } else {
+            done.answer(Ok(()));
+        }
+        // SQLite rolls a whole transaction back on some errors (a full
+        // disk, an I/O error); the group's other writes are gone then too.
+        if kept_sound.is_err() || connection.is_autocommit() {
+            rollback(connection);
+            open = false;
+            for done in kept.drain(..) {
+                done.answer(Err("the transaction was lost".into()));
+            }
+        }
+    }
+    if open {
+        let committed = run_cached(connection, "COMMIT");
+        if committed.is_err() {
+            rollback(connection);
+        }
+        let committed = committed.map_err(|error| error.to_string());
+        for done in kept {
+            done.answer(committed.clone());
+        }
+    }
+}
+
+/// Rolls back the open transaction, if SQLite has not already.
+fn rollback(connection: &Connection) {
+    if !connection.is_autocommit() {
+        let _ = run_cached(connection, "ROLLBACK");
+    }
+}
+
+fn lock_queue(queue: &std::sync::Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
+    queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl SqliteStore {
-    /// Runs `work` on the writer inside a `BEGIN IMMEDIATE` transaction
-    /// (in a savepoint of its own, unless it is the transaction's first),
-    /// and answers once the transaction has committed; an error (or a
-    /// panic) in `work` undoes its own changes only. The transaction may
-    /// hold other writes, committed with this one (group commit); if the
-    /// commit fails, every write in it fails. `what` names it in the log.
+    /// Runs `work` on the writer in a `BEGIN IMMEDIATE` transaction of its
+    /// own, on the calling thread, and answers once it has committed; an
+    /// error (or a panic) in `work` rolls it back. `what` names it in the
+    /// log.
     pub(super) fn write<T>(
         &self,
         what: &str,
         work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let writer = &self.writer;
-        writer.queued.fetch_add(1, Ordering::SeqCst);
-        let mut state = lock(&writer.state);
-        writer.queued.fetch_sub(1, Ordering::SeqCst);
-        let context = |error: StoreError| error.context(what);
-        let group = match &mut state.open {
-            Some((group, writes)) => {
-                *writes += 1;
-                Arc::clone(group)
-            }
-            None => {
-                state
-                    .connection
-                    .prepare_cached("BEGIN IMMEDIATE")
-                    .and_then(|mut begin| begin.execute([]))
-                    .map_err(|error| context(error.into()))?;
-                let group = Arc::new(Group::default());
-                state.open = Some((Arc::clone(&group), 1));
-                group
-            }
-        };
-        let writes = state.open.as_ref().map_or(0, |(_, writes)| *writes);
-        let (result, sound) = if writes == 1 {
-            // The first of its group needs no savepoint: no other write
-            // joins before it is done, so if it fails, the transaction is
-            // rolled back with nothing else in it.
-            let ran = catch_unwind(AssertUnwindSafe(|| work(&state.connection)));
-            if !matches!(ran, Ok(Ok(_))) {
-                if !state.connection.is_autocommit() {
-                    let _ = run_cached(&state.connection, "ROLLBACK");
+        let connection = self.writer.connection.lock();
+        run_cached(&connection, "BEGIN IMMEDIATE")
+            .map_err(|error| StoreError::from(error).context(what))?;
+        let ran = catch_unwind(AssertUnwindSafe(|| work(&connection)));
+        let committed = match &ran {
+            Ok(Ok(_)) => {
+                let committed = run_cached(&connection, "COMMIT");
+                if committed.is_err() {
+                    rollback(&connection);
                 }
-                finish(&mut state, &group, Ok(()));
-                drop(state);
-                return ran
-                    .unwrap_or_else(|panic| resume_unwind(panic))
-                    .map_err(context);
+                committed
             }
-            let sound = !state.connection.is_autocommit();
-            (ran, sound)
-        } else {
-            run_in_savepoint(&state.connection, work)
+            _ => {
+                rollback(&connection);
+                Ok(())
+            }
         };
-        if !sound {
-            // The transaction is not what the savepoints say (SQLite rolled
-            // it back, or a savepoint statement failed): the whole group
-            // fails.
-            if !state.connection.is_autocommit() {
-                let _ = state.connection.execute_batch("ROLLBACK");
-            }
-            finish(&mut state, &group, Err("the transaction was lost".into()));
-        } else if writer.queued.load(Ordering::SeqCst) > 0 && writes < MOST_WRITES_PER_COMMIT {
-            // Others are queued: they join this transaction, and the last to
-            // join commits it; this write waits for that (below).
-        } else {
-            let committed = run_cached(&state.connection, "COMMIT");
-            if committed.is_err() && !state.connection.is_autocommit() {
-                let _ = state.connection.execute_batch("ROLLBACK");
-            }
-            finish(
-                &mut state,
-                &group,
-                committed.map_err(|error| error.to_string()),
-            );
-        }
-        drop(state);
-        let outcome = group.outcome();
-        let result = result.unwrap_or_else(|panic| resume_unwind(panic));
-        match outcome {
-            Ok(()) => result.map_err(context),
-            Err(error) => Err(context(StoreError::Internal(format!(
-                "committing: {error}"
-            )))),
+        drop(connection);
+        let result = ran.unwrap_or_else(|panic| resume_unwind(panic));
+        match committed {
+            Ok(()) => result.map_err(|error| error.context(what)),
+            Err(error) => Err(StoreError::Internal(format!("committing: {error}")).context(what)),
         }
     }
-}
 
-/// What one write came to: its result, or its panic (resumed once its
-/// group is settled).
-type Ran<T> = Result<Result<T, StoreError>, Box<dyn std::any::Any + Send>>;
-
-/// Runs `work` in a savepoint on the writer's open transaction: released if
-/// `work` succeeds, rolled back if it fails or panics. Answers what `work`
-/// came to, and whether the transaction is still sound for the rest of its
-/// group.
-fn run_in_savepoint<T>(
-    connection: &Connection,
-    work: impl FnOnce(&Connection) -> Result<T, StoreError>,
-) -> (Ran<T>, bool) {
-    if let Err(error) = run_cached(connection, "SAVEPOINT write") {
-        return (Ok(Err(error.into())), false);
+    /// Queues `work` for the writer, to run in a group with whatever else is
+    /// queued (see the module's notes), and answers on the receiver once
+    /// its group has committed. Must be called within the Tokio runtime.
+    pub(super) fn hand_over<T, F>(
+        &self,
+        what: &'static str,
+        work: F,
+    ) -> oneshot::Receiver<Result<T, StoreError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (to, answer) = oneshot::channel();
+        self.writer.hand_over(Box::new(Queued { what, work, to }));
+        answer
     }
-    let ran = catch_unwind(AssertUnwindSafe(|| work(connection)));
-    let kept = match &ran {
-        Ok(Ok(_)) => run_cached(connection, "RELEASE write"),
-        _ => run_cached(connection, "ROLLBACK TO write")
-            .and_then(|()| run_cached(connection, "RELEASE write")),
-    };
-    // SQLite rolls a whole transaction back on some errors (a full disk,
-    // an I/O error); the group's other writes are gone then too.
-    let sound = kept.is_ok() && !connection.is_autocommit();
-    (ran, sound)
-}
-/// Ends the open group with `outcome`, for its writes to answer.
-fn finish(state: &mut WriterState, group: &Group, outcome: Result<(), String>) {
-    state.open = None;
-    group.settle(outcome);
 }
 
 #[cfg(test)]
@@ -201,71 +295,74 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[test]
-    fn writes_committed_together_keep_each_ones_outcome_a_refusal_or_panic_undoing_only_its_own() {
+    fn insert(db: &Connection, name: &str) -> Result<(), StoreError> {
+        db.prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
+            .execute([name])?;
+        Ok(())
+    }
+
+    fn names(store: &SqliteStore) -> Vec<String> {
+        let mut names: Vec<String> = store
+            .read("reading back", |db| {
+                Ok(db
+                    .prepare("SELECT name FROM practice")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        names.sort();
+        names
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_handed_over_together_keep_each_ones_outcome_a_refusal_or_panic_undoing_only_its_own()
+     {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("group.db")).unwrap();
         let writes = 48;
-        let answers: Vec<_> = std::thread::scope(|scope| {
-            let store = &store;
-            let running: Vec<_> = (0..writes)
-                .map(|n| {
-                    scope.spawn(move || {
-                        store.write("a test write", |db| {
-                            db.prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
-                                .execute([n.to_string()])?;
-                            // Long enough for others to queue behind it.
-                            std::thread::sleep(Duration::from_millis(2));
-                            match n % 6 {
-                                0 => Err(StoreError::NotFound),
-                                3 => panic!("write {n} panics after writing"),
-                                _ => Ok(n),
-                            }
-                        })
-                    })
+        // The first write holds the writer long enough for the others to
+        // queue behind it, so that they commit in groups.
+        let answers: Vec<_> = (0..writes)
+            .map(|n| {
+                store.hand_over("a test write", move |db| {
+                    insert(db, &format!("{n:02}"))?;
+                    std::thread::sleep(Duration::from_millis(if n == 0 { 50 } else { 1 }));
+                    match n % 6 {
+                        0 => Err(StoreError::NotFound),
+                        3 => panic!("write {n} panics after writing"),
+                        _ => Ok(n),
+                    }
                 })
-                .collect();
-            running.into_iter().map(|write| write.join()).collect()
-        });
-        for (n, answer) in answers.iter().enumerate() {
+            })
+            .collect();
+        for (n, answer) in answers.into_iter().enumerate() {
+            let answer = answer.await.expect("every write is answered");
             match n % 6 {
-                0 => assert!(matches!(answer, Ok(Err(StoreError::NotFound))), "{n}"),
-                3 => assert!(answer.is_err(), "write {n} panicked"),
-                _ => assert!(matches!(answer, Ok(Ok(m)) if *m == n), "{n}"),
+                0 => assert!(matches!(answer, Err(StoreError::NotFound)), "{n}"),
+                3 => assert!(matches!(answer, Err(StoreError::Internal(_))), "{n}"),
+                _ => assert!(matches!(answer, Ok(m) if m == n), "{n}"),
             }
         }
-        let mut kept: Vec<usize> = store
-            .read("reading back", |db| {
-                db.prepare("SELECT name FROM practice")?
-                    .query_map([], |row| row.get::<_, String>(0))?
-                    .map(|name| Ok(name?.parse::<usize>().unwrap()))
-                    .collect()
-            })
-            .unwrap();
-        kept.sort_unstable();
-        let expected: Vec<usize> = (0..writes).filter(|n| n % 3 != 0).collect();
+        let expected: Vec<String> = (0..writes)
+            .filter(|n| n % 3 != 0)
+            .map(|n| format!("{n:02}"))
+            .collect();
         assert_eq!(
-            kept, expected,
+            names(&store),
+            expected,
             "exactly the writes that succeeded were committed"
         );
-        // The writer is ready for more: no transaction was left open.
-        assert!(lock(&store.writer.state).open.is_none());
-        store
-            .write("another", |db| {
-                Ok(db.prepare_cached("DELETE FROM practice")?.execute([])?)
-            })
-            .unwrap();
+        // The writer is ready for more either way: no transaction was left
+        // open.
+        let later = store.hand_over("a later write", |db| insert(db, "later"));
+        later.await.unwrap().unwrap();
+        store.write("another", |db| insert(db, "after")).unwrap();
     }
 
     #[test]
-    fn a_write_alone_in_its_transaction_that_fails_or_panics_is_undone_and_the_next_one_commits() {
+    fn a_write_on_its_own_thread_that_fails_or_panics_is_undone_and_the_next_one_commits() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("alone.db")).unwrap();
-        let insert = |db: &Connection, name: &str| -> Result<(), StoreError> {
-            db.prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
-                .execute([name])?;
-            Ok(())
-        };
         let refused = store.write("refused", |db| {
             insert(db, "refused")?;
             Err::<(), _>(StoreError::NotFound)
@@ -279,15 +376,47 @@ mod tests {
         }));
         assert!(panicked.is_err());
         store.write("kept", |db| insert(db, "kept")).unwrap();
-        let names: Vec<String> = store
-            .read("reading back", |db| {
-                Ok(db
-                    .prepare("SELECT name FROM practice")?
-                    .query_map([], |row| row.get(0))?
-                    .collect::<Result<_, _>>()?)
+        assert_eq!(names(&store), ["kept"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_on_its_own_thread_is_not_held_back_by_a_queue_that_never_empties() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("fair.db")).unwrap());
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Hands over a write every millisecond or two, each taking five: the
+        // queue only grows, so its drainer never finds it empty.
+        let stream = {
+            let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+            tokio::spawn(async move {
+                let mut answers = Vec::new();
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    n += 1;
+                    let name = format!("queued {n}");
+                    answers.push(store.hand_over("streaming", move |db| {
+                        std::thread::sleep(Duration::from_millis(5));
+                        insert(db, &name)
+                    }));
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                for answer in answers {
+                    answer.await.unwrap().unwrap();
+                }
             })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let own = {
+            let store = Arc::clone(&store);
+            tokio::task::spawn_blocking(move || store.write("its own", |db| insert(db, "own")))
+        };
+        let got_in = tokio::time::timeout(Duration::from_secs(5), own).await;
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        got_in
+            .expect("the write on its own thread got the writer between groups")
+            .unwrap()
             .unwrap();
-        assert_eq!(names, ["kept"]);
-        assert!(lock(&store.writer.state).open.is_none());
+        stream.await.unwrap();
+        assert!(names(&store).contains(&"own".to_string()));
     }
 }
