@@ -166,16 +166,7 @@ fn person(db: &Connection, subject: Subject) -> Result<(SessionUser, Principal),
                     "SELECT u.name, u.email, u.role, c.id, c.name, c.practice_id
                  FROM users u JOIN clients c ON c.id = u.client_id WHERE u.id = ?1",
                 )?
-                .query_row([to_sql_id(id.0)?], |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                    ))
-                })?;
+                .query_row([to_sql_id(id.0)?], |row| row.try_into())?;
             let practice = load_practice(db, PracticeId(practice))?;
             let principal = Principal::ClientUser {
                 id,
@@ -206,15 +197,7 @@ fn session(db: &Connection, key: SessionKey) -> Result<Option<SessionRecord>, St
             "SELECT csrf_token, staff_id, user_id, created_at, last_seen_at
              FROM sessions WHERE id_hash = ?1",
         )?
-        .query_row([&key.0[..]], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        })
+        .query_row([&key.0[..]], |row| row.try_into())
         .optional()?;
     let Some((csrf_token, staff, user, created_at, last_seen_at)) = row else {
         return Ok(None);

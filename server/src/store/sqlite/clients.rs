@@ -402,15 +402,7 @@ pub(super) fn load_client(
             "SELECT name, code, status, owner_id, version FROM clients
              WHERE id = ?1 AND practice_id = ?2",
         )?
-        .query_row([sql_id, to_sql_id(practice.0)?], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        })
+        .query_row([sql_id, to_sql_id(practice.0)?], |row| row.try_into())
         .optional()?
         .ok_or(StoreError::NotFound)?;
     let users = db

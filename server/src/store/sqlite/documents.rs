@@ -210,18 +210,7 @@ type DocumentRow = (
 );
 
 pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-        row.get(7)?,
-        row.get(8)?,
-        row.get(9)?,
-    ))
+    row.try_into()
 }
 
 pub(super) fn to_document(row: DocumentRow) -> Result<Document, StoreError> {

@@ -107,16 +107,7 @@ impl OnboardingStore for SqliteStore {
                      JOIN practice p ON p.id = c.practice_id
                      WHERE i.token_hash = ?1",
                 )?
-                .query_row([&key.0[..]], |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                    ))
-                })
+                .query_row([&key.0[..]], |row| row.try_into())
                 .optional()?;
             Ok(row.map(
                 |(name, email, account, practice, created_at, used)| InvitationRecord {

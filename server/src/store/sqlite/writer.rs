@@ -190,13 +190,13 @@ fn commit_group(connection: &Connection, group: Vec<Box<dyn Job>>) {
             continue;
         }
         let done = job.run(connection);
-        let kept_sound = if done.succeeded() {
+        let succeeded = done.succeeded();
+        let kept_sound = if succeeded {
             run_cached(connection, "RELEASE write")
         } else {
             run_cached(connection, "ROLLBACK TO write")
                 .and_then(|()| run_cached(connection, "RELEASE write"))
         };
-        let succeeded = done.succeeded();
         if succeeded {
             kept.push(done);
         } else {
