@@ -16,7 +16,6 @@
 mod browser;
 mod extraction;
 mod lighthouse;
-mod load;
 mod postgres;
 mod scale;
 mod servers;
@@ -25,7 +24,6 @@ mod wrk;
 
 use clientele_core::Client;
 use clientele_core::wire::ClientPage;
-use load::Workload;
 use serde_json::{Map, Value, json};
 use session::Session;
 use std::path::PathBuf;
@@ -338,20 +336,20 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
             .each_ref()
             .map(|(url, headers)| wrk::read(url, headers, connections, LOAD_TIME));
         let owned = writable_clients(&http, &ours.url, &writers).await;
-        let write_ours = load::run(
-            Workload::ClienteleWrites(ours.url.clone(), owned),
+        let write_ours = wrk::write(
+            &ours.url,
+            &wrk::Writes::Clientele(&owned),
             &signed_in,
             connections,
             LOAD_TIME,
-        )
-        .await;
-        let write_theirs = load::run(
-            Workload::JsonServerWrites(theirs.url.clone(), writers.clone()),
+        );
+        let write_theirs = wrk::write(
+            &theirs.url,
+            &wrk::Writes::JsonServer(&writers),
             &none,
             connections,
             LOAD_TIME,
-        )
-        .await;
+        );
         // wrk counts answers that were not 2xx without saying which: for
         // Clientele any at all may be a refused session, which would make
         // the figure meaningless.

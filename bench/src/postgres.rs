@@ -2,11 +2,11 @@
 //! processes on one throwaway PostgreSQL cluster (`bench/run.sh` starts it
 //! with `scripts/postgres.sh`), sharing one files folder, loaded at 64
 //! connections in all, half on each instance, with the same load generator
-//! and the same reads and writes as the SQLite figures: a 1,000-row page of
-//! the active list, and deactivate/reactivate at the right version.
+//! (`wrk`) and the same reads and writes as the SQLite figures: a 1,000-row
+//! page of the active list, and deactivate/reactivate at the right version.
 
-use crate::load::{self, LoadResult, Workload};
 use crate::session::Session;
+use crate::wrk::{self, LoadResult, Writes};
 use crate::{LOAD_TIME, answer, servers, writable_clients};
 use clientele_core::wire::ClientPage;
 use serde_json::{Map, Value, json};
@@ -32,23 +32,21 @@ pub async fn measure(server: &Path, dist: &Path, url: &str, figures: &mut Map<St
     assert_eq!(writers.len(), CONNECTIONS, "the demo has 64 active clients");
     let bases = [first.url.clone(), second.url.clone()];
 
-    let reads = both(
-        bases
-            .clone()
-            .map(|base| Workload::Read(format!("{base}/api/clients?status=active&limit=1000"))),
-        &signed_in,
-    )
-    .await;
+    let half = CONNECTIONS / 2;
+    let reads = both(bases.each_ref().map(|base| {
+        let url = format!("{base}/api/clients?status=active&limit=1000");
+        let headers = &signed_in;
+        move || wrk::read(&url, headers, half, LOAD_TIME)
+    }));
+    assert_eq!(reads.failures, 0, "an instance's reads were not all 2xx");
     let owned = writable_clients(&http, &first.url, &writers).await;
-    let (one, other) = owned.split_at(CONNECTIONS / 2);
+    let (one, other) = owned.split_at(half);
     let writes = both(
-        [
-            Workload::ClienteleWrites(bases[0].clone(), one.to_vec()),
-            Workload::ClienteleWrites(bases[1].clone(), other.to_vec()),
-        ],
-        &signed_in,
-    )
-    .await;
+        [(&bases[0], one), (&bases[1], other)].map(|(base, clients)| {
+            let headers = &signed_in;
+            move || wrk::write(base, &Writes::Clientele(clients), headers, half, LOAD_TIME)
+        }),
+    );
     for (name, result) in [("read", reads), ("write", writes)] {
         assert_eq!(
             result.refused, 0,
@@ -69,14 +67,14 @@ pub async fn measure(server: &Path, dist: &Path, url: &str, figures: &mut Map<St
     }
 }
 
-/// Runs the two workloads at once, half the connections each, and adds
-/// them up: requests per second summed, the worse p99, failures summed.
-async fn both(workloads: [Workload; 2], headers: &reqwest::header::HeaderMap) -> LoadResult {
-    let [one, other] = workloads;
-    let (one, other) = tokio::join!(
-        load::run(one, headers, CONNECTIONS / 2, LOAD_TIME),
-        load::run(other, headers, CONNECTIONS / 2, LOAD_TIME),
-    );
+/// Runs the two loads at once (a wrk each) and adds them up: requests per
+/// second summed, the worse p99, failures summed.
+fn both(loads: [impl FnOnce() -> LoadResult + Send; 2]) -> LoadResult {
+    let [one, other] = loads;
+    let (one, other) = std::thread::scope(|scope| {
+        let one = scope.spawn(one);
+        (other(), one.join().expect("a wrk run"))
+    });
     LoadResult {
         per_second: one.per_second + other.per_second,
         p99_ms: one.p99_ms.max(other.p99_ms),

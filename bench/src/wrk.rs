@@ -1,28 +1,87 @@
-//! Reads measured by `wrk`, a standard load generator (a Debian package that
-//! `bench/run.sh` installs): one thread, N keep-alive connections, for a
+//! Reads and writes measured by `wrk`, a standard load generator (a Debian
+//! package that `bench/run.sh` installs), on N keep-alive connections for a
 //! fixed time. Like any such tool it counts statuses and does not parse
 //! bodies, so the figure is the server's, not a client's JSON parsing.
+//! Reads run on one thread; writes on a thread per connection, each with a
+//! client of its own (a Lua script, [`write_script`]).
 
-use crate::load::LoadResult;
 use reqwest::header::HeaderMap;
+use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Duration;
+
+/// Throughput and tail latency of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadResult {
+    /// Answered requests per second.
+    pub per_second: f64,
+    /// 99th-percentile latency in milliseconds.
+    pub p99_ms: f64,
+    /// Answers that were not 2xx or 3xx, and socket errors.
+    pub failures: u64,
+    /// Of those, answers 401 or 403, which only a writes' script tells
+    /// apart: the session or its CSRF token was refused, so the run
+    /// measured nothing real.
+    pub refused: u64,
+}
 
 /// GETs `url` on `connections` connections for `duration`, each request
 /// carrying `headers` (the session cookie for Clientele, none for
 /// json-server).
 pub fn read(url: &str, headers: &HeaderMap, connections: usize, duration: Duration) -> LoadResult {
-    let mut command = Command::new("wrk");
-    command
-        .arg("--threads=1")
-        .arg(format!("--connections={connections}"))
-        .arg(format!("--duration={}s", duration.as_secs().max(1)))
-        .arg("--timeout=10s")
-        .arg("--latency");
+    let mut command = wrk(1, connections, duration);
     for (name, value) in headers {
         let value = value.to_str().expect("a header wrk can send");
         command.arg("--header").arg(format!("{name}: {value}"));
     }
+    run(command, url)
+}
+
+/// The writes of [`write`]: what each connection changes, again and again.
+pub enum Writes<'a> {
+    /// Clientele: each connection owns one client (id, owner, version) and
+    /// deactivates and reactivates it, each time at the version its last
+    /// change left (one more per change).
+    Clientele(&'a [(u64, u64, u64)]),
+    /// json-server: each connection owns one client (its id) and toggles
+    /// its status.
+    JsonServer(&'a [u64]),
+}
+
+/// Sends `writes` to the server at `base` on `connections` connections (a
+/// thread each) for `duration`, each request carrying `headers` (the
+/// session's cookie and CSRF token for Clientele, none for json-server).
+/// `refused` counts answers 401 and 403.
+pub fn write(
+    base: &str,
+    writes: &Writes,
+    headers: &HeaderMap,
+    connections: usize,
+    duration: Duration,
+) -> LoadResult {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let script = dir.path().join("writes.lua");
+    std::fs::write(&script, write_script(writes, headers)).expect("the writes' script");
+    let mut command = wrk(connections, connections, duration);
+    command.arg("--script").arg(&script);
+    run(command, base)
+}
+
+/// wrk with `threads` threads and `connections` connections for `duration`,
+/// reporting its latency distribution.
+fn wrk(threads: usize, connections: usize, duration: Duration) -> Command {
+    let mut command = Command::new("wrk");
+    command
+        .arg(format!("--threads={threads}"))
+        .arg(format!("--connections={connections}"))
+        .arg(format!("--duration={}s", duration.as_secs().max(1)))
+        .arg("--timeout=10s")
+        .arg("--latency");
+    command
+}
+
+/// Runs `command` against `url` and reads its report.
+fn run(mut command: Command, url: &str) -> LoadResult {
     let output = command.arg(url).output().unwrap_or_else(|error| {
         panic!("bench: cannot run wrk ({error}); bench/run.sh installs it")
     });
@@ -35,14 +94,101 @@ pub fn read(url: &str, headers: &HeaderMap, connections: usize, duration: Durati
     parse(&report).unwrap_or_else(|| panic!("bench: cannot read wrk's report:\n{report}"))
 }
 
+/// The Lua script of [`write`]. wrk runs it in each thread: `setup` gives
+/// each thread (one connection) the next client of the list, `request`
+/// sends that client's next change, and `response` counts the changes
+/// made, so the next one expects the version they left. `done` reports the
+/// answers 401 and 403 summed over the threads.
+fn write_script(writes: &Writes, headers: &HeaderMap) -> String {
+    let mut script =
+        String::from("-- Written by clientele-bench (bench/src/wrk.rs).\nlocal clients = {\n");
+    let (rows, request) = match writes {
+        Writes::Clientele(clients) => (
+            clients
+                .iter()
+                .map(|(id, owner, version)| format!("{{ {id}, {owner}, {version} }}"))
+                .collect::<Vec<_>>(),
+            CLIENTELE_REQUEST,
+        ),
+        Writes::JsonServer(ids) => (
+            ids.iter().map(|id| format!("{{ {id}, 0, 0 }}")).collect(),
+            JSON_SERVER_REQUEST,
+        ),
+    };
+    assert!(!rows.is_empty(), "writes need a client to change");
+    for row in rows {
+        let _ = writeln!(script, "  {row},");
+    }
+    script.push_str("}\nlocal headers = {\n  [\"Content-Type\"] = \"application/json\",\n");
+    for (name, value) in headers {
+        let value = value.to_str().expect("a header wrk can send");
+        // Lua's long brackets take the value as it is.
+        let _ = writeln!(script, "  [\"{name}\"] = [==[{value}]==],");
+    }
+    script.push_str("}\n");
+    script.push_str(COMMON);
+    script.push_str(request);
+    script
+}
+
+/// The part of every writes' script that is not the request.
+const COMMON: &str = r#"local threads = {}
+function setup(thread)
+  local client = clients[#threads % #clients + 1]
+  thread:set("id", client[1])
+  thread:set("owner", client[2])
+  thread:set("version", client[3])
+  table.insert(threads, thread)
+end
+changes, refused = 0, 0
+function response(status)
+  if status >= 200 and status < 300 then
+    changes = changes + 1
+  elseif status == 401 or status == 403 then
+    refused = refused + 1
+  end
+end
+function done()
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("refused")
+  end
+  io.write(string.format("Refused: %d\n", total))
+end
+"#;
+
+/// Clientele's change: a deactivation that keeps the owner, then a
+/// reactivation, each at the version the last change left.
+const CLIENTELE_REQUEST: &str = r#"function request()
+  local expected = string.format("%d", version + changes)
+  if changes % 2 == 0 then
+    return wrk.format("POST", "/api/clients/" .. id .. "/deactivate", headers,
+      '{"new_owner_id":' .. owner .. ',"expected_version":' .. expected .. '}')
+  end
+  return wrk.format("POST", "/api/clients/" .. id .. "/reactivate", headers,
+    '{"expected_version":' .. expected .. '}')
+end
+"#;
+
+/// json-server's change: the status, toggled.
+const JSON_SERVER_REQUEST: &str = r#"function request()
+  local status = changes % 2 == 0 and "deactivated" or "active"
+  return wrk.format("PATCH", "/clients/" .. id, headers, '{"status":"' .. status .. '"}')
+end
+"#;
+
 /// Requests per second, the 99th percentile and the failures (answers
-/// not 2xx or 3xx, and socket errors) from wrk's `--latency` report.
+/// not 2xx or 3xx, and socket errors) from wrk's `--latency` report, and
+/// the refusals a writes' script reports.
 fn parse(report: &str) -> Option<LoadResult> {
     let mut per_second = None;
     let mut p99_ms = None;
     let mut failures = 0;
+    let mut refused = 0;
     for line in report.lines().map(str::trim) {
-        if let Some(rate) = line.strip_prefix("Requests/sec:") {
+        if let Some(count) = line.strip_prefix("Refused:") {
+            refused = count.trim().parse().ok()?;
+        } else if let Some(rate) = line.strip_prefix("Requests/sec:") {
             per_second = rate.trim().parse().ok();
         } else if let Some(time) = line.strip_prefix("99%") {
             p99_ms = milliseconds(time.trim());
@@ -59,9 +205,7 @@ fn parse(report: &str) -> Option<LoadResult> {
         per_second: per_second?,
         p99_ms: p99_ms?,
         failures,
-        // wrk does not say which statuses; the caller checks the session
-        // with one request first.
-        refused: 0,
+        refused,
     })
 }
 
@@ -106,6 +250,36 @@ Transfer/sec:     51.16MB
         assert_eq!(result.per_second, 2233.46);
         assert_eq!(result.p99_ms, 0.812);
         assert_eq!(result.failures, 7);
+    }
+
+    #[test]
+    fn a_writes_report_gives_its_refusals() {
+        let report = format!("{REPORT}Refused: 3\n");
+        assert_eq!(parse(&report).unwrap().refused, 3);
+        assert_eq!(parse(REPORT).unwrap().refused, 0);
+    }
+
+    #[test]
+    fn a_writes_script_gives_each_connection_its_client_and_sends_the_session() {
+        let mut headers = HeaderMap::new();
+        headers.insert("cookie", "clientele_session=a]b".parse().unwrap());
+        headers.insert("x-csrf-token", "c0ffee".parse().unwrap());
+        let script = write_script(&Writes::Clientele(&[(7, 70, 3), (8, 80, 5)]), &headers);
+        assert!(
+            script.contains("  { 7, 70, 3 },\n  { 8, 80, 5 },\n}"),
+            "{script}"
+        );
+        assert!(
+            script.contains(r#"["cookie"] = [==[clientele_session=a]b]==],"#),
+            "{script}"
+        );
+        assert!(
+            script.contains(r#"["x-csrf-token"] = [==[c0ffee]==],"#),
+            "{script}"
+        );
+        assert!(script.contains("/deactivate") && script.contains("/reactivate"));
+        let theirs = write_script(&Writes::JsonServer(&[9]), &HeaderMap::new());
+        assert!(theirs.contains("  { 9, 0, 0 },") && theirs.contains(r#""PATCH", "/clients/""#));
     }
 
     #[test]
