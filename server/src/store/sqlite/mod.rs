@@ -6,7 +6,8 @@
 //! Changes to clients are handed to the writer and committed in groups;
 //! other writes run in a transaction each ([`writer`]). A commit is
 //! answered once it would survive the server being killed, or also losing
-//! power ([`Durability`]).
+//! power ([`Durability`]). The log is copied back into the file mostly on
+//! a thread of its own ([`checkpointer`]).
 //!
 //! The trait implementations are split by capability: [`clients`] (with
 //! [`changes`] to one client and [`idempotency`]), [`documents`],
@@ -15,6 +16,7 @@
 
 mod accounts;
 mod changes;
+mod checkpointer;
 mod clients;
 mod documents;
 mod export;
@@ -129,10 +131,13 @@ impl SqliteStore {
         // write meanwhile. SQLite's 1,000 meant one every 70 or so changes.
         writer.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
         migrate(&mut writer)?;
+        let writer = Arc::new(Writer::new(writer));
+        // Most of that copying is done beforehand, on a thread of its own.
+        checkpointer::start(path, durability, Arc::downgrade(&writer))?;
         Ok(SqliteStore {
             path: path.to_owned(),
             durability,
-            writer: Arc::new(Writer::new(writer)),
+            writer,
             readers: Readers {
                 pool: Mutex::new(ReaderPool::default()),
                 freed: Condvar::new(),
