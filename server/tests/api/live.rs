@@ -124,6 +124,11 @@ async fn a_reconnect_with_last_event_id_replays_what_it_missed() {
     let mut first = app.events_as(&app.session, None).await;
     let ready = first.next().await;
     drop(first);
+    // Another stream, open throughout, hears of both changes first: on
+    // PostgreSQL a change reaches this instance's events by NOTIFY, after
+    // its answer, and only what has reached them can be replayed.
+    let mut witness = app.events_as(&app.session, None).await;
+    witness.next().await; // ready
     let clients: Vec<u64> = app.get("/api/clients?limit=2").await.body["items"]
         .as_array()
         .unwrap()
@@ -132,6 +137,9 @@ async fn a_reconnect_with_last_event_id_replays_what_it_missed() {
         .collect();
     for client in &clients {
         deactivate(&app, &app.client(*client).await).await;
+    }
+    for _ in &clients {
+        witness.next().await;
     }
 
     let mut again = app.events_as(&app.session, Some(&ready.id)).await;
