@@ -3,7 +3,7 @@
 //!
 //! With `synchronous = NORMAL` a commit does not wait for the disk, so the
 //! log's pages pile up unsynced until a checkpoint syncs them. When the
-//! writer checkpointed alone (every [`CHECKPOINT_PAGES`](super) pages,
+//! writer checkpointed alone (every [`CHECKPOINT_PAGES`](super::CHECKPOINT_PAGES) pages,
 //! about 770 changes), it synced about 40 MB at once while every write
 //! waited: some 35 ms, and the p99 of a write. This thread runs a `PASSIVE`
 //! checkpoint every [`CHECKPOINT_EVERY`], which never waits for the writer
@@ -12,6 +12,7 @@
 //! lets SQLite start the log again from its beginning, which bounds its
 //! size.
 
+use super::writer::Writer;
 use super::{Durability, connect};
 use crate::store::StoreError;
 use std::path::Path;
@@ -22,11 +23,11 @@ use std::time::Duration;
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Starts checkpointing the database at `path` on a thread of its own, for
-/// as long as `alive` can be upgraded (the store's writer).
-pub(super) fn start<T: Send + Sync + 'static>(
+/// as long as the store's `writer` lives.
+pub(super) fn start(
     path: &Path,
     durability: Durability,
-    alive: Weak<T>,
+    writer: Weak<Writer>,
 ) -> Result<(), StoreError> {
     let connection = connect(path, durability)?;
     std::thread::Builder::new()
@@ -34,7 +35,7 @@ pub(super) fn start<T: Send + Sync + 'static>(
         .spawn(move || {
             loop {
                 std::thread::sleep(CHECKPOINT_EVERY);
-                if alive.strong_count() == 0 {
+                if writer.strong_count() == 0 {
                     return;
                 }
                 // A checkpoint already running (the writer's) is no error:
