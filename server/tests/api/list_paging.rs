@@ -242,3 +242,64 @@ fn clients_stored_before_the_list_keys_existed_get_them_when_the_server_starts()
         before
     );
 }
+
+/// A search's pages are the same whether the server reads them from the
+/// search's matches (few) or walks the tab in order (many): over 10,000
+/// matches it walks (`FEW_MATCHES` in the SQLite store).
+#[tokio::test]
+async fn a_search_pages_alike_whether_its_matches_are_few_or_many() {
+    let app = spawn_app().await;
+    let csv: String = std::iter::once("name,code,business,user_name,user_email\n".to_owned())
+        .chain((1..=10_500).map(|i| {
+            format!(
+                "Matched {i} Ltd,MA-{i},Matched {i} Trading,Owner {i},owner{i}@matched.example\n"
+            )
+        }))
+        .collect();
+    let import = app.post_csv("/api/clients/import", csv).await;
+    assert_eq!(
+        import.status,
+        StatusCode::CREATED,
+        "{:?}",
+        import.body["error"]
+    );
+    for sort in ["name", "-name"] {
+        // Every active client, in this order.
+        let mut all = Vec::new();
+        loop {
+            let path = format!("/api/clients?sort={sort}&limit=1000&offset={}", all.len());
+            let current = page(&app.get(&path).await);
+            if current.items.is_empty() {
+                break;
+            }
+            all.extend(current.items);
+        }
+        // "matched" matches all 10,500; the others a few.
+        for search in ["matched", "Matched 10", "matched 1049 ltd", "ma-7"] {
+            let expected: Vec<u64> = all
+                .iter()
+                .filter(|row| row.matches(search))
+                .map(|row| row.id.0)
+                .collect();
+            // Its first three pages, each from the cursor of the one before.
+            let (mut found, mut after) = (Vec::new(), None::<String>);
+            for _ in 0..3 {
+                let cursor = after.map(|after| format!("&after={}", encoded(&after)));
+                let path = format!(
+                    "/api/clients?sort={sort}&q={}&limit=100{}",
+                    encoded(search),
+                    cursor.unwrap_or_default()
+                );
+                let current = page(&app.get(&path).await);
+                assert_eq!(current.total, expected.len() as u64, "{path}");
+                found.extend(ids(&current.items));
+                match current.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            let shown = expected.len().min(300);
+            assert_eq!(found, expected[..shown], "{search:?} by {sort}");
+        }
+    }
+}

@@ -126,6 +126,12 @@ fn data_version(db: &Connection, practice: PracticeId) -> Result<DataVersion, St
     Ok(DataVersion(version.unwrap_or(0)))
 }
 
+/// Up to this many matches, a search's page is read from the matches rather
+/// than by walking the tab in order. Measured at 100,000 clients: 16,686
+/// matches took 13 ms read this way against 4 ms walked, and one match
+/// 2 ms against 23 ms (bench/README.md).
+const FEW_MATCHES: u64 = 10_000;
+
 fn list_clients(
     db: &Connection,
     practice: PracticeId,
@@ -133,12 +139,24 @@ fn list_clients(
 ) -> Result<ClientPage, StoreError> {
     let search = Search::new(&query.search);
     let (after, ordering) = keyset(query.sort);
+    // The counts first: with a search, they say how many rows match.
+    let counts = count_clients(db, practice, &search)?;
+    // Few matches are read from the search's index and sorted (`+` keeps
+    // SQLite from walking the tab's sorted index instead): that walk costs
+    // what the tab numbers when the matches are few or all far down the
+    // order, as a name typed from its start often is. Many are found soon
+    // enough by the walk, and sorting them all would cost more.
+    let lead = if search.indexed() && counts.active + counts.deactivated <= FEW_MATCHES {
+        "+"
+    } else {
+        ""
+    };
     // The page's ids first, from the index alone (so the rows an OFFSET
     // skips cost an index step each), then the details of those rows only.
     let sql = format!(
         "WITH page AS (
              SELECT c.id FROM clients c
-             WHERE c.practice_id = :practice AND c.status = :status AND {} AND {}
+             WHERE {lead}c.practice_id = :practice AND {lead}c.status = :status AND {} AND {}
              ORDER BY {ordering} LIMIT :limit OFFSET :offset
          )
          SELECT c.id, c.name, c.status, c.updated_at, c.owner_id, COALESCE(u.name, ''),
@@ -212,7 +230,6 @@ fn list_clients(
         .map(|(row, _)| row.into_summary())
         .collect::<Result<Vec<_>, StoreError>>()?;
     super::schedules::fill(db, practice, &mut items)?;
-    let counts = count_clients(db, practice, &search)?;
     Ok(ClientPage {
         items,
         total: counts.get(query.status),
