@@ -31,7 +31,24 @@ const WINDOW_FROM: usize = 200;
 /// Every row is this tall (see `style/main.css`), so the window can be
 /// computed from the scroll position alone.
 const ROW_HEIGHT: usize = 49;
-const VIEW_ROWS: usize = 30;
+/// The list's scrolling box is at most this share of the window's height
+/// (`max-height: 70vh` in `style/main.css`).
+const BOX_SHARE_OF_WINDOW: f64 = 0.7;
+/// Rows drawn above and below those in view, so that a short scroll shows
+/// rows already drawn.
+const OVERSCAN: usize = 5;
+
+/// How many rows the list's box can show at once in this window: the rows
+/// a window of the list draws, besides its overscan. Fewer rows drawn make
+/// the first page, each scroll and each search quicker to draw
+/// (bench/README.md).
+fn rows_in_view() -> usize {
+    let height = web_sys::window()
+        .and_then(|window| window.inner_height().ok())
+        .and_then(|height| height.as_f64())
+        .unwrap_or(900.0);
+    (height * BOX_SHARE_OF_WINDOW / ROW_HEIGHT as f64).ceil() as usize + 1
+}
 
 /// Tab, search and sort, as in the URL.
 #[derive(Clone, PartialEq)]
@@ -264,6 +281,11 @@ fn ClientTable(
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let scroll_top = RwSignal::new(0.0f64);
+    let view_rows = RwSignal::new(rows_in_view());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        view_rows.set(rows_in_view());
+    });
+    on_cleanup(move || resize.remove());
     // The rows in view (all of them when the view is short), and how many
     // the view has.
     let shown = Memo::new(move |_| {
@@ -271,8 +293,9 @@ fn ClientTable(
         let (first, last) = if total <= WINDOW_FROM {
             (0, total)
         } else {
-            let first = ((scroll_top.get() / ROW_HEIGHT as f64) as usize).saturating_sub(5);
-            (first.min(total), (first + VIEW_ROWS + 10).min(total))
+            let first = ((scroll_top.get() / ROW_HEIGHT as f64) as usize).saturating_sub(OVERSCAN);
+            let last = first + view_rows.get() + 2 * OVERSCAN;
+            (first.min(total), last.min(total))
         };
         let (rows, total) = store.list_rows(first, last);
         Shown {
@@ -285,7 +308,7 @@ fn ClientTable(
     // The pages those rows are on are read, and the next one ahead.
     Effect::new(move |_| {
         let Shown { first, last, .. } = shown.get();
-        store.want_rows(first, last + VIEW_ROWS);
+        store.want_rows(first, last + view_rows.get_untracked());
     });
     let empty_message = move || {
         let state = view_state.get();
