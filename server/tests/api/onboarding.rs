@@ -372,6 +372,84 @@ async fn a_removed_user_cannot_sign_in_and_their_businesses_pass_to_the_owner() 
     assert_eq!(activity.body["items"][0]["user"]["id"], removed);
 }
 
+/// The store writes only the columns a change alters (`update_client_row`):
+/// a rename must still move the client in the name order and the search, a
+/// new code must still be found, and a deactivation, which sets neither,
+/// must leave both as they were.
+#[tokio::test]
+async fn a_rename_moves_a_client_in_the_order_and_the_search_and_a_deactivation_keeps_both() {
+    let app = spawn_app().await;
+    let client = app.pick("active", 1, 1).await;
+    let path = format!("/api/clients/{}", id(&client));
+    let last_by_name = |status: &'static str| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/clients?status={status}&sort=-name&limit=1"))
+                .await;
+            page.body["items"][0]["id"].clone()
+        }
+    };
+    let found = |status: &'static str, search: &'static str| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/clients?status={status}&q={search}"))
+                .await;
+            let ids: Vec<Value> = page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["id"].clone())
+                .collect();
+            ids
+        }
+    };
+    assert_ne!(last_by_name("active").await, client["id"]);
+    let edit = |name: &str, code: Value, version: u64| json!({ "name": name, "code": code, "expected_version": version });
+
+    let renamed = app
+        .send_json(
+            "PATCH",
+            &path,
+            edit("Zzyzx Ltd", client["code"].clone(), version(&client)),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    assert_eq!(last_by_name("active").await, client["id"]);
+    assert_eq!(found("active", "zzyzx").await, [client["id"].clone()]);
+
+    let recoded = app
+        .send_json(
+            "PATCH",
+            &path,
+            edit("Zzyzx Ltd", json!("QQ-7"), version(&renamed.body)),
+        )
+        .await;
+    assert_eq!(recoded.status, StatusCode::OK, "{:?}", recoded.body);
+    assert_eq!(found("active", "qq-7").await, [client["id"].clone()]);
+
+    let deactivated = app
+        .send_json(
+            "POST",
+            &format!("{path}/deactivate"),
+            json!({ "new_owner_id": user_id(&recoded.body, 0), "expected_version": version(&recoded.body) }),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{:?}", deactivated.body);
+    assert_eq!(deactivated.body["name"], "Zzyzx Ltd");
+    assert_eq!(deactivated.body["code"], "QQ-7");
+    assert_eq!(last_by_name("deactivated").await, client["id"]);
+    for search in ["zzyzx", "qq-7"] {
+        assert_eq!(
+            found("deactivated", search).await,
+            [client["id"].clone()],
+            "{search}"
+        );
+        assert!(found("active", search).await.is_empty(), "{search}");
+    }
+}
+
 #[tokio::test]
 async fn adding_a_client_twice_with_one_idempotency_key_adds_it_once() {
     let app = spawn_app().await;

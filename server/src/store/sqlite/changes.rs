@@ -15,7 +15,7 @@ use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, Event, PracticeId, RuleError,
     Timestamp, UserId, execute,
 };
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ToSql, params};
 
 /// Applies a change inside `tx`: the store chooses the id of anything
 /// added, `core` decides (`execute`), what only the practice can know is
@@ -147,23 +147,7 @@ fn save_client(
     after: &Client,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "UPDATE clients SET name = ?2, code = ?3, status = ?4, owner_id = ?5, version = ?6,
-                            updated_at = ?7, sort_name = ?8, search_text = ?9
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        to_sql_id(after.id.0)?,
-        after.name,
-        after.code,
-        after.status.as_str(),
-        after.owner.0,
-        after.version,
-        at.0,
-        search::sort_key(&after.name),
-        search::search_text(&after.name, after.code.as_deref())
-    ])
-    .map_err(|error| {
+    update_client_row(tx, before, after, at).map_err(|error| {
         // Only reached if `core`'s check was bypassed: the index's backstop.
         if is_unique_violation(&error) {
             StoreError::Onboarding(OnboardingError::CodeTaken)
@@ -207,6 +191,56 @@ fn save_client(
         }
     }
     Ok(())
+}
+
+/// Writes the client's row as `after` has it: its version and time always,
+/// and otherwise only the columns that differ from `before`. SQLite
+/// rewrites the index entries of every column a statement sets, changed or
+/// not, so a deactivation that set them all also rewrote the name's and the
+/// code's entries.
+fn update_client_row(
+    tx: &Connection,
+    before: &Client,
+    after: &Client,
+    at: Timestamp,
+) -> rusqlite::Result<usize> {
+    let id = i64::try_from(after.id.0)
+        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+    let status = after.status.as_str();
+    let sort_name = search::sort_key(&after.name);
+    let search_text = search::search_text(&after.name, after.code.as_deref());
+    let renamed = after.name != before.name;
+    let recoded = after.code != before.code;
+    let mut set: Vec<(&str, &dyn ToSql)> = vec![("version", &after.version), ("updated_at", &at.0)];
+    if renamed {
+        set.extend([
+            ("name", &after.name as &dyn ToSql),
+            ("sort_name", &sort_name),
+        ]);
+    }
+    if recoded {
+        set.push(("code", &after.code));
+    }
+    if renamed || recoded {
+        set.push(("search_text", &search_text));
+    }
+    if after.status != before.status {
+        set.push(("status", &status));
+    }
+    if after.owner != before.owner {
+        set.push(("owner_id", &after.owner.0));
+    }
+    let assignments: Vec<String> = (set.iter().enumerate())
+        .map(|(at, (column, _))| format!("{column} = ?{}", at + 2))
+        .collect();
+    let sql = format!(
+        "UPDATE clients SET {} WHERE id = ?1",
+        assignments.join(", ")
+    );
+    let values: Vec<&dyn ToSql> = std::iter::once(&id as &dyn ToSql)
+        .chain(set.iter().map(|(_, value)| *value))
+        .collect();
+    tx.prepare_cached(&sql)?.execute(values.as_slice())
 }
 
 /// Stores a new user of a client under the id already chosen for them.
