@@ -1,8 +1,21 @@
 //! What a person does, step by step as the help article words it. Each step
 //! saves a screenshot, so a failure shows where the person got stuck.
 
+use crate::backend::{ADMIN, Backend, DEMO_PASSWORD};
 use crate::{Harness, Outcome, find};
 use fantoccini::Client;
+
+/// A test's world: a harness started for `test_name`, one browser signed
+/// in as the practice admin on the client list, and the API.
+pub async fn signed_in_on_the_list(test_name: &str) -> Outcome<(Harness, Client, Backend)> {
+    let mut harness = Harness::start(test_name).await?;
+    let browser = harness.open_browser().await?;
+    let backend = Backend::new(&harness.url).await?;
+    open(&harness, &browser, "/").await?;
+    sign_in(&mut harness, &browser, ADMIN, DEMO_PASSWORD).await?;
+    go_to_solo_clients(&mut harness, &browser).await?;
+    Ok((harness, browser, backend))
+}
 
 /// Opens a path of the app, such as `/clients?tab=deactivated`.
 pub async fn open(harness: &Harness, browser: &Client, path: &str) -> Outcome {

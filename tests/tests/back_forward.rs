@@ -7,29 +7,16 @@
 //! what is shown afresh, when the page comes back.
 
 use clientele_core::Status;
-use clientele_e2e::backend::{ADMIN, Backend, DEMO_PASSWORD};
 use clientele_e2e::find::PATIENCE;
-use clientele_e2e::{Harness, Outcome, act, check};
+use clientele_e2e::{Outcome, act, check};
 use std::time::Instant;
 
 /// More visits than the browser's six connections to one server.
 const VISITS: usize = 8;
 
-/// A test's world: the harness, one browser signed in as the practice admin
-/// on the client list, and the API.
-async fn arrange(test_name: &str) -> Outcome<(Harness, fantoccini::Client, Backend)> {
-    let mut harness = Harness::start(test_name).await?;
-    let browser = harness.open_browser().await?;
-    let backend = Backend::new(&harness.url).await?;
-    act::open(&harness, &browser, "/").await?;
-    act::sign_in(&mut harness, &browser, ADMIN, DEMO_PASSWORD).await?;
-    act::go_to_solo_clients(&mut harness, &browser).await?;
-    Ok((harness, browser, backend))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_client_list_opens_every_time_after_leaving_it_for_another_page() -> Outcome {
-    let (mut harness, browser, backend) = arrange("leave-and-return").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("leave-and-return").await?;
     let first = backend
         .clients(Status::Active)
         .await?
@@ -58,7 +45,7 @@ async fn the_client_list_opens_every_time_after_leaving_it_for_another_page() ->
 #[tokio::test(flavor = "multi_thread")]
 async fn a_page_brought_back_from_the_back_forward_cache_shows_what_changed_while_it_was_away()
 -> Outcome {
-    let (mut harness, browser, backend) = arrange("back-forward-cache").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("back-forward-cache").await?;
     let client = backend.pick_client(Status::Active, 1, 2).await?;
     check::listed_under(&browser, "Active clients", &client.name).await?;
     browser

@@ -8,25 +8,13 @@
 //! the same for every test and the tests do not disturb each other.
 
 use clientele_core::Status;
-use clientele_e2e::backend::{ADMIN, Backend, DEMO_PASSWORD, Fault};
-use clientele_e2e::{Harness, Outcome, act, check, find};
-
-/// A test's world: the harness, one browser signed in as the practice admin
-/// on the client list, and the API.
-async fn arrange(test_name: &str) -> Outcome<(Harness, fantoccini::Client, Backend)> {
-    let mut harness = Harness::start(test_name).await?;
-    let browser = harness.open_browser().await?;
-    let backend = Backend::new(&harness.url).await?;
-    act::open(&harness, &browser, "/").await?;
-    act::sign_in(&mut harness, &browser, ADMIN, DEMO_PASSWORD).await?;
-    act::go_to_solo_clients(&mut harness, &browser).await?;
-    Ok((harness, browser, backend))
-}
+use clientele_e2e::backend::{ADMIN, DEMO_PASSWORD, Fault};
+use clientele_e2e::{Outcome, act, check, find};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deactivating_a_client_moves_it_to_deactivated_clients_with_all_its_businesses() -> Outcome
 {
-    let (mut harness, browser, backend) = arrange("deactivate-client").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("deactivate-client").await?;
     let client = backend.pick_client(Status::Active, 2, 2).await?;
     let new_owner = &client.users[1].name;
 
@@ -58,7 +46,7 @@ async fn deactivating_a_client_moves_it_to_deactivated_clients_with_all_its_busi
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reactivating_a_client_makes_it_and_every_business_active_again() -> Outcome {
-    let (mut harness, browser, backend) = arrange("reactivate-client").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("reactivate-client").await?;
     let client = backend.pick_client(Status::Deactivated, 1, 1).await?;
 
     act::choose_tab(&mut harness, &browser, "Deactivated clients").await?;
@@ -80,7 +68,7 @@ async fn reactivating_a_client_makes_it_and_every_business_active_again() -> Out
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deactivating_a_business_moves_it_to_deactivated_businesses() -> Outcome {
-    let (mut harness, browser, backend) = arrange("deactivate-business").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("deactivate-business").await?;
     let client = backend.pick_client(Status::Active, 2, 2).await?;
     let business = client
         .businesses_with(Status::Active)
@@ -112,7 +100,7 @@ async fn deactivating_a_business_moves_it_to_deactivated_businesses() -> Outcome
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reactivating_a_business_takes_one_click() -> Outcome {
-    let (mut harness, browser, backend) = arrange("reactivate-business").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("reactivate-business").await?;
     let client = backend.pick_client(Status::Active, 2, 1).await?;
     let business = client.businesses[0].clone();
     act::open_client(&mut harness, &browser, &client.name).await?;
@@ -141,7 +129,7 @@ async fn reactivating_a_business_takes_one_click() -> Outcome {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deep_links_and_back_and_forward_show_the_right_tab_and_list() -> Outcome {
-    let (mut harness, browser, backend) = arrange("deep-links").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("deep-links").await?;
     let deactivated = backend.clients(Status::Deactivated).await?;
     let active = backend.clients(Status::Active).await?;
     let first_deactivated = &deactivated.first().ok_or("no deactivated client")?.name;
@@ -198,7 +186,7 @@ async fn a_dropped_connection_rolls_the_row_back_and_says_so() -> Outcome {
 }
 
 async fn rolls_back_under(fault: Fault, test_name: &str) -> Outcome {
-    let (mut harness, browser, backend) = arrange(test_name).await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list(test_name).await?;
     let client = backend.pick_client(Status::Active, 1, 1).await?;
     let active_before = check::tab_count(&browser, "Active clients").await?;
     backend.set_fault(fault).await?;
@@ -224,7 +212,7 @@ async fn rolls_back_under(fault: Fault, test_name: &str) -> Outcome {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn under_a_slow_server_the_row_moves_at_once_then_settles() -> Outcome {
-    let (mut harness, browser, backend) = arrange("slow-server").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("slow-server").await?;
     let client = backend.pick_client(Status::Active, 1, 1).await?;
     backend.set_fault(Fault::Delay(2_000)).await?;
 
@@ -249,7 +237,7 @@ async fn under_a_slow_server_the_row_moves_at_once_then_settles() -> Outcome {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn when_two_people_change_one_client_one_wins_and_the_other_sees_a_conflict() -> Outcome {
-    let (mut harness, first, backend) = arrange("two-sessions").await?;
+    let (mut harness, first, backend) = act::signed_in_on_the_list("two-sessions").await?;
     let second = harness.open_browser().await?;
     act::open(&harness, &second, "/clients").await?;
     act::sign_in(&mut harness, &second, ADMIN, DEMO_PASSWORD).await?;
@@ -282,7 +270,7 @@ async fn when_two_people_change_one_client_one_wins_and_the_other_sees_a_conflic
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_retried_after_a_dropped_answer_is_applied_once() -> Outcome {
-    let (mut harness, browser, backend) = arrange("retry-after-drop").await?;
+    let (mut harness, browser, backend) = act::signed_in_on_the_list("retry-after-drop").await?;
     let client = backend.pick_client(Status::Active, 1, 1).await?;
     backend.set_fault(Fault::DropAfterCommit).await?;
 

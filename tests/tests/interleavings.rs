@@ -16,18 +16,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A test's world: the harness, one browser signed in as the practice admin
-/// on the client list, and the API.
-async fn arrange(test_name: &str) -> Outcome<(Harness, fantoccini::Client, Backend)> {
-    let mut harness = Harness::start(test_name).await?;
-    let browser = harness.open_browser().await?;
-    let backend = Backend::new(&harness.url).await?;
-    act::open(&harness, &browser, "/").await?;
-    act::sign_in(&mut harness, &browser, ADMIN, DEMO_PASSWORD).await?;
-    act::go_to_solo_clients(&mut harness, &browser).await?;
-    Ok((harness, browser, backend))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_applied_whose_answer_and_retry_were_lost_is_checked_and_reported_saved() -> Outcome
 {
@@ -73,7 +61,8 @@ async fn a_change_applied_whose_answer_and_retry_were_lost_is_checked_and_report
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slow_read_answered_after_a_change_does_not_bring_the_old_client_back() -> Outcome {
     const READ_DELAY: Duration = Duration::from_millis(4_000);
-    let (mut harness, browser, backend) = arrange("slow-read-after-change").await?;
+    let (mut harness, browser, backend) =
+        act::signed_in_on_the_list("slow-read-after-change").await?;
     let client = backend.pick_client(Status::Deactivated, 1, 1).await?;
 
     // The app holds the client already (from the reactivation dialog,
