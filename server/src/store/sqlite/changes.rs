@@ -231,7 +231,7 @@ fn update_client_row(
         set.push(("owner_id", &after.owner.0));
     }
     let assignments: Vec<String> = (set.iter().enumerate())
-        .map(|(at, (column, _))| format!("{column} = ?{}", at + 2))
+        .map(|(index, (column, _))| format!("{column} = ?{}", index + 2))
         .collect();
     let sql = format!(
         "UPDATE clients SET {} WHERE id = ?1",
