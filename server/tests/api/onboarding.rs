@@ -26,6 +26,12 @@ async fn add_client(app: &TestApp, email: &str) -> Value {
     answer.body
 }
 
+/// The body of a `PATCH` to a client: its new name and code, against the
+/// version the caller last saw.
+fn edit(name: &str, code: Value, version: u64) -> Value {
+    json!({ "name": name, "code": code, "expected_version": version })
+}
+
 fn token(added: &Value) -> String {
     added["invitation"]["token"].as_str().unwrap().to_owned()
 }
@@ -123,7 +129,6 @@ async fn editing_renames_a_client_and_sets_changes_and_clears_its_code() {
     let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}", id(&client));
-    let edit = |name: &str, code: Value, version: u64| json!({ "name": name, "code": code, "expected_version": version });
     let renamed = app
         .send_json(
             "PATCH",
@@ -396,17 +401,12 @@ async fn a_rename_moves_a_client_in_the_order_and_the_search_and_a_deactivation_
             let page = app
                 .get(&format!("/api/clients?status={status}&q={search}"))
                 .await;
-            let ids: Vec<Value> = page.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
+            (page.body["items"].as_array().unwrap().iter())
                 .map(|item| item["id"].clone())
-                .collect();
-            ids
+                .collect::<Vec<Value>>()
         }
     };
     assert_ne!(last_by_name("active").await, client["id"]);
-    let edit = |name: &str, code: Value, version: u64| json!({ "name": name, "code": code, "expected_version": version });
 
     let renamed = app
         .send_json(

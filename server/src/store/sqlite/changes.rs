@@ -147,7 +147,7 @@ fn save_client(
     after: &Client,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    update_client_row(tx, before, after, at).map_err(|error| {
+    update_client_row(tx, to_sql_id(after.id.0)?, before, after, at).map_err(|error| {
         // Only reached if `core`'s check was bypassed: the index's backstop.
         if is_unique_violation(&error) {
             StoreError::Onboarding(OnboardingError::CodeTaken)
@@ -200,19 +200,21 @@ fn save_client(
 /// code's entries.
 fn update_client_row(
     tx: &Connection,
+    id: i64,
     before: &Client,
     after: &Client,
     at: Timestamp,
 ) -> rusqlite::Result<usize> {
-    let id = i64::try_from(after.id.0)
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
     let status = after.status.as_str();
-    let sort_name = search::sort_key(&after.name);
-    let search_text = search::search_text(&after.name, after.code.as_deref());
     let renamed = after.name != before.name;
     let recoded = after.code != before.code;
+    // Made only when the name or the code changes, which is all they are
+    // made from; a deactivation, the common write, needs neither.
+    let sort_name: String;
+    let search_text: String;
     let mut set: Vec<(&str, &dyn ToSql)> = vec![("version", &after.version), ("updated_at", &at.0)];
     if renamed {
+        sort_name = search::sort_key(&after.name);
         set.extend([
             ("name", &after.name as &dyn ToSql),
             ("sort_name", &sort_name),
@@ -222,6 +224,7 @@ fn update_client_row(
         set.push(("code", &after.code));
     }
     if renamed || recoded {
+        search_text = search::search_text(&after.name, after.code.as_deref());
         set.push(("search_text", &search_text));
     }
     if after.status != before.status {
