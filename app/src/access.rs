@@ -5,11 +5,12 @@
 //! staff who can deactivate and reactivate.
 
 use crate::session::{Area, Auth, SignedOutBy};
+use crate::store::next_task;
 use clientele_core::permissions::who_can_change;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::location::Location;
 
 /// The sign-in page.
@@ -18,14 +19,30 @@ pub const SIGN_IN: &str = "/sign-in";
 /// Shows `children` while `redirect` is `None`, and otherwise goes to where
 /// it says, replacing the page in the history so Back does not return to a
 /// page that only sends the person away again.
+///
+/// The move happens in a task of its own: drawing the page the person is
+/// sent to (a new visitor at `/` goes on to sign-in) in the same task as the
+/// gate made one long task in which the page could not answer input.
 #[component]
 pub fn Gate(redirect: Memo<Option<String>>, children: ChildrenFn) -> impl IntoView {
+    let navigate = use_navigate();
     move || match redirect.get() {
-        None => children().into_any(),
-        Some(path) => view! {
-            <Redirect path=path options=NavigateOptions { replace: true, ..Default::default() } />
+        None => Some(children()),
+        Some(path) => {
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                next_task().await;
+                // Unless, by then, the gate no longer sends there (or is gone).
+                if redirect.try_get_untracked().flatten().as_deref() == Some(path.as_str()) {
+                    let replace = NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    };
+                    navigate(&path, replace);
+                }
+            });
+            None
         }
-        .into_any(),
     }
 }
 

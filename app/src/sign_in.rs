@@ -7,17 +7,26 @@
 use crate::access::{Gate, signed_out_only};
 use crate::api::{ApiError, UNEXPECTED_ANSWER};
 use crate::session::{Auth, SignedOutBy};
-use crate::store::Store;
+use crate::store::{Store, next_task};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// The sign-in page, for people who are not signed in.
+///
+/// Its form is drawn in a task after the page's own, so that a new visitor's
+/// arrival (the session's answer, the move from `/` to here and the form)
+/// is not one long task in which the page cannot answer input.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let drawn = RwSignal::new(false);
+    spawn_local(async move {
+        next_task().await;
+        drawn.try_set(true);
+    });
     view! {
         <Gate redirect=signed_out_only()>
-            <SignInForm />
+            {move || drawn.get().then(|| view! { <SignInForm /> })}
         </Gate>
     }
 }
