@@ -84,10 +84,8 @@ pub fn AppWith(
         }
     });
     view! {
-        <Router>
-            <SessionCheck />
-            <ToastRegion />
-        </Router>
+        <SessionCheck />
+        <ToastRegion />
     }
 }
 
@@ -104,7 +102,9 @@ fn SessionCheck() -> impl IntoView {
     });
     move || {
         match known.get() {
-        Ok(true) => view! { <Pages /> }.into_any(),
+        // The router starts with the pages, not at mount: the first
+        // task draws only the loading state.
+        Ok(true) => view! { <Router><Pages /></Router> }.into_any(),
         Ok(false) => view! { <p class="state page-state">"Loading Clientele…"</p> }.into_any(),
         Err(message) => view! {
             <div class="state error page-state">
