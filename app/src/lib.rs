@@ -84,8 +84,10 @@ pub fn AppWith(
         }
     });
     view! {
-        <SessionCheck />
-        <ToastRegion />
+        <Router>
+            <SessionCheck />
+            <ToastRegion />
+        </Router>
     }
 }
 
@@ -102,9 +104,7 @@ fn SessionCheck() -> impl IntoView {
     });
     move || {
         match known.get() {
-        // The router starts with the pages, not at mount: the first
-        // task draws only the loading state.
-        Ok(true) => view! { <Router><Pages /></Router> }.into_any(),
+        Ok(true) => view! { <Pages /> }.into_any(),
         Ok(false) => view! { <p class="state page-state">"Loading Clientele…"</p> }.into_any(),
         Err(message) => view! {
             <div class="state error page-state">
