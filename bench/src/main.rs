@@ -35,6 +35,9 @@ const READ_PAGE: u64 = 100;
 /// How long each load cell runs.
 pub(crate) const LOAD_TIME: Duration = Duration::from_secs(3);
 
+/// How many times each backend cell runs, for its median.
+const ROUNDS: usize = 3;
+
 /// The parts `--only` may name, in the order they run.
 const PARTS: [&str; 8] = [
     "startup",
@@ -332,24 +335,37 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
 
     let (mut read_ratios, mut write_ratios) = (Vec::new(), Vec::new());
     for connections in [1usize, 8, 64] {
-        let [read_ours, read_theirs, read_1000_ours, read_1000_theirs] = reads
-            .each_ref()
-            .map(|(url, headers)| wrk::read(url, headers, connections, LOAD_TIME));
-        let owned = writable_clients(&http, &ours.url, &writers).await;
-        let write_ours = wrk::write(
-            &ours.url,
-            &wrk::Writes::Clientele(&owned),
-            &signed_in,
-            connections,
-            LOAD_TIME,
-        );
-        let write_theirs = wrk::write(
-            &theirs.url,
-            &wrk::Writes::JsonServer(&writers),
-            &none,
-            connections,
-            LOAD_TIME,
-        );
+        // Each cell runs ROUNDS times, the servers in turn, and gives its
+        // median: one run of either server moves by 10 to 15 % from the next.
+        let mut runs: [Vec<wrk::LoadResult>; 6] = Default::default();
+        for _ in 0..ROUNDS {
+            for ((url, headers), runs) in reads.iter().zip(&mut runs) {
+                runs.push(wrk::read(url, headers, connections, LOAD_TIME));
+            }
+            let owned = writable_clients(&http, &ours.url, &writers).await;
+            runs[4].push(wrk::write(
+                &ours.url,
+                &wrk::Writes::Clientele(&owned),
+                &signed_in,
+                connections,
+                LOAD_TIME,
+            ));
+            runs[5].push(wrk::write(
+                &theirs.url,
+                &wrk::Writes::JsonServer(&writers),
+                &none,
+                connections,
+                LOAD_TIME,
+            ));
+        }
+        let [
+            read_ours,
+            read_theirs,
+            read_1000_ours,
+            read_1000_theirs,
+            write_ours,
+            write_theirs,
+        ] = runs.map(|runs| wrk::LoadResult::median(&runs));
         // wrk counts answers that were not 2xx without saying which: for
         // Clientele any at all may be a refused session, which would make
         // the figure meaningless.

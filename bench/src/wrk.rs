@@ -25,6 +25,26 @@ pub struct LoadResult {
     pub refused: u64,
 }
 
+impl LoadResult {
+    /// Several runs of one cell as one: the median rate and the median p99
+    /// (each on its own), and every run's failures and refusals summed, so
+    /// that one failed answer in any run still shows.
+    pub fn median(runs: &[LoadResult]) -> LoadResult {
+        assert!(!runs.is_empty(), "a median of no runs");
+        let middle = |figure: fn(&LoadResult) -> f64| {
+            let mut figures: Vec<f64> = runs.iter().map(figure).collect();
+            figures.sort_by(f64::total_cmp);
+            figures[figures.len() / 2]
+        };
+        LoadResult {
+            per_second: middle(|run| run.per_second),
+            p99_ms: middle(|run| run.p99_ms),
+            failures: runs.iter().map(|run| run.failures).sum(),
+            refused: runs.iter().map(|run| run.refused).sum(),
+        }
+    }
+}
+
 /// GETs `url` on `connections` connections for `duration`, each request
 /// carrying `headers` (the session cookie for Clientele, none for
 /// json-server).
@@ -250,6 +270,24 @@ Transfer/sec:     51.16MB
         assert_eq!(result.per_second, 2233.46);
         assert_eq!(result.p99_ms, 0.812);
         assert_eq!(result.failures, 7);
+    }
+
+    #[test]
+    fn runs_of_one_cell_give_their_medians_and_every_failure() {
+        let run = |per_second, p99_ms, failures, refused| LoadResult {
+            per_second,
+            p99_ms,
+            failures,
+            refused,
+        };
+        let median = LoadResult::median(&[
+            run(300.0, 9.0, 0, 0),
+            run(100.0, 1.0, 2, 0),
+            run(200.0, 4.0, 0, 1),
+        ]);
+        assert_eq!((median.per_second, median.p99_ms), (200.0, 4.0));
+        assert_eq!((median.failures, median.refused), (2, 1));
+        assert_eq!(LoadResult::median(&[run(5.0, 6.0, 7, 8)]).per_second, 5.0);
     }
 
     #[test]
