@@ -343,20 +343,13 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
                 runs.push(wrk::read(url, headers, connections, LOAD_TIME));
             }
             let owned = writable_clients(&http, &ours.url, &writers).await;
-            runs[4].push(wrk::write(
-                &ours.url,
-                &wrk::Writes::Clientele(&owned),
-                &signed_in,
-                connections,
-                LOAD_TIME,
-            ));
-            runs[5].push(wrk::write(
-                &theirs.url,
-                &wrk::Writes::JsonServer(&writers),
-                &none,
-                connections,
-                LOAD_TIME,
-            ));
+            let writes = [
+                (&ours.url, wrk::Writes::Clientele(&owned), &signed_in),
+                (&theirs.url, wrk::Writes::JsonServer(&writers), &none),
+            ];
+            for ((base, writes, headers), runs) in writes.iter().zip(&mut runs[4..]) {
+                runs.push(wrk::write(base, writes, headers, connections, LOAD_TIME));
+            }
         }
         let [
             read_ours,
