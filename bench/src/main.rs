@@ -347,7 +347,7 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
                 (&ours.url, wrk::Writes::Clientele(&owned), &signed_in),
                 (&theirs.url, wrk::Writes::JsonServer(&writers), &none),
             ];
-            for ((base, writes, headers), runs) in writes.iter().zip(&mut runs[4..]) {
+            for ((base, writes, headers), runs) in writes.iter().zip(&mut runs[reads.len()..]) {
                 runs.push(wrk::write(base, writes, headers, connections, LOAD_TIME));
             }
         }

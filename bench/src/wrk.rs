@@ -31,11 +31,8 @@ impl LoadResult {
     /// that one failed answer in any run still shows.
     pub fn median(runs: &[LoadResult]) -> LoadResult {
         assert!(!runs.is_empty(), "a median of no runs");
-        let middle = |figure: fn(&LoadResult) -> f64| {
-            let mut figures: Vec<f64> = runs.iter().map(figure).collect();
-            figures.sort_by(f64::total_cmp);
-            figures[figures.len() / 2]
-        };
+        let middle =
+            |figure: fn(&LoadResult) -> f64| crate::median(runs.iter().map(figure).collect());
         LoadResult {
             per_second: middle(|run| run.per_second),
             p99_ms: middle(|run| run.p99_ms),
