@@ -25,12 +25,20 @@ impl Drop for Running {
 /// (`--demo`), the first of them with `clients` clients, serving `dist`,
 /// with the fault switch on. Sign in with [`crate::session::Session`].
 pub fn clientele(binary: &Path, dist: &Path, clients: usize) -> Running {
+    clientele_on(binary, dist, clients, "127.0.0.1")
+}
+
+/// [`clientele`] on another loopback address, such as `127.0.0.2`: a
+/// browser keeps one session cookie per host, whatever the port, so two
+/// servers signed in to from one browser need a host each.
+pub fn clientele_on(binary: &Path, dist: &Path, clients: usize, host: &str) -> Running {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let db = dir.path().join("bench.db");
     let clients = clients.to_string();
     let mut running = start_clientele(
         binary,
         dist,
+        host,
         &[
             "--demo".as_ref(),
             "--seed-clients".as_ref(),
@@ -63,12 +71,14 @@ pub fn clientele_postgres(
         ]);
     }
     let args: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_os_str()).collect();
-    start_clientele(binary, dist, &args)
+    start_clientele(binary, dist, "127.0.0.1", &args)
 }
 
-fn start_clientele(binary: &Path, dist: &Path, args: &[&std::ffi::OsStr]) -> Running {
+fn start_clientele(binary: &Path, dist: &Path, host: &str, args: &[&std::ffi::OsStr]) -> Running {
     let mut child = Command::new(binary)
-        .args(["--addr", "127.0.0.1:0", "--fault-injection"])
+        .arg("--addr")
+        .arg(format!("{host}:0"))
+        .arg("--fault-injection")
         .args(args)
         .arg("--dist")
         .arg(dist)
