@@ -166,6 +166,54 @@ async fn a_business_added_behind_the_servers_back_shows_in_the_next_page_read() 
 }
 
 #[tokio::test]
+async fn a_business_moved_to_another_practice_and_back_behind_the_servers_back_shows_in_the_next_page_read()
+ {
+    // A business's move changes the count of the client it left, in one
+    // practice, and of the client it joined, in the other: each practice's
+    // version must move on.
+    let app = spawn_app().await;
+    let client = app.pick("active", 2, 1).await;
+    let business = id(&client["businesses"][0]);
+    let before = row(&app, id(&client), "active").await.unwrap()["business_count"]
+        .as_u64()
+        .unwrap();
+    let elsewhere = app.db.texts(&format!(
+        "SELECT CAST(MIN(id) AS TEXT) FROM clients
+         WHERE practice_id <> (SELECT practice_id FROM clients WHERE id = {})",
+        id(&client)
+    ));
+    let move_to =
+        |to: &str| format!("UPDATE businesses SET client_id = {to} WHERE id = {business}");
+    let left = row_after_sql(&app, id(&client), &move_to(&elsewhere[0])).await;
+    assert_eq!(left["business_count"].as_u64().unwrap(), before - 1);
+    let back = row_after_sql(&app, id(&client), &move_to(&id(&client).to_string())).await;
+    assert_eq!(back["business_count"].as_u64().unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_schedule_changed_behind_the_servers_back_shows_in_the_next_page_read() {
+    let app = spawn_app().await;
+    let client = app.pick("active", 1, 1).await;
+    let added = format!(
+        "INSERT INTO deactivation_schedules
+             (client_id, on_date, due_at, new_owner_id, reason, scheduled_by_id,
+              scheduled_by_name, failure)
+         SELECT {}, '2026-12-03', {}, {}, NULL, MIN(id), 'Someone Else', NULL FROM staff",
+        id(&client),
+        START + 2 * 24 * 60 * 60 * 1000,
+        client["owner"]
+    );
+    row_after_sql(&app, id(&client), &added).await;
+    let changed = format!(
+        "UPDATE deactivation_schedules SET on_date = '2026-12-04', due_at = {} WHERE client_id = {}",
+        START + 3 * 24 * 60 * 60 * 1000,
+        id(&client)
+    );
+    let after = row_after_sql(&app, id(&client), &changed).await;
+    assert_eq!(after["scheduled_deactivation"]["on"], "2026-12-04");
+}
+
+#[tokio::test]
 async fn a_schedule_added_and_removed_behind_the_servers_back_shows_in_the_next_page_read() {
     let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/010_list_index.sql"),
     include_str!("../../../migrations/011_data_versions.sql"),
     include_str!("../../../migrations/012_drop_old_list_indexes.sql"),
+    include_str!("../../../migrations/013_data_version_triggers_without_temporary_tables.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than
