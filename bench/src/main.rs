@@ -363,11 +363,21 @@ async fn measure_backend(args: &Args, figures: &mut Map<String, Value>) {
         // Clientele any at all may be a refused session, which would make
         // the figure meaningless.
         for (what, result) in [("page", read_ours), ("1,000-row page", read_1000_ours)] {
+            servers::tell_failures(
+                &format!("Clientele's {what} reads at {connections} connections"),
+                &result,
+                &[&ours],
+            );
             assert_eq!(
                 result.failures, 0,
                 "Clientele's {what} reads at {connections} connections were not all 2xx"
             );
         }
+        servers::tell_failures(
+            &format!("Clientele's writes at {connections} connections"),
+            &write_ours,
+            &[&ours],
+        );
         assert_eq!(
             write_ours.refused, 0,
             "Clientele refused the session or its CSRF token for writes at \

@@ -48,6 +48,11 @@ pub async fn measure(server: &Path, dist: &Path, url: &str, figures: &mut Map<St
         }),
     );
     for (name, result) in [("read", reads), ("write", writes)] {
+        servers::tell_failures(
+            &format!("PostgreSQL {name}s at {CONNECTIONS} connections"),
+            &result,
+            &[&first, &second],
+        );
         assert_eq!(
             result.refused, 0,
             "an instance refused the session or its CSRF token ({name}s)"
@@ -64,21 +69,29 @@ pub async fn measure(server: &Path, dist: &Path, url: &str, figures: &mut Map<St
             format!("backend.postgres.{name}_failures_c{CONNECTIONS}"),
             json!(result.failures),
         );
+        figures.insert(
+            format!("backend.postgres.{name}_timeouts_c{CONNECTIONS}"),
+            json!(result.timeouts),
+        );
+    }
+    for (kind, count) in [
+        ("conflicts", writes.conflicts),
+        ("server_errors", writes.server_errors),
+    ] {
+        figures.insert(
+            format!("backend.postgres.write_{kind}_c{CONNECTIONS}"),
+            json!(count),
+        );
     }
 }
 
-/// Runs the two loads at once (a wrk each) and adds them up: requests per
-/// second summed, the worse p99, failures summed.
+/// Runs the two loads at once (a wrk each) and adds them up
+/// ([`LoadResult::together`]).
 fn both(loads: [impl FnOnce() -> LoadResult + Send; 2]) -> LoadResult {
     let [one, other] = loads;
     let (one, other) = std::thread::scope(|scope| {
         let one = scope.spawn(one);
         (other(), one.join().expect("a wrk run"))
     });
-    LoadResult {
-        per_second: one.per_second + other.per_second,
-        p99_ms: one.p99_ms.max(other.p99_ms),
-        failures: one.failures + other.failures,
-        refused: one.refused + other.refused,
-    }
+    one.together(other)
 }

@@ -1,6 +1,7 @@
 //! The servers a benchmark measures, started on loopback and stopped (by
 //! process id) when dropped: Clientele's own, and json-server for comparison.
 
+use crate::wrk::LoadResult;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -12,6 +13,45 @@ pub struct Running {
     pub url: String,
     child: Child,
     _dir: Option<tempfile::TempDir>,
+    /// Where its log goes (Clientele's: warnings and errors), if kept.
+    log: Option<tempfile::NamedTempFile>,
+}
+
+impl Running {
+    /// The last `lines` lines of the server's log, or a line saying there
+    /// is none.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let Some(log) = &self.log else {
+            return "(no log kept)".into();
+        };
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        if all.is_empty() {
+            return "(nothing logged)".into();
+        }
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+}
+
+/// Says on the benchmark's output what `result`'s failures were, and how
+/// the logs of the `servers` that answered them end, when there were any:
+/// a failure in a recorded figure should come with its cause.
+pub fn tell_failures(what: &str, result: &LoadResult, servers: &[&Running]) {
+    if result.failures == 0 {
+        return;
+    }
+    eprintln!(
+        "bench: {what}: {} failed ({})",
+        result.failures,
+        result.failures_told()
+    );
+    for server in servers {
+        eprintln!(
+            "bench: the log of {} ends:\n{}",
+            server.url,
+            server.log_tail(20)
+        );
+    }
 }
 
 impl Drop for Running {
@@ -75,6 +115,8 @@ pub fn clientele_postgres(
 }
 
 fn start_clientele(binary: &Path, dist: &Path, host: &str, args: &[&std::ffi::OsStr]) -> Running {
+    let log = tempfile::NamedTempFile::new().expect("a file for the server's log");
+    let stderr = log.reopen().expect("the server's log, for writing");
     let mut child = Command::new(binary)
         .arg("--addr")
         .arg(format!("{host}:0"))
@@ -84,7 +126,7 @@ fn start_clientele(binary: &Path, dist: &Path, host: &str, args: &[&std::ffi::Os
         .arg(dist)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap_or_else(|error| panic!("cannot start {}: {error}", binary.display()));
     let mut line = String::new();
@@ -105,6 +147,7 @@ fn start_clientele(binary: &Path, dist: &Path, host: &str, args: &[&std::ffi::Os
         url,
         child,
         _dir: None,
+        log: Some(log),
     }
 }
 
@@ -185,6 +228,7 @@ pub fn json_server(binary: &Path, db: &Path) -> Running {
         url: format!("http://127.0.0.1:{port}"),
         child,
         _dir: None,
+        log: None,
     }
 }
 
@@ -210,5 +254,6 @@ pub fn chromedriver() -> Running {
         url: format!("http://127.0.0.1:{port}"),
         child,
         _dir: None,
+        log: None,
     }
 }

@@ -19,26 +19,73 @@ pub struct LoadResult {
     pub p99_ms: f64,
     /// Answers that were not 2xx or 3xx, and socket errors.
     pub failures: u64,
+    /// Of those, requests wrk gave up on: no answer within its timeout.
+    pub timeouts: u64,
     /// Of those, answers 401 or 403, which only a writes' script tells
     /// apart: the session or its CSRF token was refused, so the run
     /// measured nothing real.
     pub refused: u64,
+    /// Of those, answers 409 (writes' scripts only): the client was not at
+    /// the version the connection expected, so an earlier write it counted
+    /// as lost had been kept, or one it counted as kept had not.
+    pub conflicts: u64,
+    /// Of those, answers 5xx (writes' scripts only): the server's own
+    /// failures, which its log explains.
+    pub server_errors: u64,
 }
 
 impl LoadResult {
     /// Several runs of one cell as one: the median rate and the median p99
-    /// (each on its own), and every run's failures and refusals summed, so
-    /// that one failed answer in any run still shows.
+    /// (each on its own), and every run's failures (and each kind of them)
+    /// summed, so that one failed answer in any run still shows.
     pub fn median(runs: &[LoadResult]) -> LoadResult {
         assert!(!runs.is_empty(), "a median of no runs");
         let middle =
             |figure: fn(&LoadResult) -> f64| crate::median(runs.iter().map(figure).collect());
+        let sum = |count: fn(&LoadResult) -> u64| runs.iter().map(count).sum();
         LoadResult {
             per_second: middle(|run| run.per_second),
             p99_ms: middle(|run| run.p99_ms),
-            failures: runs.iter().map(|run| run.failures).sum(),
-            refused: runs.iter().map(|run| run.refused).sum(),
+            failures: sum(|run| run.failures),
+            timeouts: sum(|run| run.timeouts),
+            refused: sum(|run| run.refused),
+            conflicts: sum(|run| run.conflicts),
+            server_errors: sum(|run| run.server_errors),
         }
+    }
+
+    /// Two loads run at once as one: requests per second summed, the worse
+    /// p99, and the failures of each kind summed.
+    pub fn together(self, other: LoadResult) -> LoadResult {
+        LoadResult {
+            per_second: self.per_second + other.per_second,
+            p99_ms: self.p99_ms.max(other.p99_ms),
+            failures: self.failures + other.failures,
+            timeouts: self.timeouts + other.timeouts,
+            refused: self.refused + other.refused,
+            conflicts: self.conflicts + other.conflicts,
+            server_errors: self.server_errors + other.server_errors,
+        }
+    }
+
+    /// What the failures were, such as "2 timed out, 1 answered 409", for a
+    /// message; empty if there were none.
+    pub fn failures_told(&self) -> String {
+        let kinds = [
+            (self.timeouts, "timed out"),
+            (self.refused, "answered 401 or 403"),
+            (self.conflicts, "answered 409"),
+            (self.server_errors, "answered 5xx"),
+        ];
+        let named: u64 = kinds.iter().map(|(count, _)| count).sum();
+        let mut told: Vec<String> = (kinds.iter())
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, what)| format!("{count} {what}"))
+            .collect();
+        if self.failures > named {
+            told.push(format!("{} otherwise", self.failures - named));
+        }
+        told.join(", ")
     }
 }
 
@@ -68,7 +115,7 @@ pub enum Writes<'a> {
 /// Sends `writes` to the server at `base` on `connections` connections (a
 /// thread each) for `duration`, each request carrying `headers` (the
 /// session's cookie and CSRF token for Clientele, none for json-server).
-/// `refused` counts answers 401 and 403.
+/// The result tells the failed answers apart (401 or 403, 409, 5xx).
 pub fn write(
     base: &str,
     writes: &Writes,
@@ -115,7 +162,7 @@ fn run(mut command: Command, url: &str) -> LoadResult {
 /// each thread (one connection) the next client of the list, `request`
 /// sends that client's next change, and `response` counts the changes
 /// made, so the next one expects the version they left. `done` reports the
-/// answers 401 and 403 summed over the threads.
+/// answers 401 or 403, 409 and 5xx, each summed over the threads.
 fn write_script(writes: &Writes, headers: &HeaderMap) -> String {
     let mut script =
         String::from("-- Written by clientele-bench (bench/src/wrk.rs).\nlocal clients = {\n");
@@ -157,20 +204,27 @@ function setup(thread)
   thread:set("version", client[3])
   table.insert(threads, thread)
 end
-changes, refused = 0, 0
+changes, refused, conflicts, server_errors = 0, 0, 0, 0
 function response(status)
   if status >= 200 and status < 300 then
     changes = changes + 1
   elseif status == 401 or status == 403 then
     refused = refused + 1
+  elseif status == 409 then
+    conflicts = conflicts + 1
+  elseif status >= 500 then
+    server_errors = server_errors + 1
   end
 end
 function done()
-  local total = 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("refused")
+  for _, count in ipairs({ { "Refused", "refused" }, { "Conflicts", "conflicts" },
+                           { "Server errors", "server_errors" } }) do
+    local total = 0
+    for _, thread in ipairs(threads) do
+      total = total + thread:get(count[2])
+    end
+    io.write(string.format("%s: %d\n", count[1], total))
   end
-  io.write(string.format("Refused: %d\n", total))
 end
 "#;
 
@@ -200,11 +254,16 @@ end
 fn parse(report: &str) -> Option<LoadResult> {
     let mut per_second = None;
     let mut p99_ms = None;
-    let mut failures = 0;
-    let mut refused = 0;
+    let (mut failures, mut timeouts) = (0, 0);
+    let (mut refused, mut conflicts, mut server_errors) = (0, 0, 0);
     for line in report.lines().map(str::trim) {
-        if let Some(count) = line.strip_prefix("Refused:") {
-            refused = count.trim().parse().ok()?;
+        let count = |prefix: &str| line.strip_prefix(prefix).map(|n| n.trim().parse().ok());
+        if let Some(count) = count("Refused:") {
+            refused = count?;
+        } else if let Some(count) = count("Conflicts:") {
+            conflicts = count?;
+        } else if let Some(count) = count("Server errors:") {
+            server_errors = count?;
         } else if let Some(rate) = line.strip_prefix("Requests/sec:") {
             per_second = rate.trim().parse().ok();
         } else if let Some(time) = line.strip_prefix("99%") {
@@ -214,7 +273,12 @@ fn parse(report: &str) -> Option<LoadResult> {
         } else if let Some(errors) = line.strip_prefix("Socket errors:") {
             // "connect 0, read 0, write 0, timeout 0"
             for part in errors.split(',') {
-                failures += part.split_whitespace().last()?.parse::<u64>().ok()?;
+                let (kind, count) = part.trim().split_once(' ')?;
+                let count: u64 = count.parse().ok()?;
+                failures += count;
+                if kind == "timeout" {
+                    timeouts = count;
+                }
             }
         }
     }
@@ -222,7 +286,10 @@ fn parse(report: &str) -> Option<LoadResult> {
         per_second: per_second?,
         p99_ms: p99_ms?,
         failures,
+        timeouts,
         refused,
+        conflicts,
+        server_errors,
     })
 }
 
@@ -266,7 +333,8 @@ Transfer/sec:     51.16MB
         let result = parse(REPORT).unwrap();
         assert_eq!(result.per_second, 2233.46);
         assert_eq!(result.p99_ms, 0.812);
-        assert_eq!(result.failures, 7);
+        assert_eq!((result.failures, result.timeouts), (7, 1));
+        assert_eq!(result.failures_told(), "1 timed out, 6 otherwise");
     }
 
     #[test]
@@ -275,7 +343,10 @@ Transfer/sec:     51.16MB
             per_second,
             p99_ms,
             failures,
+            timeouts: 0,
             refused,
+            conflicts: failures,
+            server_errors: 0,
         };
         let median = LoadResult::median(&[
             run(300.0, 9.0, 0, 0),
@@ -284,14 +355,34 @@ Transfer/sec:     51.16MB
         ]);
         assert_eq!((median.per_second, median.p99_ms), (200.0, 4.0));
         assert_eq!((median.failures, median.refused), (2, 1));
+        assert_eq!(median.conflicts, 2);
         assert_eq!(LoadResult::median(&[run(5.0, 6.0, 7, 8)]).per_second, 5.0);
     }
 
     #[test]
-    fn a_writes_report_gives_its_refusals() {
-        let report = format!("{REPORT}Refused: 3\n");
-        assert_eq!(parse(&report).unwrap().refused, 3);
-        assert_eq!(parse(REPORT).unwrap().refused, 0);
+    fn a_writes_report_tells_its_failed_answers_apart() {
+        let report = format!("{REPORT}Refused: 3\nConflicts: 2\nServer errors: 1\n");
+        let result = parse(&report).unwrap();
+        assert_eq!(
+            (result.refused, result.conflicts, result.server_errors),
+            (3, 2, 1)
+        );
+        assert_eq!(
+            result.failures_told(),
+            "1 timed out, 3 answered 401 or 403, 2 answered 409, 1 answered 5xx"
+        );
+        let plain = parse(REPORT).unwrap();
+        assert_eq!((plain.refused, plain.conflicts, plain.server_errors), (0, 0, 0));
+        let unread = format!("{REPORT}Conflicts: many\n");
+        assert!(parse(&unread).is_none(), "a count that is not a number");
+    }
+
+    #[test]
+    fn loads_run_together_add_up() {
+        let one = parse(REPORT).unwrap();
+        let both = one.together(parse(&format!("{REPORT}Conflicts: 2\n")).unwrap());
+        assert_eq!(both.per_second, 2233.46 * 2.0);
+        assert_eq!((both.failures, both.timeouts, both.conflicts), (14, 2, 2));
     }
 
     #[test]
