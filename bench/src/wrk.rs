@@ -372,7 +372,10 @@ Transfer/sec:     51.16MB
             "1 timed out, 3 answered 401 or 403, 2 answered 409, 1 answered 5xx"
         );
         let plain = parse(REPORT).unwrap();
-        assert_eq!((plain.refused, plain.conflicts, plain.server_errors), (0, 0, 0));
+        assert_eq!(
+            (plain.refused, plain.conflicts, plain.server_errors),
+            (0, 0, 0)
+        );
         let unread = format!("{REPORT}Conflicts: many\n");
         assert!(parse(&unread).is_none(), "a count that is not a number");
     }
