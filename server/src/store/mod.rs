@@ -9,27 +9,33 @@
 //! Every client read and change is scoped to one practice: another
 //! practice's ids are simply not found.
 
+mod accounts;
 mod activity;
 mod cursor;
+mod extraction;
+mod onboarding;
 pub mod postgres;
+mod provision;
+mod reextract;
+mod schedules;
 pub mod sqlite;
 
+pub use accounts::{AccountStore, Credentials, NewSession, SessionKey, SessionRecord, Subject};
 pub(crate) use activity::ActivityRow;
 pub use cursor::Cursor;
+pub use extraction::{Claim, ExtractionStore, Picked, ReadOutcome};
+pub use provision::{
+    DocumentRecord, NewBusiness, NewClient, NewStaff, NewUser, Provision, Provisioning,
+};
 
 use crate::domain::IdempotencyKey;
 use clientele_core::onboarding::OnboardingError;
-use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, ImportProblem, SessionUser};
+use clientele_core::wire::{ActivityEntry, ClientPage, DocumentView, ImportProblem};
 use clientele_core::{
-    BusinessId, Client, ClientId, Command, Document, DocumentFile, DocumentId, Extraction,
-    Practice, PracticeId, Principal, Role, RuleError, StaffId, StaffRole, Status, Timestamp,
-    UserId,
+    BusinessId, Client, ClientId, Command, Document, DocumentFile, DocumentId, Practice,
+    PracticeId, RuleError, StaffId, Status, Timestamp,
 };
 use std::collections::HashSet;
-
-mod onboarding;
-mod reextract;
-mod schedules;
 
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
@@ -65,60 +71,6 @@ impl<
         + ScheduleStore,
 > Storage for T
 {
-}
-
-/// A document a worker has taken to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claim {
-    /// The document.
-    pub id: DocumentId,
-    /// Its file.
-    pub file: DocumentFile,
-}
-
-/// What taking the next queued document came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Picked {
-    /// Taken to be read: it is `extracting` now.
-    Read(Claim),
-    /// Its business or client was deactivated since the upload, so it is
-    /// `not_extracted` now (R5 at pick-up).
-    NotExtracted(DocumentId),
-}
-
-/// What reading a document came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadOutcome {
-    /// Read: the fields found, and all the text.
-    Extracted {
-        /// The fields.
-        fields: clientele_core::extraction::Fields,
-        /// The text the fields were read from.
-        raw_text: String,
-    },
-    /// Not read, and why, for people.
-    Failed(String),
-}
-
-/// The extraction queue.
-pub trait ExtractionStore: Send + Sync + 'static {
-    /// Queues again every document left `extracting` by a server that
-    /// stopped while reading it (with PostgreSQL: by an instance that is
-    /// gone, not one still reading); answers how many.
-    fn requeue_interrupted(&self) -> Result<usize, StoreError>;
-    /// Takes the oldest queued document that is due, with R5 applied again.
-    fn claim_next(&self, now: Timestamp) -> Result<Option<Picked>, StoreError>;
-    /// Records a read's outcome, if the document is still `extracting`:
-    /// extracted, queued again after a wait, or `failed` after its last try.
-    /// Answers whether it was recorded.
-    fn finish(
-        &self,
-        id: DocumentId,
-        outcome: ReadOutcome,
-        at: Timestamp,
-    ) -> Result<bool, StoreError>;
-    /// Queues a `failed` document again ("Retry"), with all its tries.
-    fn retry(&self, scope: Scope, id: DocumentId) -> Result<DocumentView, StoreError>;
 }
 
 /// Whose documents a caller reaches: a practice's staff reach all of their
@@ -373,196 +325,4 @@ pub trait DocumentStore: Send + Sync + 'static {
     fn document(&self, scope: Scope, id: DocumentId) -> Result<Document, StoreError>;
     /// The SHA-256 of every file a document refers to.
     fn referenced_files(&self) -> Result<HashSet<String>, StoreError>;
-}
-
-/// Who a login belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    /// A member of a practice's staff.
-    Staff(StaffId),
-    /// A user of a client's account.
-    ClientUser(UserId),
-}
-
-/// A login as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// The argon2id hash in PHC format.
-    pub password_hash: String,
-    /// Whose login it is.
-    pub subject: Subject,
-}
-
-/// The SHA-256 of a session id: all the store ever sees of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SessionKey(pub [u8; 32]);
-
-/// A session to start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSession {
-    /// Its key.
-    pub key: SessionKey,
-    /// The token changes must carry.
-    pub csrf_token: String,
-    /// Who signed in.
-    pub subject: Subject,
-    /// When.
-    pub at: Timestamp,
-}
-
-/// A session as stored, with who it belongs to as they are now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
-    /// The person, as the API shows them.
-    pub user: SessionUser,
-    /// The person, as the permission rules see them.
-    pub principal: Principal,
-    /// The token changes must carry.
-    pub csrf_token: String,
-    /// When they signed in.
-    pub created_at: Timestamp,
-    /// When the session was last used.
-    pub last_seen_at: Timestamp,
-}
-
-/// Sign-in and sessions.
-pub trait AccountStore: Send + Sync + 'static {
-    /// The login for a normalised email, if there is one.
-    fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
-    /// When sign-in failed for a normalised email, since `since`.
-    fn sign_in_failures(&self, email: &str, since: Timestamp)
-    -> Result<Vec<Timestamp>, StoreError>;
-    /// Records a failed sign-in; failures older than `forget_before` go.
-    fn record_sign_in_failure(
-        &self,
-        email: &str,
-        at: Timestamp,
-        forget_before: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Forgets the failures of an email, after a successful sign-in.
-    fn clear_sign_in_failures(&self, email: &str) -> Result<(), StoreError>;
-    /// Starts a session, ending `replacing` (the caller's previous session,
-    /// if any) in the same transaction.
-    fn start_session(
-        &self,
-        session: NewSession,
-        replacing: Option<SessionKey>,
-    ) -> Result<(), StoreError>;
-    /// The session with this key, if it exists (live or not).
-    fn session(&self, key: SessionKey) -> Result<Option<SessionRecord>, StoreError>;
-    /// [`AccountStore::session`] answered at once, on the calling thread, if
-    /// the store can do so without waiting (a lookup by key on a connection
-    /// that is free); `None` if it cannot, and the caller reads it as any
-    /// other blocking work. Every request reads its session, so this saves
-    /// each one a trip to a blocking thread and back.
-    fn session_now(&self, _key: SessionKey) -> Option<Result<Option<SessionRecord>, StoreError>> {
-        None
-    }
-    /// Records that a session was used at `at`.
-    fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError>;
-    /// Ends a session; its cookie is worthless from then on.
-    fn end_session(&self, key: SessionKey) -> Result<(), StoreError>;
-}
-
-/// A member of staff to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewStaff {
-    /// Their practice.
-    pub practice: PracticeId,
-    /// Their name.
-    pub name: String,
-    /// Their email, normalised.
-    pub email: String,
-    /// What they may do.
-    pub role: StaffRole,
-    /// Their password's argon2id hash.
-    pub password_hash: String,
-}
-
-/// A user of a new client's account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewUser {
-    /// Their name.
-    pub name: String,
-    /// Their email, normalised.
-    pub email: String,
-    /// Their role in the account.
-    pub role: Role,
-    /// Their password's hash, if they can sign in yet.
-    pub password_hash: Option<String>,
-}
-
-/// A business of a new client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewBusiness {
-    /// Its name.
-    pub name: String,
-    /// Active or deactivated.
-    pub status: Status,
-    /// Its owner: an index into the client's `users`.
-    pub owner: usize,
-}
-
-/// A client to create, with its users and businesses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewClient {
-    /// Its practice.
-    pub practice: PracticeId,
-    /// Its name.
-    pub name: String,
-    /// The practice's code for it, if any.
-    pub code: Option<String>,
-    /// Active or deactivated.
-    pub status: Status,
-    /// The account owner: an index into `users`.
-    pub owner: usize,
-    /// Its users; at least one.
-    pub users: Vec<NewUser>,
-    /// Its businesses.
-    pub businesses: Vec<NewBusiness>,
-    /// When it last changed.
-    pub updated_at: Timestamp,
-}
-
-/// A document as it is to be stored, extraction state and all (for seeding
-/// and imports; uploads go through [`ClientStore::add_document`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocumentRecord {
-    /// The business.
-    pub business: BusinessId,
-    /// The file's name.
-    pub file_name: String,
-    /// When it was added.
-    pub added_at: Timestamp,
-    /// Who added it.
-    pub added_by: String,
-    /// Its extraction state.
-    pub extraction: Extraction,
-    /// Its stored file.
-    pub file: Option<DocumentFile>,
-    /// What was read from it, and its text, for an `extracted` document.
-    pub read: Option<(clientele_core::extraction::Fields, String)>,
-}
-
-/// Writes made in one transaction by [`Provisioning::provision`].
-pub trait Provision {
-    /// Creates a practice.
-    fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError>;
-    /// Creates a member of staff who can sign in.
-    fn add_staff(&mut self, staff: NewStaff) -> Result<StaffId, StoreError>;
-    /// Creates a client with its users and businesses, at version 1.
-    fn add_client(&mut self, client: NewClient) -> Result<Client, StoreError>;
-    /// Stores a document as given.
-    fn add_document(&mut self, document: DocumentRecord) -> Result<DocumentId, StoreError>;
-}
-
-/// Creating practices, staff and clients from outside the HTTP API.
-pub trait Provisioning: Send + Sync + 'static {
-    /// Whether there is no practice at all.
-    fn is_empty(&self) -> Result<bool, StoreError>;
-    /// Runs `work` in one transaction: all of it is stored, or none.
-    fn provision(
-        &self,
-        work: &mut dyn FnMut(&mut dyn Provision) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
 }
