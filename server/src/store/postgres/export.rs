@@ -2,7 +2,7 @@
 //! matches the search, in the list's order, with its businesses' names and
 //! its latest deactivation.
 
-use super::clients::{SEARCH, keyset, like_pattern};
+use super::list::{SEARCH, keyset, like_pattern};
 use super::{Tx, id_at, rows, sql_id};
 use crate::store::sqlite::parse_status;
 use crate::store::{ExportRow, ListQuery, StoreError};

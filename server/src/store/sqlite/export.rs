@@ -2,7 +2,7 @@
 //! matches the search, in the list's order, with its businesses' names and
 //! its latest deactivation.
 
-use super::clients::{Search, keyset};
+use super::list::{Search, keyset};
 use super::{parse_status, to_sql_id};
 use crate::store::{ExportRow, ListQuery, StoreError};
 use clientele_core::{PracticeId, Status, Timestamp};

@@ -10,7 +10,7 @@
 //! a thread of its own ([`checkpointer`]).
 //!
 //! The trait implementations are split by capability: [`clients`] (with
-//! [`changes`] to one client and [`idempotency`]), [`documents`],
+//! the [`list`], [`changes`] to one client and [`idempotency`]), [`documents`],
 //! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]),
 //! [`provision`] and [`schedules`].
 
@@ -22,6 +22,7 @@ mod documents;
 mod export;
 mod extractions;
 mod idempotency;
+mod list;
 mod onboarding;
 mod provision;
 mod recorded;
