@@ -5,9 +5,10 @@
 //! (`wrk`) and the same reads and writes as the SQLite figures: a 1,000-row
 //! page of the active list, and deactivate/reactivate at the right version.
 
+use crate::backend::writable_clients;
 use crate::session::Session;
 use crate::wrk::{self, LoadResult, Writes};
-use crate::{LOAD_TIME, answer, servers, writable_clients};
+use crate::{LOAD_TIME, answer, servers};
 use clientele_core::wire::ClientPage;
 use serde_json::{Map, Value, json};
 use std::path::Path;
