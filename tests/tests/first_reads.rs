@@ -1,9 +1,10 @@
-//! The app's first reads start before its wasm has loaded
-//! (`app/assets/early-reads.js` preloads them), and the app takes those
+//! What happens before the app's wasm has loaded. Its first reads start
+//! then (`app/assets/early-reads.js` preloads them), and the app takes those
 //! answers instead of asking again: in a real Chromium, each first read is
 //! requested once, by the preload, and never by the app's own fetch. A URL
 //! the preload builds differently from the app would show here as a second
-//! request.
+//! request. And the page says it is loading from the start, a line that
+//! gives way to the app once it runs.
 
 use clientele_core::Status;
 use clientele_e2e::backend::{ADMIN, Backend, DEMO_PASSWORD};
@@ -116,6 +117,38 @@ async fn the_session_and_the_lists_first_page_are_each_read_once_from_the_preloa
             "/api/session",
             "/api/clients?status=active&q=&sort=name&offset=0&limit=100",
         ],
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_says_it_is_loading_until_the_app_draws_its_own_page() -> Outcome {
+    let mut harness = Harness::start("page-loading").await?;
+    // As the server sends the page, before any script has run.
+    let page = reqwest::get(format!("{}/", harness.url))
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    if !page.contains(r#"id="page-loading">Loading Clientele…</p>"#) {
+        return Err(format!("the page as sent says it is loading: {page}").into());
+    }
+    // Once the app runs it draws its own page, and the page's line is gone,
+    // not left above or below it.
+    let browser = harness.open_browser().await?;
+    act::open(&harness, &browser, "/").await?;
+    find::field(&browser, "Password").await?;
+    let left = browser
+        .execute(
+            "return [document.getElementById('page-loading') !== null,
+                     document.body.innerText.includes('Loading Clientele')];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        left,
+        serde_json::json!([false, false]),
+        "the page's loading line is gone"
     );
     Ok(())
 }
