@@ -101,7 +101,7 @@ pub fn read(url: &str, headers: &HeaderMap, connections: usize, duration: Durati
     run(command, url)
 }
 
-/// The writes of [`write`]: what each connection changes, again and again.
+/// The writes of [`write()`]: what each connection changes, again and again.
 pub enum Writes<'a> {
     /// Clientele: each connection owns one client (id, owner, version) and
     /// deactivates and reactivates it, each time at the version its last
@@ -158,7 +158,7 @@ fn run(mut command: Command, url: &str) -> LoadResult {
     parse(&report).unwrap_or_else(|| panic!("bench: cannot read wrk's report:\n{report}"))
 }
 
-/// The Lua script of [`write`]. wrk runs it in each thread: `setup` gives
+/// The Lua script of [`write()`]. wrk runs it in each thread: `setup` gives
 /// each thread (one connection) the next client of the list, `request`
 /// sends that client's next change, and `response` counts the changes
 /// made, so the next one expects the version they left. `done` reports the

@@ -68,7 +68,7 @@ pub struct NewClient {
 }
 
 /// A document as it is to be stored, extraction state and all (for seeding
-/// and imports; uploads go through [`ClientStore::add_document`]).
+/// and imports; uploads go through [`DocumentStore::add_document`](super::DocumentStore::add_document)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentRecord {
     /// The business.
