@@ -86,6 +86,12 @@ impl HttpApi {
         Box::pin(async move { parse(&body.await?) })
     }
 
+    /// The `items` of a list the server answers as `{"items": [...]}`.
+    pub(super) fn get_items<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<Vec<T>> {
+        let items: ApiFuture<Items<T>> = self.get(path);
+        Box::pin(async move { Ok(items.await?.items) })
+    }
+
     /// What [`HttpApi::get`] reads, before its parse: the same for every type.
     fn get_body(&self, path: &str) -> ApiFuture<String> {
         let request = self.request(Method::GET, path);
@@ -236,15 +242,11 @@ impl Api for HttpApi {
     }
 
     fn activity(&self, id: ClientId) -> ApiFuture<Vec<ActivityEntry>> {
-        let items: ApiFuture<Items<ActivityEntry>> =
-            self.get(&format!("/api/clients/{id}/activity"));
-        Box::pin(async move { Ok(items.await?.items) })
+        self.get_items(&format!("/api/clients/{id}/activity"))
     }
 
     fn documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
-        let items: ApiFuture<Items<DocumentView>> =
-            self.get(&DocumentScope::Practice(business).path());
-        Box::pin(async move { Ok(items.await?.items) })
+        self.get_items(&DocumentScope::Practice(business).path())
     }
 
     fn change(
@@ -294,9 +296,7 @@ impl Api for HttpApi {
     }
 
     fn portal_documents(&self, business: BusinessId) -> ApiFuture<Vec<DocumentView>> {
-        let path = DocumentScope::Portal(business).path();
-        let items: ApiFuture<Items<DocumentView>> = self.get(&path);
-        Box::pin(async move { Ok(items.await?.items) })
+        self.get_items(&DocumentScope::Portal(business).path())
     }
 
     fn upload(

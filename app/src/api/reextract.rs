@@ -13,10 +13,9 @@ impl HttpApi {
         &self,
         client: ClientId,
     ) -> ApiFuture<Vec<DocumentView>> {
-        let items: ApiFuture<Items<DocumentView>> = self.get(&format!(
+        self.get_items(&format!(
             "/api/clients/{client}/documents/added-while-deactivated"
-        ));
-        Box::pin(async move { Ok(items.await?.items) })
+        ))
     }
 
     /// `POST /api/clients/{id}/documents/extract`, with the session's CSRF
