@@ -113,18 +113,7 @@ pub async fn measure(args: &Args, figures: &mut Map<String, Value>) {
             ("write_clientele", write_ours),
             ("write_json_server", write_theirs),
         ] {
-            figures.insert(
-                format!("backend.{name}_rps_c{connections}"),
-                json!(result.per_second),
-            );
-            figures.insert(
-                format!("backend.{name}_p99_ms_c{connections}"),
-                json!(result.p99_ms),
-            );
-            figures.insert(
-                format!("backend.{name}_failures_c{connections}"),
-                json!(result.failures),
-            );
+            result.record(figures, &format!("backend.{name}"), connections);
         }
         read_ratios.push(read_ours.per_second / read_theirs.per_second);
         write_ratios.push(write_ours.per_second / write_theirs.per_second);

@@ -58,18 +58,7 @@ pub async fn measure(server: &Path, dist: &Path, url: &str, figures: &mut Map<St
             result.refused, 0,
             "an instance refused the session or its CSRF token ({name}s)"
         );
-        figures.insert(
-            format!("backend.postgres.{name}_rps_c{CONNECTIONS}"),
-            json!(result.per_second),
-        );
-        figures.insert(
-            format!("backend.postgres.{name}_p99_ms_c{CONNECTIONS}"),
-            json!(result.p99_ms),
-        );
-        figures.insert(
-            format!("backend.postgres.{name}_failures_c{CONNECTIONS}"),
-            json!(result.failures),
-        );
+        result.record(figures, &format!("backend.postgres.{name}"), CONNECTIONS);
         figures.insert(
             format!("backend.postgres.{name}_timeouts_c{CONNECTIONS}"),
             json!(result.timeouts),

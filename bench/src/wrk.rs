@@ -6,6 +6,7 @@
 //! client of its own (a Lua script, [`write_script`]).
 
 use reqwest::header::HeaderMap;
+use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Duration;
@@ -51,6 +52,19 @@ impl LoadResult {
             refused: sum(|run| run.refused),
             conflicts: sum(|run| run.conflicts),
             server_errors: sum(|run| run.server_errors),
+        }
+    }
+
+    /// Puts the rate, the p99 and the failures in `figures`, as
+    /// `{key}_rps_c{connections}`, `{key}_p99_ms_c{connections}` and
+    /// `{key}_failures_c{connections}`.
+    pub fn record(&self, figures: &mut Map<String, Value>, key: &str, connections: usize) {
+        for (figure, value) in [
+            ("rps", json!(self.per_second)),
+            ("p99_ms", json!(self.p99_ms)),
+            ("failures", json!(self.failures)),
+        ] {
+            figures.insert(format!("{key}_{figure}_c{connections}"), value);
         }
     }
 
@@ -378,6 +392,22 @@ Transfer/sec:     51.16MB
         );
         let unread = format!("{REPORT}Conflicts: many\n");
         assert!(parse(&unread).is_none(), "a count that is not a number");
+    }
+
+    #[test]
+    fn a_result_is_recorded_under_the_benchmarks_keys() {
+        let mut figures = Map::new();
+        parse(REPORT)
+            .unwrap()
+            .record(&mut figures, "backend.read_clientele", 8);
+        assert_eq!(
+            Value::Object(figures),
+            json!({
+                "backend.read_clientele_rps_c8": 2233.46,
+                "backend.read_clientele_p99_ms_c8": 0.812,
+                "backend.read_clientele_failures_c8": 7,
+            })
+        );
     }
 
     #[test]
