@@ -145,6 +145,25 @@ async fn a_search_folds_case_beyond_ascii_as_core_does() {
             .await,
     );
     assert_eq!(nothing.total, 0);
+    // Full case folding, beyond lower case: "ß" is "ss".
+    let added = app
+        .post(
+            "/api/clients",
+            json!({
+                "name": "Müller Straßenbau GmbH", "business_name": "Straßenbau",
+                "user_name": "Jens Müller", "user_email": "jens@strassenbau.example"
+            }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{:?}", added.body);
+    for search in ["STRASSENBAU", "strassen", "Straßen"] {
+        let found = page(
+            &app.get(&format!("/api/clients?q={}", encoded(search)))
+                .await,
+        );
+        let names: Vec<&str> = found.items.iter().map(|item| item.name.as_str()).collect();
+        assert_eq!(names, ["Müller Straßenbau GmbH"], "{search:?}");
+    }
 }
 
 #[tokio::test]
@@ -241,6 +260,48 @@ fn clients_stored_before_the_list_keys_existed_get_them_when_the_server_starts()
         store.list_clients(PracticeId(1), &query).unwrap().value,
         before
     );
+}
+
+/// A database written while the list folded case by lower case alone
+/// (before migration 014, PostgreSQL's 008): as the server opens it, the
+/// keys of clients whose names are not plain ASCII are folded again, by
+/// Unicode's full case folding, so that "WEISS" finds "Weiß".
+#[test]
+fn keys_folded_by_lower_case_alone_are_folded_again_when_the_database_is_opened() {
+    use clientele_core::{PracticeId, Status};
+    use clientele_server::store::{ListQuery, Sort};
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let files = clientele_server::files::FileStore::open(&db.files_dir()).unwrap();
+    clientele_server::demo::seed_if_empty(db.open().as_ref(), &files, 40).unwrap();
+    let search = |text: &str| {
+        let query = ListQuery {
+            status: Status::Active,
+            search: text.into(),
+            sort: Sort::NameAscending,
+            offset: 0,
+            after: None,
+            limit: 1000,
+        };
+        let page = db.open().list_clients(PracticeId(1), &query).unwrap().value;
+        page.items
+            .into_iter()
+            .map(|item| item.name)
+            .collect::<Vec<_>>()
+    };
+    // One client as the older server stored it: its keys in lower case.
+    db.execute(
+        "UPDATE clients SET name = 'Weiß Bäckerei', \
+         sort_name = 'weiß bäckerei', search_text = 'weiß bäckerei\n' \
+         WHERE id = (SELECT MIN(id) FROM clients WHERE status = 'active')",
+    );
+    match &db {
+        TestDb::Sqlite(_) => db.execute("PRAGMA user_version = 13;"),
+        TestDb::Postgres(_) => db.execute("DELETE FROM schema_migrations WHERE version = 8;"),
+    }
+    let found = search("WEISS");
+    assert_eq!(found, ["Weiß Bäckerei"]);
+    assert_eq!(search("weiß bäck"), ["Weiß Bäckerei"]);
 }
 
 /// A search's pages are the same whether the server reads them from the

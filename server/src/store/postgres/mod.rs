@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/005_list_index.sql"),
     include_str!("../../../migrations/postgres/006_data_versions.sql"),
     include_str!("../../../migrations/postgres/007_drop_old_list_indexes.sql"),
+    include_str!("../../../migrations/postgres/008_refold_list_keys.sql"),
 ];
 
 /// The advisory lock taken while migrating: one instance migrates, the
@@ -256,9 +257,10 @@ async fn migrate(db: &tokio_postgres::Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Gives every client stored before the list's keys existed its folded
-/// name and search text (`core::search`, which SQL cannot run). Does
-/// nothing once all have them. Safe to run from two instances at once:
+/// Gives every client without list keys its folded name and search text
+/// (`core::search`, which SQL cannot run): clients stored before the keys
+/// existed (migration 005), and those whose keys migration 008 emptied
+/// when the folding changed. Does nothing once all have them. Safe to run from two instances at once:
 /// both write the same values.
 async fn fill_list_keys(db: &tokio_postgres::Client) -> Result<(), StoreError> {
     let missing = db

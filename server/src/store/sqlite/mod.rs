@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/011_data_versions.sql"),
     include_str!("../../../migrations/012_drop_old_list_indexes.sql"),
     include_str!("../../../migrations/013_data_version_triggers_without_temporary_tables.sql"),
+    include_str!("../../../migrations/014_refold_list_keys.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than
@@ -262,9 +263,11 @@ fn migrate(db: &mut Connection) -> Result<(), StoreError> {
     fill_list_keys(db)
 }
 
-/// Gives every client stored before the list's keys existed its folded
-/// name and search text (`core::search`, which SQL cannot run), then
-/// rebuilds the search index over them. Does nothing once all have them.
+/// Gives every client without list keys its folded name and search text
+/// (`core::search`, which SQL cannot run), then rebuilds the search index
+/// over them: clients stored before the keys existed (migration 010), and
+/// those whose keys migration 014 emptied when the folding changed. Does
+/// nothing once all have them.
 fn fill_list_keys(db: &mut Connection) -> Result<(), StoreError> {
     let tx = db.transaction()?;
     let missing: Vec<(i64, String, Option<String>)> = tx
