@@ -1,6 +1,6 @@
 //! Who is signed in, for the whole app. The session is asked for once at
 //! start, set by signing in, and ended by signing out or by a 401 from any
-//! call: [`EndsOn401`] wraps the API so that no screen has to watch for it.
+//! call: `EndsOn401` wraps the API so that no screen has to watch for it.
 //! What a person may do comes from `core`'s [`allows`], the same function
 //! the server enforces.
 

@@ -40,7 +40,7 @@ impl Toasts {
     }
 
     /// Shows `message` with a button labelled `label` that hides the
-    /// message and runs `action`; both go after [`SHOWN_FOR`] (10 seconds).
+    /// message and runs `action`; both go after `SHOWN_FOR` (10 seconds).
     pub fn push_offer(&self, message: impl Into<String>, label: &str, action: impl Fn() + 'static) {
         let id = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * 1e9) as u64;
         let offer: Offer = (label.to_owned(), Rc::new(action));

@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// switching between them cost more than the work under 64 connections.
 pub const STORAGE_SLOTS: usize = 16;
 
-/// The slots of one instance's storage work (see [`STORAGE_SLOTS`]).
+/// The slots of one instance's storage work (see `STORAGE_SLOTS`).
 pub fn storage_slots() -> Arc<tokio::sync::Semaphore> {
     Arc::new(tokio::sync::Semaphore::new(STORAGE_SLOTS))
 }
@@ -48,7 +48,7 @@ impl AppState {
     }
 
     /// Runs blocking storage work off the async threads, at most
-    /// [`STORAGE_SLOTS`] pieces at once.
+    /// `STORAGE_SLOTS` pieces at once.
     pub async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,

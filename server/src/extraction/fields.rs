@@ -9,7 +9,7 @@
 //! The text comes from `pdftotext` or from OCR, so the rules allow for what
 //! OCR does to receipts: a stray space after a decimal comma (`1.750, 44`),
 //! dots and bars next to words, and the cents of a right-hand column split
-//! off into lines of their own at the end (see [`rejoin_split_cents`]).
+//! off into lines of their own at the end (see `rejoin_split_cents`).
 
 use clientele_core::extraction::{Field, Fields};
 use regex::Regex;

@@ -15,9 +15,9 @@
 //! thread polls), or a plain thread.
 //!
 //! The trait implementations are split as [`super::sqlite`]'s are:
-//! [`clients`] (with the [`list`], [`changes`] to one client and
-//! [`idempotency`]), [`documents`], [`extractions`], [`accounts`],
-//! [`onboarding`] (with [`export`]), [`provision`] and [`schedules`].
+//! `clients` (with the `list`, `changes` to one client and
+//! `idempotency`), `documents`, `extractions`, `accounts`,
+//! `onboarding` (with `export`), `provision` and `schedules`.
 
 mod accounts;
 mod changes;

@@ -4,15 +4,15 @@
 //! one read transaction, so a read of several statements sees one commit.
 //!
 //! Changes to clients are handed to the writer and committed in groups;
-//! other writes run in a transaction each ([`writer`]). A commit is
+//! other writes run in a transaction each (`writer`). A commit is
 //! answered once it would survive the server being killed, or also losing
 //! power ([`Durability`]). The log is copied back into the file mostly on
-//! a thread of its own ([`checkpointer`]).
+//! a thread of its own (`checkpointer`).
 //!
-//! The trait implementations are split by capability: [`clients`] (with
-//! the [`list`], [`changes`] to one client and [`idempotency`]), [`documents`],
-//! [`extractions`], [`accounts`], [`onboarding`] (with [`export`]),
-//! [`provision`] and [`schedules`].
+//! The trait implementations are split by capability: `clients` (with
+//! the `list`, `changes` to one client and `idempotency`), `documents`,
+//! `extractions`, `accounts`, `onboarding` (with `export`),
+//! `provision` and `schedules`.
 
 mod accounts;
 mod changes;
