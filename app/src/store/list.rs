@@ -1,5 +1,5 @@
 //! The client list in the store: the view shown, its pages read from the
-//! server around what is on screen (see [`super::window`]), and each tab's
+//! server around what is on screen (see [`super::window`](mod@super::window)), and each tab's
 //! count, all with the changes in flight already made.
 //!
 //! The rows of the pages are kept by the same version rules as every
