@@ -11,6 +11,7 @@ use crate::domain::format_time;
 use crate::store::{ExportRow, Taken};
 use clientele_core::onboarding::{self, OnboardingError};
 use clientele_core::wire::{ImportPreview, ImportProblem, ImportRow};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The import's header.
@@ -89,6 +90,14 @@ pub fn read(bytes: &[u8]) -> ParsedFile {
                  Save it as \"CSV UTF-8\" and import it again."
             ));
         }
+    };
+    // The csv crate numbers the lines of a file with CRLF line ends (as
+    // Excel saves them) one too low (BurntSushi/rust-csv#395), so they are
+    // read as LF: a line break inside a quoted field is a space either way.
+    let text: Cow<str> = if text.contains("\r\n") {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
     };
     if text.trim().is_empty() {
         return whole_file(format!(

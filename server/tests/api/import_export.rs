@@ -88,6 +88,28 @@ async fn bad_files_are_refused_with_a_clear_reason_and_nothing_is_written() {
             None,
             "4 fields",
         ),
+        (
+            "an email without @ in a file Excel saved (a BOM, and CRLF line ends)",
+            format!(
+                "\u{feff}{}A Ltd,,A,Al,al@a.example\r\nB Ltd,,B,Bo,bo.example\r\n",
+                HEADER.replace('\n', "\r\n")
+            )
+            .into_bytes(),
+            3,
+            Some("user_email"),
+            "email address",
+        ),
+        (
+            "a code twice in a file with CRLF line ends",
+            format!(
+                "{}A Ltd,DUP-1,A,Al,al@a.example\r\nB Ltd,dup-1,B,Bo,bo@b.example\r\n",
+                HEADER.replace('\n', "\r\n")
+            )
+            .into_bytes(),
+            3,
+            Some("code"),
+            "also on line 2",
+        ),
         ("an empty file", Vec::new(), 0, None, "empty"),
         (
             "a header alone",
