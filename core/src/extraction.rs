@@ -1,8 +1,8 @@
 //! Extraction: what a worker reads from a document, and the rules of when it
 //! reads at all. R5 applies again when a worker picks a document up: if the
 //! business or its client was deactivated since the upload, the document is
-//! not extracted, with that reason. A failed read is tried again, up to
-//! [`MAX_ATTEMPTS`] times, with growing waits.
+//! not extracted, with that reason. A failed read is tried again up to
+//! three times ([`MAX_ATTEMPTS`] reads in all), with growing waits.
 
 use crate::error::RuleError;
 use crate::ids::BusinessId;
@@ -10,8 +10,9 @@ use crate::model::{Client, Extraction};
 use crate::rules::extraction_for_new_document;
 use serde::{Deserialize, Serialize};
 
-/// How many times a document is read before it is left `failed`.
-pub const MAX_ATTEMPTS: u32 = 3;
+/// How many times a document is read before it is left `failed`: the first
+/// read, and up to three retries.
+pub const MAX_ATTEMPTS: u32 = 4;
 
 /// R5 at pick-up time: `Extracting` if the business and its client are still
 /// active, otherwise `NotExtracted` with the reason.
@@ -26,9 +27,10 @@ pub fn extraction_at_pickup(
 }
 
 /// After the `attempt`-th failed read (1 for the first): how long to wait
-/// before the next, in milliseconds, or `None` when it has had all its tries.
+/// before the next, in milliseconds (5, 10, then 20 seconds), or `None` when
+/// it has had all its tries.
 pub fn retry_after_failure(attempt: u32) -> Option<i64> {
-    (attempt < MAX_ATTEMPTS).then(|| 5_000 * (1 << attempt.min(10)))
+    (attempt < MAX_ATTEMPTS).then(|| 5_000 * (1 << attempt.saturating_sub(1).min(10)))
 }
 
 /// One field read from a receipt, with how sure the reader is.
