@@ -221,14 +221,20 @@ fn RetryExtraction(
     }
 }
 
+/// What a field that was not read shows.
+const NOT_FOUND: &str = "Not found";
+
 /// What was read from a document: each field, or that it was not found.
+/// The total is shown with its currency ("GBP 7.20"), and says so when the
+/// currency was not found.
 #[component]
 fn ExtractedFields(fields: Fields) -> impl IntoView {
     let shown =
-        |field: Option<Field>| field.map_or_else(|| "Not found".to_owned(), |field| field.value);
-    let total = match (&fields.total, &fields.currency) {
+        |field: Option<Field>| field.map_or_else(|| NOT_FOUND.to_owned(), |field| field.value);
+    let total = match (fields.total, fields.currency) {
         (Some(total), Some(currency)) => format!("{} {}", currency.value, total.value),
-        (total, _) => shown(total.clone()),
+        (Some(total), None) => format!("{} (currency not found)", total.value),
+        (None, _) => NOT_FOUND.to_owned(),
     };
     let rows = [
         ("Supplier", shown(fields.supplier)),
@@ -238,7 +244,7 @@ fn ExtractedFields(fields: Fields) -> impl IntoView {
     view! {
         <dl class="fields" aria-label="Extracted fields">
             {rows.into_iter().map(|(name, value)| {
-                let missing = value == "Not found";
+                let missing = value == NOT_FOUND;
                 view! {
                     <div class="field">
                         <dt>{name}</dt>

@@ -332,6 +332,71 @@ async fn each_document_shows_who_added_it_its_size_its_state_with_why_and_a_down
     assert!(inside(&old, "a").is_empty(), "no file, no Download");
 }
 
+#[wasm_bindgen_test]
+async fn an_extracted_document_shows_each_field_or_says_it_was_not_found() {
+    use clientele_core::extraction::{Field, Fields};
+    let server = FakeServer::signed_in(client_user());
+    let field = |value: &str| {
+        Some(Field {
+            value: value.into(),
+            confidence: 90,
+        })
+    };
+    let mut whole = document_view(
+        2,
+        ACME_SHOP,
+        "kettle.pdf",
+        "Ben Carter",
+        Extraction::Extracted,
+        None,
+    );
+    whole.fields = Some(Fields {
+        supplier: field("Copper Kettle Cafe"),
+        date: field("2026-03-12"),
+        total: field("7.20"),
+        currency: field("GBP"),
+    });
+    let mut partial = document_view(
+        1,
+        ACME_SHOP,
+        "till.png",
+        "Ben Carter",
+        Extraction::Extracted,
+        None,
+    );
+    partial.fields = Some(Fields {
+        supplier: field("Corner Shop"),
+        date: None,
+        total: field("4.00"),
+        currency: None,
+    });
+    server
+        .documents
+        .stored
+        .lock()
+        .unwrap()
+        .insert(ACME_SHOP, vec![whole, partial]);
+    let _app = mount_with("/portal", server).await;
+    let card = business_card("Acme Shop");
+    let shown = |name: &str| {
+        let fields = inside(&listed_document(&card, name), "dl.fields")
+            .pop()
+            .unwrap();
+        inside(&fields, "dd")
+            .iter()
+            .map(text_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shown("kettle.pdf"),
+        ["Copper Kettle Cafe", "2026-03-12", "GBP 7.20"]
+    );
+    assert_eq!(
+        shown("till.png"),
+        ["Corner Shop", "Not found", "4.00 (currency not found)"]
+    );
+}
+
 // ---- adding documents ------------------------------------------------------
 
 #[wasm_bindgen_test]
