@@ -69,7 +69,14 @@ pub fn EditClientButton(id: ClientId) -> impl IntoView {
             let (Some(name), Some(code)) = checks else {
                 return false;
             };
-            store.submit(id, Command::EditClient { name, code });
+            // The dialog shows both, so both are sent as they now stand.
+            store.submit(
+                id,
+                Command::EditClient {
+                    name: Some(name),
+                    code: Some(code),
+                },
+            );
             true
         });
         Some(view! {

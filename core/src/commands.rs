@@ -6,7 +6,7 @@ use crate::ids::{BusinessId, UserId};
 use crate::model::{ClientUser, Role, Timestamp};
 use crate::schedule::{Date, ScheduledDeactivation};
 use crate::undo::{Recorded, Restore};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A change a practice asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,14 +33,23 @@ pub enum Command {
         /// The business to reactivate.
         business_id: BusinessId,
     },
-    /// Rename the client and set, change or clear its practice code.
-    /// Whether the code is free in the practice is checked by whoever holds
-    /// the practice's other clients ([`crate::onboarding::code_is_free`]).
+    /// Rename the client, or set, change or clear its practice code, or
+    /// both; what is left out stays as it is, and leaving out both is
+    /// refused. Whether the code is free in the practice is checked by
+    /// whoever holds the practice's other clients
+    /// ([`crate::onboarding::code_is_free`]).
     EditClient {
-        /// The new name (trimmed, 1 to 200 characters).
-        name: String,
-        /// The code; blank or `None` clears it.
-        code: Option<String>,
+        /// The new name (trimmed, 1 to 200 characters), or `None` to keep it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// The new code (`Some(None)` or blank clears it), or `None` to keep
+        /// it.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
+        code: Option<Option<String>>,
     },
     /// Add a business to an active client, owned by the account owner.
     AddBusiness {
@@ -204,4 +213,15 @@ pub enum Event {
         /// The refusal, in words.
         message: String,
     },
+}
+
+/// Reads a field that was sent, `null` included, as `Some`: with
+/// `#[serde(default)]`, a field left out is `None` and one sent as `null`
+/// is `Some(None)`, so that "keep it" and "clear it" differ.
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }

@@ -38,6 +38,8 @@ pub enum OnboardingError {
     InvitationUsed,
     /// The invitation is more than seven days old.
     InvitationExpired,
+    /// An edit of a client that names neither a new name nor a code.
+    NothingToEdit,
 }
 
 impl OnboardingError {
@@ -53,6 +55,7 @@ impl OnboardingError {
             OnboardingError::ClientDeactivated => "client_deactivated",
             OnboardingError::InvitationUsed => "invitation_used",
             OnboardingError::InvitationExpired => "invitation_expired",
+            OnboardingError::NothingToEdit => "nothing_to_edit",
         }
     }
 }
@@ -88,6 +91,9 @@ impl fmt::Display for OnboardingError {
             }
             OnboardingError::InvitationExpired => {
                 f.write_str("This invitation has expired. Ask for a new one.")
+            }
+            OnboardingError::NothingToEdit => {
+                f.write_str("Nothing to change: send the client's new name, its code, or both.")
             }
         }
     }

@@ -7,7 +7,7 @@ use crate::commands::{Command, Event};
 use crate::error::RuleError;
 use crate::ids::{BusinessId, UserId};
 use crate::model::{Client, ClientUser, Extraction, NotExtractedReason, Role, Status};
-use crate::onboarding;
+use crate::onboarding::{self, OnboardingError};
 use crate::schedule;
 
 /// Checks `command` against `client` at `expected_version` (R6) and returns
@@ -85,13 +85,19 @@ pub fn decide(
                 business_id: *business_id,
             }
         }
-        Command::EditClient { name, code } => Event::ClientEdited {
-            name: onboarding::name("client name", name)?,
-            code: match code {
-                Some(code) => onboarding::client_code(code)?,
-                None => None,
-            },
-        },
+        Command::EditClient { name, code } => {
+            if name.is_none() && code.is_none() {
+                return Err(OnboardingError::NothingToEdit.into());
+            }
+            Event::ClientEdited {
+                name: onboarding::name("client name", name.as_deref().unwrap_or(&client.name))?,
+                code: match code {
+                    Some(Some(code)) => onboarding::client_code(code)?,
+                    Some(None) => None,
+                    None => client.code.clone(),
+                },
+            }
+        }
         Command::AddBusiness { business_id, name } => {
             onboarding::can_add_business(client)?;
             Event::BusinessAdded {

@@ -143,7 +143,7 @@ async fn the_everyday_edits_go_to_their_routes_with_the_csrf_token() {
     api.session().await.unwrap();
     let commands = [
         Command::EditClient {
-            name: "Acme".into(),
+            name: Some("Acme".into()),
             code: None,
         },
         Command::AddBusiness {

@@ -233,8 +233,8 @@ impl World {
         // only the server can tell.
         let code = ["K-1", "K-2", ""][rng.below(3)];
         commands.push(Command::EditClient {
-            name: shape.name.clone(),
-            code: Some(code.to_owned()),
+            name: Some(shape.name.clone()),
+            code: Some(Some(code.to_owned())),
         });
         commands.push(Command::AddBusiness {
             business_id: BusinessId(self.store.provisional_id()),

@@ -51,7 +51,7 @@ async fn a_refused_undo_rolls_back_exactly_and_says_someone_changed_the_client()
     // Someone else renames Acme on the server; this app has not heard.
     let current = app.server.read_client(ACME).unwrap();
     let rename = Command::EditClient {
-        name: "Acme Renamed Ltd".into(),
+        name: Some("Acme Renamed Ltd".into()),
         code: None,
     };
     app.server.decide(ACME, current.version, &rename).unwrap();

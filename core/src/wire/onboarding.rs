@@ -55,16 +55,23 @@ pub struct NewClient {
     pub invitation: Invitation,
 }
 
-/// Body of `PATCH /api/clients/{id}`: the client's name and code.
+/// Body of `PATCH /api/clients/{id}`: the client's new name, its code, or
+/// both. What is left out stays as it is; at least one is needed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditClientRequest {
-    /// The name.
-    pub name: String,
-    /// The code; blank or `null` clears it.
-    #[serde(default)]
-    pub code: Option<String>,
+    /// The new name; left out, the name stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The new code; blank or `null` clears it, and left out it stays.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::commands::present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub code: Option<Option<String>>,
     /// The client version the change is made against.
     pub expected_version: u64,
 }

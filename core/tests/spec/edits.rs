@@ -119,8 +119,8 @@ fn a_new_client_needs_a_name_a_business_and_an_email() {
 #[test]
 fn editing_a_client_trims_its_name_and_sets_or_clears_its_code() {
     let client = edited(Command::EditClient {
-        name: "  Acme Holdings ".into(),
-        code: Some(" ACM ".into()),
+        name: Some("  Acme Holdings ".into()),
+        code: Some(Some(" ACM ".into())),
     })
     .unwrap();
     assert_eq!(
@@ -130,8 +130,8 @@ fn editing_a_client_trims_its_name_and_sets_or_clears_its_code() {
     assert_eq!(client.version, active_client().version + 1);
     for cleared in [None, Some("   ".to_owned())] {
         let client = edited(Command::EditClient {
-            name: "Acme".into(),
-            code: cleared,
+            name: Some("Acme".into()),
+            code: Some(cleared),
         })
         .unwrap();
         assert_eq!(client.code, None);
@@ -140,12 +140,72 @@ fn editing_a_client_trims_its_name_and_sets_or_clears_its_code() {
         refusal(
             &active_client(),
             Command::EditClient {
-                name: "\t".into(),
+                name: Some("\t".into()),
                 code: None
             }
         ),
         RuleError::Onboarding(OnboardingError::Name("client name"))
     );
+}
+
+#[test]
+fn an_edit_keeps_what_it_leaves_out_and_must_name_something() {
+    let coded = edited(Command::EditClient {
+        name: None,
+        code: Some(Some("ACM-1".into())),
+    })
+    .unwrap();
+    assert_eq!(
+        (coded.name.as_str(), coded.code.as_deref()),
+        (active_client().name.as_str(), Some("ACM-1"))
+    );
+    let renamed = execute(
+        &coded,
+        coded.version,
+        &Command::EditClient {
+            name: Some("Acme Holdings".into()),
+            code: None,
+        },
+    )
+    .unwrap()
+    .0;
+    assert_eq!(
+        (renamed.name.as_str(), renamed.code.as_deref()),
+        ("Acme Holdings", Some("ACM-1"))
+    );
+    assert_eq!(
+        refusal(
+            &active_client(),
+            Command::EditClient {
+                name: None,
+                code: None
+            }
+        ),
+        RuleError::Onboarding(OnboardingError::NothingToEdit)
+    );
+}
+
+#[test]
+fn an_edit_request_tells_a_code_left_out_from_a_code_cleared() {
+    use clientele_core::wire::EditClientRequest;
+    let read = |json: &str| serde_json::from_str::<EditClientRequest>(json).unwrap();
+    let renamed = read(r#"{"name": "Acme", "expected_version": 3}"#);
+    assert_eq!(
+        (renamed.name.as_deref(), renamed.code.clone()),
+        (Some("Acme"), None)
+    );
+    let cleared = read(r#"{"code": null, "expected_version": 3}"#);
+    assert_eq!(
+        (cleared.name.clone(), cleared.code.clone()),
+        (None, Some(None))
+    );
+    let coded = read(r#"{"code": "AC-1", "expected_version": 3}"#);
+    assert_eq!(coded.code, Some(Some("AC-1".to_owned())));
+    // What the app sends reads back the same.
+    for request in [renamed, cleared, coded] {
+        let sent = serde_json::to_string(&request).unwrap();
+        assert_eq!(read(&sent), request, "{sent}");
+    }
 }
 
 #[test]
@@ -256,7 +316,7 @@ fn every_edit_is_checked_against_the_version_and_is_an_edit_action() {
     let client = active_client();
     let edits = [
         Command::EditClient {
-            name: "A".into(),
+            name: Some("A".into()),
             code: None,
         },
         Command::AddBusiness {

@@ -105,6 +105,7 @@ fn every_refusal_has_a_code_and_a_sentence() {
         OnboardingError::ClientDeactivated,
         OnboardingError::InvitationUsed,
         OnboardingError::InvitationExpired,
+        OnboardingError::NothingToEdit,
     ] {
         assert!(!error.code().is_empty());
         assert!(error.to_string().ends_with('.'), "{error}");

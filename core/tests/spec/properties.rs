@@ -65,7 +65,10 @@ fn command() -> impl Strategy<Value = Command> {
     let business = (9..=14u64).prop_map(BusinessId);
     let name = "[ a-z]{0,8}";
     prop_oneof![
-        (name, proptest::option::of("[ A-Z0-9-]{0,6}"))
+        (
+            proptest::option::of(name),
+            proptest::option::of(proptest::option::of("[ A-Z0-9-]{0,6}"))
+        )
             .prop_map(|(name, code)| Command::EditClient { name, code }),
         (1_000..1_000_000u64, name).prop_map(|(id, name)| Command::AddBusiness {
             business_id: BusinessId(id),

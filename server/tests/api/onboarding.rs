@@ -179,6 +179,58 @@ async fn editing_renames_a_client_and_sets_changes_and_clears_its_code() {
 }
 
 #[tokio::test]
+async fn an_edit_changes_only_what_it_sends_and_must_send_something() {
+    let app = spawn_app().await;
+    let client = app.pick("active", 1, 1).await;
+    let path = format!("/api/clients/{}", id(&client));
+    let code = client["code"].clone();
+    assert!(code.is_string(), "{client}");
+    let renamed = app
+        .send_json(
+            "PATCH",
+            &path,
+            json!({ "name": "Renamed Ltd", "expected_version": version(&client) }),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    assert_eq!(renamed.body["name"], "Renamed Ltd");
+    assert_eq!(renamed.body["code"], code, "a rename keeps the code");
+    let coded = app
+        .send_json(
+            "PATCH",
+            &path,
+            json!({ "code": "NEW-1", "expected_version": version(&renamed.body) }),
+        )
+        .await;
+    assert_eq!(coded.status, StatusCode::OK, "{:?}", coded.body);
+    assert_eq!(
+        coded.body["name"], "Renamed Ltd",
+        "a new code keeps the name"
+    );
+    assert_eq!(coded.body["code"], "NEW-1");
+    let cleared = app
+        .send_json(
+            "PATCH",
+            &path,
+            json!({ "code": null, "expected_version": version(&coded.body) }),
+        )
+        .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{:?}", cleared.body);
+    assert_eq!(cleared.body["name"], "Renamed Ltd");
+    assert_eq!(cleared.body["code"], Value::Null);
+    let nothing = app
+        .send_json(
+            "PATCH",
+            &path,
+            json!({ "expected_version": version(&cleared.body) }),
+        )
+        .await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(nothing.code(), "nothing_to_edit");
+    assert_eq!(app.get(&path).await.body, cleared.body);
+}
+
+#[tokio::test]
 async fn a_business_is_added_to_an_active_client_owned_by_the_account_owner_and_renamed() {
     let app = spawn_app().await;
     let client = app.pick("active", 1, 1).await;
