@@ -243,7 +243,8 @@ fn read_row(
     let raw_businesses: Vec<&str> = match layout {
         Layout::Import => vec![value(business_column)],
         Layout::Export => value(business_column)
-            .split(BUSINESS_SEPARATOR.trim())
+            // The whole separator, so that a name's own ";" stays in it.
+            .split(BUSINESS_SEPARATOR)
             .filter(|name| !name.trim().is_empty())
             .collect(),
     };

@@ -345,12 +345,13 @@ async fn an_exported_file_imports_as_the_same_clients() {
     );
     let import = first.post_csv(IMPORT, csv).await;
     assert_eq!(import.status, StatusCode::CREATED, "{:?}", import.body);
-    // A second business, which the export joins with "; ".
+    // A second business, which the export joins with "; ", and whose name
+    // holds a ";" of its own.
     let round_trip = first.client(id(&import.body["created"][1])).await;
     let added = first
         .post(
             &format!("/api/clients/{}/businesses", id(&round_trip)),
-            json!({ "name": "Round Trip Two", "expected_version": version(&round_trip) }),
+            json!({ "name": "Round Trip;Two", "expected_version": version(&round_trip) }),
         )
         .await;
     assert_eq!(added.status, StatusCode::CREATED);
@@ -364,7 +365,7 @@ async fn an_exported_file_imports_as_the_same_clients() {
     assert_eq!(import.body["created"].as_array().unwrap().len(), 3);
     let (again, _) = export(&second, "").await;
     assert_eq!(rows_of(&again, "@rt.example"), file);
-    assert!(file.contains("Round Trip; Round Trip Two"), "{file}");
+    assert!(file.contains("Round Trip; Round Trip;Two"), "{file}");
     assert!(file.contains("\"Smith, Jones & Co\""), "{file}");
 }
 
