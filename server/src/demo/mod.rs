@@ -16,10 +16,12 @@ use crate::extraction::fields::read_fields;
 use crate::files::FileStore;
 use crate::receipt::Receipt;
 use crate::store::{
-    DocumentRecord, NewBusiness, NewClient, NewStaff, NewUser, Provision, Provisioning, StoreError,
+    Actor, DocumentRecord, NewBusiness, NewClient, NewStaff, NewUser, Provision, Provisioning,
+    StoreError,
 };
 use clientele_core::{
-    Client, Extraction, PracticeId, Role, StaffRole, Status, Timestamp, extraction_for_new_document,
+    Client, Event, Extraction, PracticeId, Role, StaffRole, Status, Timestamp,
+    extraction_for_new_document,
 };
 use names::{
     DOCUMENT_KINDS, FIRST_NAMES, ITEMS, PLACES, Rng, SUPPLIERS, SURNAMES, business_name,
@@ -99,18 +101,27 @@ pub fn seed_if_empty(
         ];
         for ((name, code_prefix, first, end), staff) in practices.into_iter().zip(STAFF) {
             let practice = seeder.tx.add_practice(name)?.id;
+            let mut admin = None;
             for (name, email, role) in staff {
                 seeder.emails.insert(email.to_owned());
-                seeder.tx.add_staff(NewStaff {
+                let id = seeder.tx.add_staff(NewStaff {
                     practice,
                     name: name.to_owned(),
                     email: email.to_owned(),
                     role,
                     password_hash: seeder.password_hash.clone(),
                 })?;
+                if role == StaffRole::PracticeAdmin {
+                    admin = Some(Actor {
+                        id,
+                        name: name.to_owned(),
+                    });
+                }
             }
+            let admin =
+                admin.ok_or_else(|| StoreError::Internal("a practice without an admin".into()))?;
             for index in first..end {
-                seeder.client(practice, code_prefix, index, index - first)?;
+                seeder.client(practice, &admin, code_prefix, index, index - first)?;
             }
         }
         Ok(())
@@ -130,11 +141,13 @@ struct Seeder<'a> {
 impl Seeder<'_> {
     /// The `index`-th demo client, the `position`-th of its practice: about
     /// one in eight starts deactivated, and some businesses of active
-    /// clients are deactivated one by one.
+    /// clients are deactivated one by one, each by the practice's `admin`,
+    /// as its activity says.
     /// Each has the practice's code for it, such as `HL-0001`.
     fn client(
         &mut self,
         practice: PracticeId,
+        admin: &Actor,
         code_prefix: &str,
         index: usize,
         position: usize,
@@ -181,6 +194,7 @@ impl Seeder<'_> {
                 }
             })
             .collect();
+        let updated_at = Timestamp(START_MS + position as i64 * HOUR_MS);
         let client = self.tx.add_client(NewClient {
             practice,
             name,
@@ -193,10 +207,45 @@ impl Seeder<'_> {
             owner: 0,
             users,
             businesses,
-            updated_at: Timestamp(START_MS + position as i64 * HOUR_MS),
+            updated_at,
         })?;
+        self.deactivations(&client, admin, updated_at)?;
         if position < DOCUMENTED_CLIENTS {
             self.documents(&client)?;
+        }
+        Ok(())
+    }
+
+    /// What the activity of a client seeded deactivated, or with businesses
+    /// deactivated one by one, says: who deactivated them, and when (as the
+    /// client's last change, `at`). The owner stays, as the account was the
+    /// owner's already.
+    fn deactivations(
+        &mut self,
+        client: &Client,
+        admin: &Actor,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        if client.status == Status::Deactivated {
+            let event = Event::ClientDeactivated {
+                new_owner_id: client.owner,
+                reason: None,
+                previous_owner_id: Some(client.owner),
+                granted_admin: false,
+                deactivated_businesses: Some(client.businesses.iter().map(|b| b.id).collect()),
+            };
+            return self.tx.record_activity(client.id, at, admin, &event);
+        }
+        for business in &client.businesses {
+            if business.status == Status::Deactivated {
+                let event = Event::BusinessDeactivated {
+                    business_id: business.id,
+                    new_owner_id: business.owner,
+                    previous_owner_id: Some(business.owner),
+                    granted_admin: false,
+                };
+                self.tx.record_activity(client.id, at, admin, &event)?;
+            }
         }
         Ok(())
     }

@@ -1,10 +1,10 @@
 //! Creating practices, staff and clients from outside the HTTP API (the
 //! demo seed, `create-admin`), in one transaction.
 
-use super::StoreError;
+use super::{Actor, StoreError};
 use clientele_core::{
-    BusinessId, Client, DocumentFile, DocumentId, Extraction, Practice, PracticeId, Role, StaffId,
-    StaffRole, Status, Timestamp,
+    BusinessId, Client, ClientId, DocumentFile, DocumentId, Event, Extraction, Practice,
+    PracticeId, Role, StaffId, StaffRole, Status, Timestamp,
 };
 
 /// A member of staff to create.
@@ -97,6 +97,16 @@ pub trait Provision {
     fn add_client(&mut self, client: NewClient) -> Result<Client, StoreError>;
     /// Stores a document as given.
     fn add_document(&mut self, document: DocumentRecord) -> Result<DocumentId, StoreError>;
+    /// Records in a client's activity that `actor` made `event` at `at`,
+    /// as the change through the API would have (it is not offered for
+    /// undo).
+    fn record_activity(
+        &mut self,
+        client: ClientId,
+        at: Timestamp,
+        actor: &Actor,
+        event: &Event,
+    ) -> Result<(), StoreError>;
 }
 
 /// Creating practices, staff and clients from outside the HTTP API.

@@ -127,3 +127,51 @@ fn a_database_from_a_newer_server_is_refused_rather_than_misread() {
     let error = db.try_open().err().expect("refused");
     assert!(error.to_string().contains("newer"), "{error}");
 }
+
+/// The demo's deactivated clients, and businesses deactivated one by one,
+/// were deactivated by the practice's admin, and their activity and the
+/// export say so, as they would of a deactivation made in the app.
+#[tokio::test]
+async fn the_demo_deactivations_say_who_made_them_in_the_activity_and_the_export() {
+    let app = spawn_app().await;
+    let client = app.pick("deactivated", 1, 1).await;
+    let activity = app
+        .get(&format!("/api/clients/{}/activity", id(&client)))
+        .await;
+    let entries = activity.body["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["action"], "client_deactivated");
+    assert_eq!(entries[0]["actor"], "Dana Lowe");
+
+    let one_by_one = app
+        .pick_matching("active", |client| {
+            client["businesses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|business| business["status"] == "deactivated")
+        })
+        .await;
+    let activity = app
+        .get(&format!("/api/clients/{}/activity", id(&one_by_one)))
+        .await;
+    let entry = &activity.body["items"][0];
+    assert_eq!(entry["action"], "business_deactivated", "{entry}");
+    assert_eq!(entry["actor"], "Dana Lowe");
+
+    let export = app
+        .send(
+            axum::http::Request::get("/api/clients/export?status=deactivated")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let text = export.body.as_str().unwrap().to_owned();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5, "one in eight of the first practice's 40");
+    for row in &rows {
+        assert!(!row[6].is_empty(), "deactivated_at of {row:?}");
+        assert_eq!(&row[7], "Dana Lowe", "{row:?}");
+    }
+}

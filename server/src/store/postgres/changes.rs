@@ -286,7 +286,7 @@ pub(super) async fn insert_business(
     Ok(())
 }
 
-async fn record_activity(
+pub(super) async fn record_activity(
     tx: &Tx<'_>,
     client: ClientId,
     at: Timestamp,

@@ -10,12 +10,12 @@
 use super::{PostgresStore, execute, id_at, is_unique_violation, row, sql_id};
 use crate::store::sqlite::{reason_str, role_str};
 use crate::store::{
-    DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
+    Actor, DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
 };
 use clientele_core::search;
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Practice, PracticeId, StaffId,
-    UserId,
+    Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Event, Practice, PracticeId,
+    StaffId, Timestamp, UserId,
 };
 
 impl Provisioning for PostgresStore {
@@ -54,6 +54,18 @@ struct InTransaction<'a, 'conn> {
 }
 
 impl Provision for InTransaction<'_, '_> {
+    fn record_activity(
+        &mut self,
+        client: ClientId,
+        at: Timestamp,
+        actor: &Actor,
+        event: &Event,
+    ) -> Result<(), StoreError> {
+        self.runtime.block_on(super::changes::record_activity(
+            self.tx, client, at, actor, event,
+        ))
+    }
+
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError> {
         let tx = self.tx;
         self.runtime.block_on(async {

@@ -284,7 +284,7 @@ pub(super) fn insert_business(
     Ok(())
 }
 
-fn record_activity(
+pub(super) fn record_activity(
     tx: &Connection,
     client: ClientId,
     at: Timestamp,

@@ -3,12 +3,12 @@
 
 use super::{SqliteStore, is_unique_violation, reason_str, role_str, to_sql_id};
 use crate::store::{
-    DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
+    Actor, DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
 };
 use clientele_core::search;
 use clientele_core::{
-    Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Practice, PracticeId, StaffId,
-    UserId,
+    Business, BusinessId, Client, ClientId, ClientUser, DocumentId, Event, Practice, PracticeId,
+    StaffId, Timestamp, UserId,
 };
 use rusqlite::{Connection, params};
 
@@ -33,6 +33,16 @@ impl Provisioning for SqliteStore {
 struct InTransaction<'a>(&'a Connection);
 
 impl Provision for InTransaction<'_> {
+    fn record_activity(
+        &mut self,
+        client: ClientId,
+        at: Timestamp,
+        actor: &Actor,
+        event: &Event,
+    ) -> Result<(), StoreError> {
+        super::changes::record_activity(self.0, client, at, actor, event)
+    }
+
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError> {
         self.0
             .prepare_cached("INSERT INTO practice (name) VALUES (?1)")?
