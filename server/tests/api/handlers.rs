@@ -219,8 +219,9 @@ async fn reactivating_a_client_reactivates_even_businesses_deactivated_one_by_on
         .iter()
         .map(|entry| entry["action"].as_str().unwrap())
         .collect();
+    // The newest three are this test's; any older are the demo seed's.
     assert_eq!(
-        actions,
+        actions[..3],
         [
             "client_reactivated",
             "client_deactivated",
@@ -394,6 +395,9 @@ async fn a_retried_change_with_the_same_key_is_answered_again_and_applied_once()
     let client = app.pick("active", 1, 1).await;
     let path = format!("/api/clients/{}/deactivate", id(&client));
     let body = json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) });
+    let activity = format!("/api/clients/{}/activity", id(&client));
+    let entries = |answer: Answer| answer.body["items"].as_array().unwrap().len();
+    let before = entries(app.get(&activity).await);
     let first = app.post_with_key(&path, body.clone(), "key-1").await;
     let retry = app.post_with_key(&path, body, "key-1").await;
     assert_eq!(first.status, StatusCode::OK);
@@ -403,10 +407,7 @@ async fn a_retried_change_with_the_same_key_is_answered_again_and_applied_once()
         version(&app.client(id(&client)).await),
         version(&client) + 1
     );
-    let activity = app
-        .get(&format!("/api/clients/{}/activity", id(&client)))
-        .await;
-    assert_eq!(activity.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(entries(app.get(&activity).await), before + 1);
 }
 
 #[tokio::test]
