@@ -3,15 +3,16 @@
 //! each with "Extract now", and "Extract all now" for every one. `core`
 //! decides which may be extracted ([`clientele_core::reextract`]); a click
 //! shows them queued at once, and puts them back exactly as they were if
-//! the server refuses. Once queued, they are followed as the extraction
-//! workers read them.
+//! the server refuses. A lost answer is asked for again with the same key;
+//! if that is lost too, the list is read again rather than claiming either
+//! way. Once queued, they are followed as the extraction workers read them.
 //!
 //! The section is there only when there is something to act on: while the
 //! list loads, or when nothing waits, the page shows nothing more.
 
 use crate::api::new_idempotency_key;
 use crate::session::Auth;
-use crate::store::Store;
+use crate::store::{RETRY_AFTER, Store, says_nothing};
 use crate::toast::Toasts;
 use clientele_core::reextract::{Selection, extract_now, extractable, queued};
 use clientele_core::wire::{DocumentView, ExtractNowRequest, ExtractionState};
@@ -91,15 +92,30 @@ pub fn ExtractNowPanel(client_id: ClientId, version: Memo<u64>) -> impl IntoView
         };
         let api = store.api();
         leptos::task::spawn_local(async move {
-            match api
-                .extract_now(client_id, &request, &new_idempotency_key())
-                .await
-            {
+            let key = new_idempotency_key();
+            let mut answer = api.extract_now(client_id, &request, &key).await;
+            // A lost answer is asked for again with the same key, after a
+            // moment: the server queues the documents once, or replays its
+            // first answer.
+            if answer.as_ref().is_err_and(says_nothing) {
+                store.pause_for(RETRY_AFTER).await;
+                answer = api.extract_now(client_id, &request, &key).await;
+            }
+            match answer {
                 Ok(stored) => sent.update(|sent| replace_with(sent, &stored)),
                 Err(error) => {
-                    // Exactly as it was before the click.
+                    // As it was before the click, until the list read
+                    // again shows what the server holds.
                     sent.set(before);
-                    toasts.push_error(&error);
+                    if says_nothing(&error) {
+                        toasts.push(format!(
+                            "{} Whether the documents were queued cannot be told; the list \
+                             now shows what the server holds.",
+                            error.message()
+                        ));
+                    } else {
+                        toasts.push_error(&error);
+                    }
                     loaded.refetch();
                 }
             }

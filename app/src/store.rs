@@ -29,7 +29,7 @@ mod undo;
 mod window;
 
 pub use adding::{AddRefused, Added};
-pub use change::Then;
+pub use change::{Then, says_nothing};
 pub use list::ListRow;
 pub use pause::{Pause, RETRY_AFTER, backoff, next_task};
 pub use undo::UNDO;
@@ -157,6 +157,13 @@ impl Store {
     /// Waits with `pause` instead of the clock between re-reads.
     pub fn pause_with(&self, pause: Pause) {
         self.pause.set_value(pause);
+    }
+
+    /// Waits `duration` with the store's pause: the browser's clock, or a
+    /// test's.
+    pub async fn pause_for(&self, duration: std::time::Duration) {
+        let pause = self.pause.get_value();
+        pause(duration).await;
     }
 
     /// Forgets everything: the session it was loaded for has ended.

@@ -29,13 +29,13 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// What to tell the person.
+    /// What to tell the person. A lost answer claims nothing about what
+    /// the server did: a read changed nothing, and whether a change was
+    /// applied is for whoever sent it to find out.
     pub fn message(&self) -> String {
         match self {
             ApiError::Network(_) => {
-                "Could not reach the server. Your change was not saved; check your connection \
-                 and try again."
-                    .to_owned()
+                "Could not reach the server. Check your connection and try again.".to_owned()
             }
             ApiError::Server { message, .. } => message.clone(),
             ApiError::SessionEnded => {

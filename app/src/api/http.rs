@@ -195,7 +195,7 @@ pub(super) fn refused(status: u16, body: Option<ErrorBody>) -> ApiError {
         None => ApiError::Server {
             status,
             code: UNEXPECTED_ANSWER.into(),
-            message: format!("The server answered {status}. Your change was not saved."),
+            message: format!("The server answered {status}. Try again in a moment."),
             current: None,
         },
     }

@@ -285,7 +285,7 @@ impl Change {
 /// Whether a failed request's answer leaves open whether it was applied: it
 /// was lost, the server (or a proxy before it) failed, or the server reports
 /// a key it has already stored, which it only does for an applied change.
-fn says_nothing(error: &ApiError) -> bool {
+pub fn says_nothing(error: &ApiError) -> bool {
     match error {
         ApiError::Network(_) => true,
         ApiError::Server { status, code, .. } => {

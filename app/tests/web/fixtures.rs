@@ -19,7 +19,7 @@ use clientele_core::{
     Role, Status, Target, UserId, execute,
 };
 use send_wrapper::SendWrapper;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -190,6 +190,11 @@ pub struct FakeServer {
     pub page_reads: std::sync::atomic::AtomicU32,
     /// When set, "Extract now" fails with this.
     pub extract_failure: Mutex<Option<ApiError>>,
+    /// How many of the next "Extract now" answers are lost, after the
+    /// documents were queued.
+    pub extract_lost_answers: Mutex<u32>,
+    /// "Extract now"'s answers by idempotency key, replayed to a retry.
+    pub extract_replies: Mutex<HashMap<String, Vec<DocumentView>>>,
     /// When set, reading a deactivation's impact fails with this.
     pub impact_failure: Mutex<Option<ApiError>>,
 }
@@ -234,6 +239,8 @@ impl Default for FakeServer {
             live: Default::default(),
             page_reads: Default::default(),
             extract_failure: Mutex::new(None),
+            extract_lost_answers: Mutex::new(0),
+            extract_replies: Mutex::new(HashMap::new()),
             impact_failure: Mutex::new(None),
         }
     }
@@ -505,12 +512,12 @@ impl Api for FakeServer {
         &self,
         client: ClientId,
         request: &ExtractNowRequest,
-        _idempotency_key: &str,
+        idempotency_key: &str,
     ) -> ApiFuture<Vec<DocumentView>> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
-        self.fake_extract_now(client, request)
+        self.fake_extract_now(client, request, idempotency_key)
     }
 
     fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {

@@ -244,6 +244,20 @@ async fn documents_that_cannot_be_read_say_why_and_come_back_with_retry() {
 }
 
 #[wasm_bindgen_test]
+async fn a_list_that_could_not_be_read_says_so_without_speaking_of_a_change() {
+    let server = FakeServer::signed_in(client_user());
+    *server.documents.read_failure.lock().unwrap() =
+        Some(clientele_app::api::ApiError::Network("reset".into()));
+    let _app = mount_with("/portal", server).await;
+    let text = text_of(&business_card("Acme Shop"));
+    assert!(
+        text.contains("The documents could not be loaded. Could not reach the server."),
+        "{text}"
+    );
+    assert!(!text.contains("saved"), "{text}");
+}
+
+#[wasm_bindgen_test]
 async fn each_document_shows_who_added_it_its_size_its_state_with_why_and_a_download() {
     let server = FakeServer::signed_in(client_user());
     let not_extracted = Extraction::NotExtracted(NotExtractedReason::ClientDeactivated);

@@ -104,6 +104,43 @@ async fn a_refused_extract_all_now_puts_every_document_back_exactly() {
 }
 
 #[wasm_bindgen_test]
+async fn a_lost_answer_is_asked_for_again_with_the_same_key_and_the_documents_show_queued() {
+    let server = with_waiting_documents();
+    *server.extract_lost_answers.lock().unwrap() = 1;
+    let app = mount_with("/clients/1", server).await;
+    click(&expect("button", "Extract all now")).await;
+    crate::sleep(1_300).await;
+    assert!(waiting_names().is_empty());
+    assert_eq!(
+        sent_states(),
+        [
+            "till-2.pdfQueued for extraction",
+            "till-1.pdfQueued for extraction"
+        ]
+    );
+    assert!(!page_text().contains("Could not reach"), "{}", page_text());
+    assert_eq!(
+        app.server.extract_replies.lock().unwrap().len(),
+        1,
+        "one key"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn when_both_answers_are_lost_the_list_shows_what_the_server_holds_and_claims_nothing() {
+    let server = with_waiting_documents();
+    *server.extract_lost_answers.lock().unwrap() = 2;
+    let _app = mount_with("/clients/1", server).await;
+    click(&all(".waiting-document button")[1]).await;
+    crate::sleep(1_300).await;
+    let text = page_text();
+    assert!(text.contains("cannot be told"), "{text}");
+    assert!(!text.contains("not saved"), "{text}");
+    // The server queued till-1.pdf: read again, only till-2.pdf waits.
+    assert_eq!(waiting_names(), ["till-2.pdf"]);
+}
+
+#[wasm_bindgen_test]
 async fn nothing_is_offered_while_the_client_is_deactivated() {
     let server = with_waiting_documents();
     server.documents.stored.lock().unwrap().insert(
