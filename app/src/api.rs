@@ -25,7 +25,7 @@ pub use http::HttpApi;
 pub(crate) use http::from_json;
 use http::{parse, read, refused, succeeded};
 pub use list::{ListQuery, PageFrom};
-pub use live::{LiveEvent, LiveStream, OnLiveEvent};
+pub use live::{LiveEvent, LiveStream, OnLiveEvent, reopen_after};
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,

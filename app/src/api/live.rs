@@ -1,12 +1,14 @@
 //! The live updates: `GET /api/events`, read with the browser's
-//! `EventSource` (which reconnects by itself, sending `Last-Event-ID`).
+//! `EventSource` (which reconnects by itself, sending `Last-Event-ID`, and
+//! is opened again here when the browser gives up on it).
 //! Screens never see it: the store follows it (see `store::live`), and
 //! tests hand the store events through a fake [`super::Api`].
 
 use super::HttpApi;
 use clientele_core::wire::{CLIENT_CHANGED, ClientChanged, RESYNC};
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -54,25 +56,37 @@ impl HttpApi {
     /// missed meanwhile. A cached page that kept its stream would hold one
     /// of the browser's six connections to the server: six such pages left
     /// the next page's requests waiting about a minute.
+    ///
+    /// The browser reconnects by itself after a dropped connection, but
+    /// gives up for good when a reconnect is answered with anything but the
+    /// stream (a proxy's 502 while an instance restarts, say). The stream
+    /// is then opened again after a wait that grows ([`reopen_after`]),
+    /// followed by a resync.
     pub(super) fn open_events(&self, on_event: OnLiveEvent) -> LiveStream {
-        let url = format!("{}/api/events", self.base);
-        let (Some(window), Some(open)) = (web_sys::window(), Source::open(&url, &on_event)) else {
-            // No EventSource: the screens still work, only not live.
+        let Some(window) = web_sys::window() else {
             return LiveStream::new(|| {});
         };
-        let source = Rc::new(RefCell::new(Some(open)));
+        let live = Rc::new(Live {
+            url: format!("{}/api/events", self.base),
+            on_event,
+            source: RefCell::new(None),
+            failures: Cell::new(0),
+        });
+        live.open();
+        if !live.is_open() {
+            // No EventSource: the screens still work, only not live.
+            return LiveStream::new(|| {});
+        }
         let hide = {
-            let source = Rc::clone(&source);
-            Closure::<dyn Fn()>::new(move || drop(source.borrow_mut().take()))
+            let live = Rc::clone(&live);
+            Closure::<dyn Fn()>::new(move || live.close())
         };
         let show = {
-            let source = Rc::clone(&source);
+            let live = Rc::clone(&live);
             Closure::<dyn Fn()>::new(move || {
-                let mut held = source.borrow_mut();
-                if held.is_none() {
-                    *held = Source::open(&url, &on_event);
-                    drop(held);
-                    on_event(LiveEvent::Resync);
+                if !live.is_open() {
+                    live.open();
+                    (live.on_event)(LiveEvent::Resync);
                 }
             })
         };
@@ -83,7 +97,7 @@ impl HttpApi {
                 .remove_event_listener_with_callback(PAGE_HIDE, hide.as_ref().unchecked_ref());
             let _ = window
                 .remove_event_listener_with_callback(PAGE_SHOW, show.as_ref().unchecked_ref());
-            drop(source.borrow_mut().take());
+            live.close();
         })
     }
 }
@@ -91,14 +105,66 @@ impl HttpApi {
 const PAGE_HIDE: &str = "pagehide";
 const PAGE_SHOW: &str = "pageshow";
 
+/// How long to wait before opening the stream again after the browser gave
+/// up on it for the `failures`-th time in a row: 2, 4, 8 and 16 seconds,
+/// then 30.
+pub fn reopen_after(failures: u32) -> Duration {
+    Duration::from_secs((1u64 << failures.clamp(1, 5)).min(30))
+}
+
+/// The stream as the app holds it: its `EventSource` while open (none while
+/// the page is hidden or once the stream is dropped), and what opens it.
+struct Live {
+    url: String,
+    on_event: OnLiveEvent,
+    source: RefCell<Option<Source>>,
+    /// How many times in a row the browser gave up on the stream.
+    failures: Cell<u32>,
+}
+
+impl Live {
+    fn open(self: &Rc<Self>) {
+        let source = Source::open(&self.url, &self.on_event, Rc::downgrade(self));
+        *self.source.borrow_mut() = source;
+    }
+
+    fn close(&self) {
+        drop(self.source.borrow_mut().take());
+    }
+
+    fn is_open(&self) -> bool {
+        self.source.borrow().is_some()
+    }
+
+    /// The browser gave up on the stream: open it again after a while,
+    /// unless it was closed, or opened afresh, meanwhile.
+    fn gave_up(self: &Rc<Self>) {
+        let failures = self.failures.get() + 1;
+        self.failures.set(failures);
+        let live = Rc::downgrade(self);
+        leptos::prelude::set_timeout(
+            move || {
+                let Some(live) = live.upgrade() else { return };
+                let given_up = live.source.borrow().as_ref().is_some_and(Source::is_closed);
+                if given_up {
+                    live.open();
+                    (live.on_event)(LiveEvent::Resync);
+                }
+            },
+            reopen_after(failures),
+        );
+    }
+}
+
 /// One `EventSource` and its listeners; dropping it closes it.
 struct Source {
     source: web_sys::EventSource,
-    _listeners: [Closure<dyn Fn(web_sys::MessageEvent)>; 2],
+    _messages: [Closure<dyn Fn(web_sys::MessageEvent)>; 2],
+    _states: [Closure<dyn Fn(web_sys::Event)>; 2],
 }
 
 impl Source {
-    fn open(url: &str, on_event: &OnLiveEvent) -> Option<Source> {
+    fn open(url: &str, on_event: &OnLiveEvent, live: Weak<Live>) -> Option<Source> {
         let init = web_sys::EventSourceInit::new();
         init.set_with_credentials(true);
         let source = web_sys::EventSource::new_with_event_source_init_dict(url, &init).ok()?;
@@ -117,13 +183,40 @@ impl Source {
             let on_event = Rc::clone(on_event);
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| on_event(LiveEvent::Resync))
         };
+        let opened = {
+            let live = live.clone();
+            Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+                if let Some(live) = live.upgrade() {
+                    live.failures.set(0);
+                }
+            })
+        };
+        // An error while the browser reconnects by itself leaves the
+        // source connecting; only one it gave up on is closed.
+        let failed = {
+            let watched = source.clone();
+            Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+                if watched.ready_state() == web_sys::EventSource::CLOSED
+                    && let Some(live) = live.upgrade()
+                {
+                    live.gave_up();
+                }
+            })
+        };
         let _ = source
             .add_event_listener_with_callback(CLIENT_CHANGED, changed.as_ref().unchecked_ref());
         let _ = source.add_event_listener_with_callback(RESYNC, resync.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("open", opened.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("error", failed.as_ref().unchecked_ref());
         Some(Source {
             source,
-            _listeners: [changed, resync],
+            _messages: [changed, resync],
+            _states: [opened, failed],
         })
+    }
+
+    fn is_closed(&self) -> bool {
+        self.source.ready_state() == web_sys::EventSource::CLOSED
     }
 }
 

@@ -195,3 +195,28 @@ async fn the_everyday_edits_go_to_their_routes_with_the_csrf_token() {
     );
     assert_eq!(invitations, [None, None, None, Some(invitation), None]);
 }
+
+/// The test page's own server has no `/api/events`: it answers 404, and
+/// the browser gives up on the stream at once, as it would on a proxy's
+/// 502 while an instance restarts. The app opens it again after a wait,
+/// with a resync for what was missed, and not once it has dropped it.
+#[wasm_bindgen_test]
+async fn a_stream_the_browser_gave_up_on_is_opened_again_with_a_resync() {
+    use clientele_app::api::{LiveEvent, reopen_after};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let api = HttpApi::new("");
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let seen = Rc::clone(&events);
+    let stream = api.live_events(Rc::new(move |event| seen.borrow_mut().push(event)));
+    assert!(events.borrow().is_empty());
+    crate::sleep(reopen_after(1).as_millis() as i32 + 500).await;
+    assert_eq!(*events.borrow(), [LiveEvent::Resync]);
+    drop(stream);
+    crate::sleep(reopen_after(2).as_millis() as i32 + 500).await;
+    assert_eq!(
+        *events.borrow(),
+        [LiveEvent::Resync],
+        "a dropped stream stays closed"
+    );
+}
