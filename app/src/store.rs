@@ -309,7 +309,7 @@ impl Store {
         });
         match stale {
             Some(stale) => {
-                let who = self.first_changer_note(id, seen);
+                let who = self.first_changer_note(id, seen, None);
                 change::tell(&self.toasts, then, Err(format!("{who}{stale}")));
             }
             None => self.submit_then(id, command, then),

@@ -254,4 +254,9 @@ pub struct ErrorBody {
     /// The client as it is now, on a conflict, so the app can reconcile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<Client>,
+    /// On a `stale_version` conflict: who made the first change after the
+    /// version the refused change was made against, when the activity log
+    /// knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
 }

@@ -45,6 +45,8 @@ pub enum AppError {
         error: RuleError,
         /// The client as it is now.
         current: Option<Box<Client>>,
+        /// For a stale version: who made the first change after it.
+        changed_by: Option<String>,
     },
     /// No live session: sign in first.
     #[error("Sign in to continue.")]
@@ -121,9 +123,14 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound(
                 "Not found: there is no such client or business in your practice.".into(),
             ),
-            StoreError::Refused { error, current } => AppError::Rule {
+            StoreError::Refused {
+                error,
+                current,
+                changed_by,
+            } => AppError::Rule {
                 error,
                 current: Some(current),
+                changed_by,
             },
             StoreError::IdempotencyKeyReused => AppError::IdempotencyKeyReused,
             StoreError::EmailTaken(email) => AppError::EmailTaken(email),
@@ -134,6 +141,7 @@ impl From<StoreError> for AppError {
             StoreError::Onboarding(error) => AppError::Rule {
                 error: error.into(),
                 current: None,
+                changed_by: None,
             },
             StoreError::InvitationNotFound => AppError::InvitationNotFound,
             StoreError::ImportInvalid(problems) => AppError::ImportInvalid(problems),
@@ -216,12 +224,16 @@ impl IntoResponse for AppError {
         };
         // Only a conflict carries the client: it is what the caller must
         // reconcile with. Other refusals leave the caller's view correct.
-        let (client, problems) = match self {
-            AppError::Rule { error, current } if error.kind() == ErrorKind::Conflict => {
-                (current.map(|client| *client), None)
+        let (client, changed_by, problems) = match self {
+            AppError::Rule {
+                error,
+                current,
+                changed_by,
+            } if error.kind() == ErrorKind::Conflict => {
+                (current.map(|client| *client), changed_by, None)
             }
-            AppError::ImportInvalid(problems) => (None, Some(problems)),
-            _ => (None, None),
+            AppError::ImportInvalid(problems) => (None, None, Some(problems)),
+            _ => (None, None, None),
         };
         let error = ErrorDetail {
             code: code.to_owned(),
@@ -230,7 +242,15 @@ impl IntoResponse for AppError {
         let mut response = match problems {
             // An import's refusal lists every problem beside the error.
             Some(problems) => (status, Json(ImportInvalidBody { error, problems })).into_response(),
-            None => (status, Json(ErrorBody { error, client })).into_response(),
+            None => (
+                status,
+                Json(ErrorBody {
+                    error,
+                    client,
+                    changed_by,
+                }),
+            )
+                .into_response(),
         };
         if let Some(seconds) = retry_after {
             response

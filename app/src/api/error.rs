@@ -21,6 +21,8 @@ pub enum ApiError {
         message: String,
         /// The client as it is now, sent with a conflict.
         current: Option<Box<Client>>,
+        /// With a stale version: who made the first change after it.
+        changed_by: Option<String>,
     },
     /// The session the request was made in has ended (the server answered
     /// 401, or the person signed out meanwhile). The app is already on its

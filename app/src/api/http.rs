@@ -191,12 +191,14 @@ pub(super) fn refused(status: u16, body: Option<ErrorBody>) -> ApiError {
             code: body.error.code,
             message: body.error.message,
             current: body.client.map(Box::new),
+            changed_by: body.changed_by,
         },
         None => ApiError::Server {
             status,
             code: UNEXPECTED_ANSWER.into(),
             message: format!("The server answered {status}. Try again in a moment."),
             current: None,
+            changed_by: None,
         },
     }
 }

@@ -120,13 +120,17 @@ impl Change {
         }
     }
 
-    /// "Dana Lowe changed this client first. " when the change lost a race
-    /// to someone the live updates named; else nothing.
+    /// "Dana Lowe changed this client first. " when the change lost a race:
+    /// to someone the live updates named, or else the refusal itself (from
+    /// the activity log); nothing when neither knows.
     fn who_won(&self, error: &ApiError) -> String {
         match error {
-            ApiError::Server { code, .. } if code == "stale_version" => self
-                .store
-                .first_changer_note(self.id(), self.before.version),
+            ApiError::Server {
+                code, changed_by, ..
+            } if code == "stale_version" => {
+                self.store
+                    .first_changer_note(self.id(), self.before.version, changed_by.as_deref())
+            }
             _ => String::new(),
         }
     }

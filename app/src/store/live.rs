@@ -109,9 +109,16 @@ impl Store {
     }
 
     /// "Dana Lowe changed this client first. " when the live updates named
-    /// who changed client `id` first after `version`; else nothing.
-    pub(super) fn first_changer_note(&self, id: ClientId, version: u64) -> String {
+    /// who changed client `id` first after `version`, or else the refusal
+    /// did; nothing when neither knows.
+    pub(super) fn first_changer_note(
+        &self,
+        id: ClientId,
+        version: u64,
+        refusal_says: Option<&str>,
+    ) -> String {
         self.first_changer_after(id, version)
+            .or_else(|| refusal_says.map(str::to_owned))
             .map(|actor| format!("{actor} changed this client first. "))
             .unwrap_or_default()
     }

@@ -94,6 +94,7 @@ async fn a_failed_change_rolls_back_exactly_and_says_why_in_an_alert() {
         code: "internal".into(),
         message: "internal error".into(),
         current: None,
+        changed_by: None,
     });
     open_acme_wizard().await;
     choose_ben_and_confirm().await;

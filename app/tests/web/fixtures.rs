@@ -284,6 +284,7 @@ pub fn refusal(status: u16, code: &str, message: &str) -> ApiError {
         code: code.into(),
         message: message.into(),
         current: None,
+        changed_by: None,
     }
 }
 
@@ -603,6 +604,7 @@ impl FakeServer {
                 code: refusal.code().into(),
                 message: refusal.to_string(),
                 current: Some(Box::new(current)),
+                changed_by: None,
             }),
         }
     }

@@ -6,7 +6,7 @@
 use crate::fixtures::script::{ChangeFault, ReadFault, Waiting};
 use crate::fixtures::{FakeServer, PRACTICE, client_user, script::Script};
 use crate::*;
-use clientele_app::api::LiveEvent;
+use clientele_app::api::{ApiError, LiveEvent};
 use clientele_core::wire::ClientChanged;
 use clientele_core::{ClientId, Command, UserId, execute};
 use std::sync::atomic::Ordering;
@@ -169,6 +169,40 @@ async fn a_change_that_lost_the_race_names_who_changed_the_client_first() {
     let text = page_text();
     assert!(
         text.contains("Dana Lowe changed this client first."),
+        "{text}"
+    );
+}
+
+/// No live update told the app who won the race: the refusal itself
+/// names them, from the server's activity log.
+#[wasm_bindgen_test]
+async fn a_change_that_lost_the_race_unheard_is_told_who_won_by_the_refusal() {
+    let app = mount_at("/clients").await;
+    let held = app.server.clients.lock().unwrap()[&ACME].version;
+    open_acme_wizard().await;
+    click(&expect("[role=dialog] button", "Next")).await;
+    click(&expect("[role=dialog] label", "Ben Carter")).await;
+    // Meanwhile Sam's change reached the server, and no live update the app.
+    let version = someone_else_deactivates_acme(&app.server);
+    let current = app.server.clients.lock().unwrap()[&ACME].clone();
+    let stale = clientele_core::RuleError::StaleVersion {
+        expected: held,
+        actual: version,
+    };
+    *app.server.failure.lock().unwrap() = Some(ApiError::Server {
+        status: 409,
+        code: stale.code().into(),
+        message: stale.to_string(),
+        current: Some(Box::new(current)),
+        changed_by: Some("Sam Harper".into()),
+    });
+    click(&expect("[role=dialog] button", "Confirm")).await;
+    settle().await;
+    let text = page_text();
+    assert!(
+        text.contains(
+            "Your change to Acme Ltd was not saved. Sam Harper changed this client first."
+        ),
         "{text}"
     );
 }

@@ -99,6 +99,7 @@ async fn a_failed_schedule_rolls_back_exactly() {
         code: "internal".into(),
         message: "internal error".into(),
         current: None,
+        changed_by: None,
     });
     open_acme_wizard().await;
     choose_a_date(&later().to_string()).await;

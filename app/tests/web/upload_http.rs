@@ -107,6 +107,7 @@ async fn a_portal_upload_goes_to_the_portal_and_a_refusal_is_the_servers_own() {
             message: refused.to_string(),
         },
         client: None,
+        changed_by: None,
     })
     .unwrap();
     let (answer, _) = upload(DocumentScope::Portal(BusinessId(100)), 415, &body).await;

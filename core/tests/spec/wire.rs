@@ -46,6 +46,7 @@ fn an_error_body_without_a_client_has_only_the_error() {
             message: "No.".into(),
         },
         client: None,
+        changed_by: None,
     };
     let json = serde_json::to_value(&body).unwrap();
     assert_eq!(

@@ -35,6 +35,7 @@ pub async fn schedule_deactivation(
         let on = Date::parse(&request.on).map_err(|error| AppError::Rule {
             error,
             current: None,
+            changed_by: None,
         })?;
         Ok((
             request.expected_version,

@@ -7,6 +7,8 @@ use clientele_core::{BusinessId, Event, UserId};
 /// action.
 #[derive(Debug, Default)]
 pub(crate) struct ActivityRow {
+    /// The client version the change made, when it made one.
+    pub(crate) version: Option<u64>,
     pub(crate) business: Option<BusinessId>,
     pub(crate) new_owner: Option<UserId>,
     pub(crate) user: Option<UserId>,

@@ -202,6 +202,9 @@ pub enum StoreError {
         error: RuleError,
         /// The client as it is now, for the caller to reconcile with.
         current: Box<Client>,
+        /// For a stale version: who made the first change after it, as the
+        /// activity recorded it.
+        changed_by: Option<String>,
     },
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was used for a different request")]

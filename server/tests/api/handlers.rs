@@ -291,6 +291,56 @@ async fn a_stale_version_is_a_conflict_that_carries_the_current_client() {
     assert_eq!(answer.body["client"], client);
 }
 
+/// A change refused as stale says who made the first change after the
+/// version it was made against, from the activity log, so that the loser
+/// of a race is told who won it even when no live update reached them.
+#[tokio::test]
+async fn a_stale_change_is_told_who_changed_the_client_first() {
+    let app = spawn_app().await;
+    let client = app.pick("active", 1, 1).await;
+    let staff = app.sign_in_as(STAFF).await;
+    let path = format!("/api/clients/{}", id(&client));
+    let renamed = app
+        .send_json_as(
+            &staff,
+            "PATCH",
+            &path,
+            json!({ "name": "Renamed by Sam", "expected_version": version(&client) }),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+    // Then Dana's own later change, which the stale one did not see either.
+    let coded = app
+        .send_json(
+            "PATCH",
+            &path,
+            json!({ "code": "WON-1", "expected_version": version(&renamed.body) }),
+        )
+        .await;
+    assert_eq!(coded.status, StatusCode::OK, "{:?}", coded.body);
+    let stale = app
+        .post(
+            &format!("{path}/deactivate"),
+            json!({ "new_owner_id": user_id(&client, 0), "expected_version": version(&client) }),
+        )
+        .await;
+    assert_eq!(stale.code(), "stale_version");
+    assert_eq!(
+        stale.body["changed_by"], "Sam Harper",
+        "the first, not the latest"
+    );
+    assert_eq!(stale.body["client"], coded.body);
+    // Other refusals name nobody.
+    let twice = app
+        .post(
+            &format!("{path}/reactivate"),
+            json!({ "expected_version": version(&coded.body) }),
+        )
+        .await;
+    assert_eq!(twice.code(), "client_already_active");
+    assert!(twice.body.get("changed_by").is_none(), "{:?}", twice.body);
+}
+
 #[tokio::test]
 async fn deactivating_twice_is_a_conflict() {
     let app = spawn_app().await;

@@ -295,9 +295,15 @@ fn keys_folded_by_lower_case_alone_are_folded_again_when_the_database_is_opened(
          sort_name = 'weiß bäckerei', search_text = 'weiß bäckerei\n' \
          WHERE id = (SELECT MIN(id) FROM clients WHERE status = 'active')",
     );
+    // The schema as it was then: before migration 014 and what came after.
     match &db {
-        TestDb::Sqlite(_) => db.execute("PRAGMA user_version = 13;"),
-        TestDb::Postgres(_) => db.execute("DELETE FROM schema_migrations WHERE version = 8;"),
+        TestDb::Sqlite(_) => {
+            db.execute("PRAGMA user_version = 13; ALTER TABLE activity DROP COLUMN version;")
+        }
+        TestDb::Postgres(_) => db.execute(
+            "DELETE FROM schema_migrations WHERE version >= 8;
+             ALTER TABLE activity DROP COLUMN version;",
+        ),
     }
     let found = search("WEISS");
     assert_eq!(found, ["Weiß Bäckerei"]);

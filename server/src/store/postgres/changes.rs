@@ -10,7 +10,7 @@
 
 use super::clients::load_client;
 use super::recorded;
-use super::{Tx, execute, is_unique_violation, row, rows, sql_id};
+use super::{Tx, execute, is_unique_violation, row, row_opt, rows, sql_id};
 use crate::store::ActivityRow;
 use crate::store::sqlite::role_str;
 use crate::store::{Actor, Change, StoreError};
@@ -44,9 +44,19 @@ pub(super) async fn apply_change(
     let refused = |error: RuleError, client: &Client| StoreError::Refused {
         error,
         current: Box::new(client.clone()),
+        changed_by: None,
     };
-    let (next, events) = decide(&client, change.expected_version, &command)
-        .map_err(|error| refused(error, &client))?;
+    let (next, events) = match decide(&client, change.expected_version, &command) {
+        Ok(done) => done,
+        Err(error @ RuleError::StaleVersion { .. }) => {
+            return Err(StoreError::Refused {
+                error,
+                changed_by: first_changer(tx, client.id, change.expected_version).await?,
+                current: Box::new(client),
+            });
+        }
+        Err(error) => return Err(refused(error, &client)),
+    };
     for event in &events {
         match event {
             Event::ClientEdited {
@@ -71,7 +81,15 @@ pub(super) async fn apply_change(
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id).await?;
         }
-        record_activity(tx, client.id, change.at, &change.actor, event).await?;
+        record_activity(
+            tx,
+            client.id,
+            change.at,
+            &change.actor,
+            event,
+            Some(next.version),
+        )
+        .await?;
     }
     Ok((next, events))
 }
@@ -292,9 +310,34 @@ pub(super) async fn record_activity(
     at: Timestamp,
     actor: &Actor,
     event: &Event,
+    version: Option<u64>,
 ) -> Result<(), StoreError> {
-    let row = ActivityRow::of(event);
+    let row = ActivityRow {
+        version,
+        ..ActivityRow::of(event)
+    };
     insert_activity(tx, client, at, actor, ActivityAction::of(event), row).await
+}
+
+/// Who made the first change to `client` after `version`, as its activity
+/// recorded it (entries from before versions were kept have none).
+async fn first_changer(
+    tx: &Tx<'_>,
+    client: ClientId,
+    version: u64,
+) -> Result<Option<String>, StoreError> {
+    // No version is after one past what SQL can hold.
+    let Ok(version) = i64::try_from(version) else {
+        return Ok(None);
+    };
+    let first = row_opt(
+        tx,
+        "SELECT actor FROM activity WHERE client_id = $1 AND version > $2
+         ORDER BY version, id LIMIT 1",
+        &[&sql_id(client.0)?, &version],
+    )
+    .await?;
+    Ok(first.map(|row| row.try_get(0)).transpose()?)
 }
 
 /// Records one entry of a client's activity.
@@ -310,8 +353,8 @@ pub(super) async fn insert_activity(
     execute(
         tx,
         "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id,
-                               new_owner_id, reason, user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                               new_owner_id, reason, user_id, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             &sql_id(client.0)?,
             &at.0,
@@ -322,6 +365,7 @@ pub(super) async fn insert_activity(
             &optional(row.new_owner.map(|id| id.0))?,
             &row.reason,
             &optional(row.user.map(|id| id.0))?,
+            &optional(row.version)?,
         ],
     )
     .await?;

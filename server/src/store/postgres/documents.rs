@@ -65,6 +65,7 @@ impl DocumentStore for PostgresStore {
                     StoreError::Refused {
                         error,
                         current: Box::new(client),
+                        changed_by: None,
                     }
                 })?;
             let file = &document.file;

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/006_data_versions.sql"),
     include_str!("../../../migrations/postgres/007_drop_old_list_indexes.sql"),
     include_str!("../../../migrations/postgres/008_refold_list_keys.sql"),
+    include_str!("../../../migrations/postgres/009_activity_version.sql"),
 ];
 
 /// The advisory lock taken while migrating: one instance migrates, the

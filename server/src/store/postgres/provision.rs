@@ -62,7 +62,7 @@ impl Provision for InTransaction<'_, '_> {
         event: &Event,
     ) -> Result<(), StoreError> {
         self.runtime.block_on(super::changes::record_activity(
-            self.tx, client, at, actor, event,
+            self.tx, client, at, actor, event, None,
         ))
     }
 

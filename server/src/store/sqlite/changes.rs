@@ -35,9 +35,19 @@ pub(super) fn apply_change(
     let refused = |error: RuleError, client: &Client| StoreError::Refused {
         error,
         current: Box::new(client.clone()),
+        changed_by: None,
     };
-    let (next, events) = execute(&client, change.expected_version, &command)
-        .map_err(|error| refused(error, &client))?;
+    let (next, events) = match execute(&client, change.expected_version, &command) {
+        Ok(done) => done,
+        Err(error @ RuleError::StaleVersion { .. }) => {
+            return Err(StoreError::Refused {
+                error,
+                changed_by: first_changer(tx, client.id, change.expected_version)?,
+                current: Box::new(client),
+            });
+        }
+        Err(error) => return Err(refused(error, &client)),
+    };
     for event in &events {
         match event {
             Event::ClientEdited {
@@ -62,7 +72,14 @@ pub(super) fn apply_change(
         if let Event::UserRemoved { user_id, .. } = event {
             revoke_access(tx, *user_id)?;
         }
-        record_activity(tx, client.id, change.at, &change.actor, event)?;
+        record_activity(
+            tx,
+            client.id,
+            change.at,
+            &change.actor,
+            event,
+            Some(next.version),
+        )?;
     }
     Ok((next, events))
 }
@@ -290,9 +307,34 @@ pub(super) fn record_activity(
     at: Timestamp,
     actor: &Actor,
     event: &Event,
+    version: Option<u64>,
 ) -> Result<(), StoreError> {
-    let row = ActivityRow::of(event);
+    let row = ActivityRow {
+        version,
+        ..ActivityRow::of(event)
+    };
     insert_activity(tx, client, at, actor, ActivityAction::of(event), row)
+}
+
+/// Who made the first change to `client` after `version`, as its activity
+/// recorded it (entries from before versions were kept have none).
+fn first_changer(
+    tx: &Connection,
+    client: ClientId,
+    version: u64,
+) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    // No version is after one past what SQL can hold.
+    let Ok(version) = i64::try_from(version) else {
+        return Ok(None);
+    };
+    Ok(tx
+        .prepare_cached(
+            "SELECT actor FROM activity WHERE client_id = ?1 AND version > ?2
+             ORDER BY version, id LIMIT 1",
+        )?
+        .query_row(params![to_sql_id(client.0)?, version], |row| row.get(0))
+        .optional()?)
 }
 
 /// Records one entry of a client's activity.
@@ -306,8 +348,8 @@ pub(super) fn insert_activity(
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO activity (client_id, at, actor, actor_id, action, business_id, new_owner_id,
-                               reason, user_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               reason, user_id, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         client.0,
@@ -318,7 +360,8 @@ pub(super) fn insert_activity(
         row.business.map(|id| id.0),
         row.new_owner.map(|id| id.0),
         row.reason,
-        row.user.map(|id| id.0)
+        row.user.map(|id| id.0),
+        row.version.map(to_sql_id).transpose()?
     ])?;
     Ok(())
 }

@@ -56,6 +56,7 @@ impl DocumentStore for SqliteStore {
                     StoreError::Refused {
                         error,
                         current: Box::new(client),
+                        changed_by: None,
                     }
                 })?;
             tx.prepare_cached(

@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/012_drop_old_list_indexes.sql"),
     include_str!("../../../migrations/013_data_version_triggers_without_temporary_tables.sql"),
     include_str!("../../../migrations/014_refold_list_keys.sql"),
+    include_str!("../../../migrations/015_activity_version.sql"),
 ];
 
 /// The most readers open at once. A read waits for a free one rather than

@@ -40,7 +40,7 @@ impl Provision for InTransaction<'_> {
         actor: &Actor,
         event: &Event,
     ) -> Result<(), StoreError> {
-        super::changes::record_activity(self.0, client, at, actor, event)
+        super::changes::record_activity(self.0, client, at, actor, event, None)
     }
 
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError> {
