@@ -74,8 +74,7 @@ impl Change {
         // (a connection that just dropped often drops the next try too): the
         // server applies the change once, or replays its first answer.
         if matches!(answer, Err(ApiError::Network(_))) && self.current() {
-            let pause = store.pause.get_value();
-            pause(RETRY_AFTER).await;
+            store.pause_for(RETRY_AFTER).await;
             if !self.current() {
                 return;
             }
@@ -153,8 +152,7 @@ impl Change {
         let mut attempt = 0;
         loop {
             if attempt > 0 {
-                let pause = store.pause.get_value();
-                pause(backoff(attempt)).await;
+                store.pause_for(backoff(attempt)).await;
                 if !self.current() {
                     return;
                 }

@@ -182,8 +182,7 @@ impl Store {
     /// after a pause if it failed.
     async fn refreshed(&self, failed: bool, attempt: u32, session: u64) {
         if failed {
-            let pause = self.pause.get_value();
-            pause(backoff(attempt + 1)).await;
+            self.pause_for(backoff(attempt + 1)).await;
             if self.session() == session {
                 self.reread(attempt + 1);
             }

@@ -39,14 +39,20 @@ pub(super) fn apply_change(
     };
     let (next, events) = match execute(&client, change.expected_version, &command) {
         Ok(done) => done,
-        Err(error @ RuleError::StaleVersion { .. }) => {
+        Err(error) => {
+            // A stale change is told who changed the client first.
+            let changed_by = match error {
+                RuleError::StaleVersion { .. } => {
+                    first_changer(tx, client.id, change.expected_version)?
+                }
+                _ => None,
+            };
             return Err(StoreError::Refused {
                 error,
-                changed_by: first_changer(tx, client.id, change.expected_version)?,
                 current: Box::new(client),
+                changed_by,
             });
         }
-        Err(error) => return Err(refused(error, &client)),
     };
     for event in &events {
         match event {
