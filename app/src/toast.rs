@@ -1,7 +1,8 @@
-//! The one channel for telling the person that something went wrong: a
-//! stack of messages in a single `role="alert"` region. A message may also
-//! offer one action, as a real button (the "Undo" after a deactivation or
-//! reactivation), for as long as it is shown.
+//! The one channel for telling the person how their changes went: a stack
+//! of messages in the corner. What went wrong is in a `role="alert"` region,
+//! read out at once; a change made, which offers one action as a real
+//! button (the "Undo" after a deactivation or reactivation) for as long as
+//! it is shown, is in a `role="status"` region, read out politely.
 
 use crate::api::ApiError;
 use leptos::prelude::*;
@@ -86,41 +87,64 @@ impl Default for Toasts {
     }
 }
 
-/// The alert region; empty when all is well.
+/// The two regions: what went wrong, then what was done. Both stay in the
+/// page, empty when there is nothing to say, so that assistive technology
+/// announces what is added to them.
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     view! {
-        <div class="toasts" role="alert" aria-live="assertive">
-            <For each=move || toasts.0.get() key=|(id, _)| *id let:toast>
-                <div class="toast" class:toast-done=toasts.offer(toast.0).is_some()>
-                    <span>{toast.1.clone()}</span>
-                    {toasts
-                        .offer(toast.0)
-                        .map(|(label, action)| {
-                            let id = toast.0;
-                            view! {
-                                <button
-                                    type="button"
-                                    class="toast-action"
-                                    on:click=move |_| {
-                                        toasts.dismiss(id);
-                                        action();
-                                    }
-                                >
-                                    {label}
-                                </button>
-                            }
-                        })}
-                    <button
-                        class="toast-dismiss"
-                        aria-label="Dismiss"
-                        on:click=move |_| toasts.dismiss(toast.0)
-                    >
-                        "×"
-                    </button>
-                </div>
-            </For>
+        <div class="toasts">
+            <div class="toast-stack" role="alert" aria-live="assertive">
+                <ToastList toasts news=false />
+            </div>
+            <div class="toast-stack" role="status" aria-live="polite">
+                <ToastList toasts news=true />
+            </div>
         </div>
+    }
+}
+
+/// The messages that offer an action (`news`), or those that do not.
+#[component]
+fn ToastList(toasts: Toasts, news: bool) -> impl IntoView {
+    let each = move || {
+        toasts
+            .0
+            .get()
+            .into_iter()
+            .filter(|(id, _)| toasts.offer(*id).is_some() == news)
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <For each=each key=|(id, _)| *id let:toast>
+            <div class="toast" class:toast-done=news>
+                <span>{toast.1.clone()}</span>
+                {toasts
+                    .offer(toast.0)
+                    .map(|(label, action)| {
+                        let id = toast.0;
+                        view! {
+                            <button
+                                type="button"
+                                class="toast-action"
+                                on:click=move |_| {
+                                    toasts.dismiss(id);
+                                    action();
+                                }
+                            >
+                                {label}
+                            </button>
+                        }
+                    })}
+                <button
+                    class="toast-dismiss"
+                    aria-label="Dismiss"
+                    on:click=move |_| toasts.dismiss(toast.0)
+                >
+                    "×"
+                </button>
+            </div>
+        </For>
     }
 }

@@ -68,6 +68,15 @@ pub async fn alert_says(browser: &Client, words: &str) -> Outcome {
     .await
 }
 
+/// A toast says a change was made, in words containing `words`.
+pub async fn news_says(browser: &Client, words: &str) -> Outcome {
+    eventually(&format!("the news says '{words}'"), || async {
+        let text = find::news(browser).await?.text().await?;
+        Ok(text.to_lowercase().contains(&words.to_lowercase()))
+    })
+    .await
+}
+
 /// The row names `row_name` and carries no "syncing" or "checking" mark
 /// any more.
 pub async fn settled(browser: &Client, row_name: &str) -> Outcome {

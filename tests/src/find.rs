@@ -115,6 +115,16 @@ pub async fn alert(browser: &Client) -> Outcome<Element> {
     xpath(browser, "//*[@role='alert'][normalize-space()!='']").await
 }
 
+/// The toast that says a change was made (and offers its "Undo"): news,
+/// in the toasts' `role="status"` region, not an alert.
+pub async fn news(browser: &Client) -> Outcome<Element> {
+    xpath(
+        browser,
+        "//*[contains(@class,'toasts')]//*[@role='status'][normalize-space()!='']",
+    )
+    .await
+}
+
 /// The XPath of a table row that names `name` in one of its cells.
 pub fn row_path(name: &str) -> String {
     format!(
