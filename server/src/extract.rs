@@ -55,23 +55,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// A write's request, read but not yet parsed: its JSON body and its
 /// `Idempotency-Key`, taken in one place so every write endpoint treats them
 /// alike. The handler checks the caller's permission first and then
-/// [`Write::open`]s it, so a refused caller learns nothing about the body.
+/// [`Write::open`]s it, so a refused caller learns nothing about the body:
+/// even a body that is not JSON at all, or a bad key, is only reported
+/// once the caller may make the change.
 pub struct Write<T> {
-    body: serde_json::Value,
-    key: Option<IdempotencyKey>,
+    body: Result<serde_json::Value, AppError>,
+    key: Result<Option<IdempotencyKey>, AppError>,
     target: String,
     _shape: PhantomData<T>,
 }
 
 impl<S: Send + Sync, T> FromRequest<S> for Write<T> {
-    type Rejection = AppError;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let key = idempotency_key(request.headers())?;
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let key = idempotency_key(request.headers());
         let target = format!("{} {}", request.method(), request.uri().path());
-        let body = JsonBody::<serde_json::Value>::from_request(request, state).await?;
+        let body = JsonBody::<serde_json::Value>::from_request(request, state)
+            .await
+            .map(|body| body.value);
         Ok(Write {
-            body: body.value,
+            body,
             key,
             target,
             _shape: PhantomData,
@@ -84,13 +88,14 @@ impl<T: DeserializeOwned> Write<T> {
     /// request is fingerprinted by its parsed JSON, so a retry whose body
     /// was re-serialised (other whitespace or key order) is the same request.
     pub fn open(self, caller: &Caller) -> Result<(T, Option<Idempotency>), AppError> {
-        let idempotency = self.key.map(|key| Idempotency {
+        let body = self.body?;
+        let idempotency = self.key?.map(|key| Idempotency {
             owner: caller.idempotency_owner(),
             key,
             // serde_json's maps are sorted, so this is canonical.
-            request: format!("{}\n{}", self.target, self.body),
+            request: format!("{}\n{}", self.target, body),
         });
-        Ok((from_json(self.body)?, idempotency))
+        Ok((from_json(body)?, idempotency))
     }
 }
 

@@ -325,6 +325,26 @@ async fn every_route_refuses_every_caller_it_should_and_changes_nothing() {
             if app.snapshot() != before {
                 failures.push(format!("{who} {} changed the database", operation.label()));
             }
+            // A caller the role refuses learns nothing of what is wrong
+            // with a body: none, or one that is not JSON, is refused alike.
+            if refusal.0 == StatusCode::FORBIDDEN && matches!(operation.body, Sent::Json(_)) {
+                for body in [Sent::Nothing, Sent::Csv("{not json".into())] {
+                    let bad = Operation {
+                        method: operation.method.clone(),
+                        path: operation.path.clone(),
+                        body,
+                    };
+                    let answer = app.send_as(session, bad.request()).await;
+                    check(
+                        &mut failures,
+                        &format!("{who} with a bad body"),
+                        &bad,
+                        &answer,
+                        refusal,
+                    );
+                    refusals += 1;
+                }
+            }
         }
         // Signing in and accepting an invitation need no session, so no
         // CSRF token either.
