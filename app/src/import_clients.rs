@@ -8,7 +8,7 @@ use crate::dialog::Dialog;
 use crate::session::Auth;
 use crate::store::Store;
 use clientele_core::Action;
-use clientele_core::wire::{ImportPreview, ImportRow};
+use clientele_core::wire::{ImportPreview, ImportRow, rows_wrong};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::{File, HtmlInputElement};
@@ -177,6 +177,7 @@ fn stage_view(stage: Stage, import: impl Fn(leptos::ev::MouseEvent) + 'static) -
 #[component]
 fn Preview(preview: ImportPreview) -> impl IntoView {
     let count = preview.clients.len();
+    let wrong = rows_wrong(&preview.problems);
     let problems = preview.problems.len();
     let hidden = count.saturating_sub(PREVIEW_ROWS);
     let rows: Vec<ImportRow> = preview.clients.into_iter().take(PREVIEW_ROWS).collect();
@@ -184,10 +185,11 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
         <p class="import-summary">{format!("{} will be created.", plural(count))}</p>
         {(problems > 0).then(|| view! {
             <div class="import-problems" role="alert">
-                <p>{format!(
-                    "{problems} row{} must be put right before anything can be imported:",
-                    if problems == 1 { "" } else { "s" }
-                )}</p>
+                <p>{match wrong {
+                    0 => "The file must be put right before anything can be imported:".to_owned(),
+                    1 => "1 row must be put right before anything can be imported:".to_owned(),
+                    n => format!("{n} rows must be put right before anything can be imported:"),
+                }}</p>
                 <ul>
                     {preview.problems.into_iter().map(|problem| {
                         let place = match (problem.line, problem.column) {

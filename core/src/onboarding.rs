@@ -65,7 +65,8 @@ impl fmt::Display for OnboardingError {
         match self {
             OnboardingError::Name(field) => write!(
                 f,
-                "The {field} must be 1 to {MAX_NAME_CHARS} characters long."
+                "The {field} must be 1 to {MAX_NAME_CHARS} characters long, with no control \
+                 characters."
             ),
             OnboardingError::Email => {
                 f.write_str("Enter an email address, such as name@example.com.")

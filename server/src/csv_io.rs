@@ -40,7 +40,7 @@ pub struct ParsedFile {
     pub problems: Vec<ImportProblem>,
 }
 
-/// Which header a file has, and so where each value is.
+/// Which header a file has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Layout {
     Import,
@@ -56,12 +56,59 @@ impl Layout {
         }
     }
 
-    fn index(self, column: &str) -> usize {
-        let header: &[&str] = match self {
+    fn header(self) -> &'static [&'static str] {
+        match self {
             Layout::Import => &IMPORT_HEADER,
             Layout::Export => &EXPORT_HEADER,
-        };
-        header.iter().position(|c| *c == column).unwrap_or(0)
+        }
+    }
+}
+
+/// A file's header, read: its layout, where each column is, and how many
+/// fields a row may have. The names may be in any order and any case, and
+/// unnamed columns at the end (a spreadsheet's trailing comma) are allowed.
+#[derive(Debug, Clone)]
+struct Columns {
+    layout: Layout,
+    at: HashMap<&'static str, usize>,
+    /// The named columns; a row has at least this many fields.
+    named: usize,
+    /// Every column, named or not; a row has at most this many fields.
+    width: usize,
+}
+
+impl Columns {
+    fn read(record: &csv::StringRecord) -> Option<Columns> {
+        let names: Vec<String> = record
+            .iter()
+            .map(|name| name.trim().to_lowercase())
+            .collect();
+        let named = names.iter().rposition(|name| !name.is_empty())? + 1;
+        let names = &names[..named];
+        [Layout::Import, Layout::Export]
+            .into_iter()
+            .find(|layout| {
+                let header = layout.header();
+                names.len() == header.len()
+                    && header
+                        .iter()
+                        .all(|column| names.iter().any(|name| name == column))
+            })
+            .map(|layout| Columns {
+                layout,
+                at: layout
+                    .header()
+                    .iter()
+                    .map(|column| {
+                        (
+                            *column,
+                            names.iter().position(|name| name == column).unwrap_or(0),
+                        )
+                    })
+                    .collect(),
+                named,
+                width: record.len(),
+            })
     }
 }
 
@@ -74,7 +121,7 @@ fn problem(line: u64, column: Option<&str>, message: impl Into<String>) -> Impor
 }
 
 /// Reads an imported file: UTF-8 (a BOM is dropped), one of the two
-/// headers, then one client a row. Quoted fields may hold commas, quotes
+/// headers (its columns in any order and case), then one client a row. Quoted fields may hold commas, quotes
 /// and line breaks (read as spaces). Blank lines are skipped.
 pub fn read(bytes: &[u8]) -> ParsedFile {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -92,10 +139,11 @@ pub fn read(bytes: &[u8]) -> ParsedFile {
         }
     };
     // The csv crate numbers the lines of a file with CRLF line ends (as
-    // Excel saves them) one too low (BurntSushi/rust-csv#395), so they are
+    // Excel saves them) one too low (BurntSushi/rust-csv#395), and counts
+    // none in a file with CR alone (as old Macs saved them), so both are
     // read as LF: a line break inside a quoted field is a space either way.
-    let text: Cow<str> = if text.contains("\r\n") {
-        Cow::Owned(text.replace("\r\n", "\n"))
+    let text: Cow<str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };
@@ -110,10 +158,12 @@ pub fn read(bytes: &[u8]) -> ParsedFile {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut parsed = ParsedFile::default();
-    let mut layout = None;
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
+    let mut columns = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
                 parsed.problems.push(problem(
@@ -123,16 +173,19 @@ pub fn read(bytes: &[u8]) -> ParsedFile {
                 ));
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| p.line());
-        let Some(layout) = layout else {
-            match header_layout(&record) {
-                Some(found) => layout = Some(found),
+        // A row that runs over several lines holds a quoted line break,
+        // or a quote that is never closed.
+        let spans_lines = reader.position().line() > line + 1;
+        let Some(columns) = &columns else {
+            match Columns::read(&record) {
+                Some(found) => columns = Some(found),
                 None => return header_problem(line, &record),
             }
             continue;
         };
-        match read_row(layout, line, &record) {
+        match read_row(columns, line, &record, spans_lines) {
             Ok(row) => parsed.rows.push(row),
             Err(problems) => parsed.problems.extend(problems),
         }
@@ -150,17 +203,6 @@ fn whole_file(message: String) -> ParsedFile {
     }
 }
 
-fn header_layout(record: &csv::StringRecord) -> Option<Layout> {
-    let names: Vec<&str> = record.iter().map(str::trim).collect();
-    if names == IMPORT_HEADER {
-        Some(Layout::Import)
-    } else if names == EXPORT_HEADER {
-        Some(Layout::Export)
-    } else {
-        None
-    }
-}
-
 fn header_problem(line: u64, record: &csv::StringRecord) -> ParsedFile {
     let found: String = record
         .iter()
@@ -175,7 +217,7 @@ fn header_problem(line: u64, record: &csv::StringRecord) -> ParsedFile {
             line,
             None,
             format!(
-                "The header must be {} (found {found:?}).",
+                "The header must name the columns {}, in any order (found {found:?}).",
                 IMPORT_HEADER.join(",")
             ),
         )],
@@ -184,24 +226,43 @@ fn header_problem(line: u64, record: &csv::StringRecord) -> ParsedFile {
 
 /// One row, every value checked by `core`; every problem of the row at once.
 fn read_row(
-    layout: Layout,
+    columns: &Columns,
     line: u64,
     record: &csv::StringRecord,
+    spans_lines: bool,
 ) -> Result<ImportRow, Vec<ImportProblem>> {
-    let expected = match layout {
-        Layout::Import => IMPORT_HEADER.len(),
-        Layout::Export => EXPORT_HEADER.len(),
-    };
-    if record.len() != expected {
+    if !(columns.named..=columns.width).contains(&record.len()) {
+        let unclosed = if spans_lines {
+            " A quote (\") on this line may never be closed: the lines after it were read \
+             into this row."
+        } else {
+            ""
+        };
         return Err(vec![problem(
             line,
             None,
             format!(
-                "This row has {} fields; the header has {expected}.",
-                record.len()
+                "This row has {} fields; the header has {}.{unclosed}",
+                record.len(),
+                columns.named
             ),
         )]);
     }
+    if let Some(unnamed) = record
+        .iter()
+        .skip(columns.named)
+        .position(|field| !field.trim().is_empty())
+    {
+        return Err(vec![problem(
+            line,
+            None,
+            format!(
+                "Field {} has a value, but the header names no column for it.",
+                columns.named + unnamed + 1
+            ),
+        )]);
+    }
+    let layout = columns.layout;
     let [
         name_column,
         code_column,
@@ -215,7 +276,13 @@ fn read_row(
         .iter()
         .map(|field| field.replace("\r\n", " ").replace(['\r', '\n'], " "))
         .collect();
-    let value = |column: &str| values.get(layout.index(column)).map_or("", String::as_str);
+    let value = |column: &str| {
+        columns
+            .at
+            .get(column)
+            .and_then(|at| values.get(*at))
+            .map_or("", String::as_str)
+    };
     let mut problems = Vec::new();
     let mut check = |column: &'static str, raw: &str, result: Result<String, OnboardingError>| {
         result

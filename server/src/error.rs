@@ -12,7 +12,7 @@ use clientele_core::documents::FileRefusal;
 use clientele_core::identity::{Throttled, WeakPassword};
 use clientele_core::onboarding::OnboardingError;
 use clientele_core::reextract::ExtractNowError;
-use clientele_core::wire::{ErrorBody, ErrorDetail, ImportProblem};
+use clientele_core::wire::{ErrorBody, ErrorDetail, ImportProblem, rows_wrong};
 use clientele_core::{Client, Denied, ErrorKind, RuleError};
 
 /// Why a request failed.
@@ -276,15 +276,12 @@ fn import_summary(problems: &[ImportProblem]) -> String {
     let Some(first) = problems.first() else {
         return "The import was refused; nothing was imported.".into();
     };
-    // Line 0 is the whole file and line 1 its header; rows start at 2.
-    let mut lines: Vec<u64> = problems.iter().map(|p| p.line).filter(|l| *l > 1).collect();
-    lines.sort_unstable();
-    lines.dedup();
     let whole_file = problems.iter().any(|p| p.line <= 1);
-    if whole_file || lines.is_empty() {
+    let wrong = rows_wrong(problems);
+    if whole_file || wrong == 0 {
         return format!("The file cannot be imported: {}", first.message);
     }
-    let rows = match lines.len() {
+    let rows = match wrong {
         1 => "1 row is wrong".to_owned(),
         n => format!("{n} rows are wrong"),
     };

@@ -192,6 +192,20 @@ pub struct ImportProblem {
     pub message: String,
 }
 
+/// How many rows of a file `problems` name, each once however many of its
+/// values are wrong. Line 0 (the whole file) and line 1 (the header) are
+/// not rows.
+pub fn rows_wrong(problems: &[ImportProblem]) -> usize {
+    let mut lines: Vec<u64> = problems
+        .iter()
+        .map(|problem| problem.line)
+        .filter(|line| *line > 1)
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.len()
+}
+
 /// `POST /api/clients/import/preview`: what `POST /api/clients/import`
 /// would do with the same file, writing nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,4 +236,30 @@ pub struct ImportedClient {
     pub business_ids: Vec<BusinessId>,
     /// What was imported.
     pub row: ImportRow,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u64) -> ImportProblem {
+        ImportProblem {
+            line,
+            column: None,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_row_with_several_problems_is_one_row_wrong() {
+        assert_eq!(rows_wrong(&[at(2), at(2), at(2), at(5)]), 2);
+        assert_eq!(rows_wrong(&[at(7), at(3), at(7)]), 2);
+    }
+
+    #[test]
+    fn the_whole_file_and_its_header_are_not_rows() {
+        assert_eq!(rows_wrong(&[at(0)]), 0);
+        assert_eq!(rows_wrong(&[at(1)]), 0);
+        assert_eq!(rows_wrong(&[]), 0);
+    }
 }

@@ -36,7 +36,7 @@ async fn bad_files_are_refused_with_a_clear_reason_and_nothing_is_written() {
             b"name,code,company,user,email\nA,,B,C,c@d.example\n".to_vec(),
             1,
             None,
-            "The header must be name,code,business,user_name,user_email",
+            "The header must name the columns name,code,business,user_name,user_email",
         ),
         (
             "bad UTF-8",
@@ -110,6 +110,38 @@ async fn bad_files_are_refused_with_a_clear_reason_and_nothing_is_written() {
             Some("code"),
             "also on line 2",
         ),
+        (
+            "an email without @ in a file with CR line ends alone (an old Mac's)",
+            format!(
+                "{}A Ltd,,A,Al,al@a.example\rB Ltd,,B,Bo,bo.example\r",
+                HEADER.replace('\n', "\r")
+            )
+            .into_bytes(),
+            3,
+            Some("user_email"),
+            "email address",
+        ),
+        (
+            "a quote never closed, which takes in the lines after it",
+            format!("{HEADER}\"A Ltd,,A,Al,al@a.example\nB Ltd,,B,Bo,bo@b.example\n").into_bytes(),
+            2,
+            None,
+            "A quote (\") on this line may never be closed",
+        ),
+        (
+            "a control character in a name",
+            format!("{HEADER}A\u{7}Ltd,,A,Al,al@a.example\n").into_bytes(),
+            2,
+            Some("name"),
+            "no control characters",
+        ),
+        (
+            "a column named twice",
+            b"name,code,business,user_name,name\nA,,B,C,D\n".to_vec(),
+            1,
+            None,
+            "The header must name the columns",
+        ),
         ("an empty file", Vec::new(), 0, None, "empty"),
         (
             "a header alone",
@@ -176,6 +208,33 @@ async fn quoted_commas_line_breaks_and_a_bom_are_read() {
     let client = app.client(id(&answer.body["created"][0])).await;
     assert_eq!(client["code"], "SJ-1");
     assert_eq!(client["businesses"][0]["name"], "Smith Jones Trading");
+}
+
+#[tokio::test]
+async fn the_header_may_name_its_columns_in_any_order_and_case_and_end_in_blank_ones() {
+    let app = spawn_app().await;
+    // As a spreadsheet might save it: other column order, capitals, a
+    // trailing comma on every line.
+    let csv = "User_Email, NAME ,Business,Code,user_name,\n\
+               ann@any.example,Any Order Ltd,Any Trading,AO-1,Ann Any,\n\
+               bo@any.example,Bo Ltd,Bo Trading,,Bo Any\n";
+    let answer = app.post_csv(IMPORT, csv).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let row = &answer.body["created"][0]["row"];
+    assert_eq!(row["name"], "Any Order Ltd");
+    assert_eq!(row["code"], "AO-1");
+    assert_eq!(row["businesses"], json!(["Any Trading"]));
+    assert_eq!(row["user_name"], "Ann Any");
+    assert_eq!(row["user_email"], "ann@any.example");
+    assert_eq!(answer.body["created"][1]["row"]["code"], Value::Null);
+    // A value under a column with no name is not silently dropped.
+    let extra = app
+        .post_csv(
+            PREVIEW,
+            format!("{HEADER}A Ltd,,A,Al,al@a.example,surplus\n"),
+        )
+        .await;
+    assert_eq!(extra.body["problems"][0]["line"], 2, "{:?}", extra.body);
 }
 
 #[tokio::test]
