@@ -1,6 +1,7 @@
 //! Signing in and out: `POST`, `GET` and `DELETE /api/session`.
 //!
-//! Sign-in is throttled per email by `core`'s rule, checks the password with
+//! Sign-in is throttled per email by `core`'s rule (each attempt counted as
+//! a failure, atomically, until its password proves right), checks the password with
 //! argon2 (against a dummy hash for an unknown email, so the two cannot be
 //! told apart), and always starts a brand-new session, ending any session the
 //! browser came with, so a session id can never be fixed in advance.
@@ -16,7 +17,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clientele_core::Timestamp;
-use clientele_core::identity::{SIGN_IN_WINDOW_MS, normalise_email, sign_in_allowed};
+use clientele_core::identity::{SIGN_IN_WINDOW_MS, normalise_email};
 use clientele_core::wire::{ErrorBody, Session, SignInRequest};
 
 /// `POST /api/session`.
@@ -44,11 +45,11 @@ pub async fn sign_in(
     let email = normalise_email(&email);
     let now = state.clock.now();
     let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
-    let lookup = email.clone();
-    let failures = state
-        .blocking(move |store| store.sign_in_failures(&lookup, window_start))
-        .await?;
-    sign_in_allowed(&failures, now).map_err(AppError::TooManyAttempts)?;
+    let claimed = email.clone();
+    state
+        .blocking(move |store| store.claim_sign_in_attempt(&claimed, now, window_start))
+        .await?
+        .map_err(AppError::TooManyAttempts)?;
 
     let lookup = email.clone();
     let credentials = state
@@ -66,10 +67,8 @@ pub async fn sign_in(
     })
     .await
     .map_err(|error| AppError::Internal(format!("checking a password failed: {error}")))?;
+    // A wrong password leaves the claimed attempt counted as a failure.
     let Some(subject) = subject else {
-        state
-            .blocking(move |store| store.record_sign_in_failure(&email, now, window_start))
-            .await?;
         return Err(AppError::InvalidCredentials);
     };
 

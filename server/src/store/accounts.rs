@@ -2,6 +2,7 @@
 //! failed attempts, and the sessions they hold.
 
 use super::StoreError;
+use clientele_core::identity::Throttled;
 use clientele_core::wire::SessionUser;
 use clientele_core::{Principal, StaffId, Timestamp, UserId};
 
@@ -59,17 +60,20 @@ pub struct SessionRecord {
 pub trait AccountStore: Send + Sync + 'static {
     /// The login for a normalised email, if there is one.
     fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
-    /// When sign-in failed for a normalised email, since `since`.
-    fn sign_in_failures(&self, email: &str, since: Timestamp)
-    -> Result<Vec<Timestamp>, StoreError>;
-    /// Records a failed sign-in; failures older than `forget_before` go.
-    fn record_sign_in_failure(
+    /// Counts a sign-in attempt for a normalised email as failed until it
+    /// proves right. In one transaction: forgets failures older than
+    /// `forget_before`, asks `core` (`sign_in_allowed`) whether sign-in is
+    /// open given the failures of `email` left, and if it is, records this
+    /// attempt at `at` as one more. Attempts made at the same moment are so
+    /// counted one after another, and none gets past the limit by racing.
+    fn claim_sign_in_attempt(
         &self,
         email: &str,
         at: Timestamp,
         forget_before: Timestamp,
-    ) -> Result<(), StoreError>;
-    /// Forgets the failures of an email, after a successful sign-in.
+    ) -> Result<Result<(), Throttled>, StoreError>;
+    /// Forgets the failures of an email (the attempt claimed, too), after a
+    /// successful sign-in.
     fn clear_sign_in_failures(&self, email: &str) -> Result<(), StoreError>;
     /// Starts a session, ending `replacing` (the caller's previous session,
     /// if any) in the same transaction.

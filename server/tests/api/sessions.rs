@@ -218,6 +218,30 @@ async fn five_failed_sign_ins_lock_the_email_out_even_with_the_right_password_un
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_ins_at_the_same_moment_cannot_race_past_the_limit() {
+    let app = spawn_app().await;
+    // Thirty wrong passwords and the right one, all at once: each attempt
+    // counts as failed until its password proves right, so at most five
+    // are checked at all, and the right one, coming with them, may not
+    // sign in after five failures.
+    let attempts = (0..30)
+        .map(|_| app.sign_in(STAFF, "wrong password"))
+        .collect::<Vec<_>>();
+    let answers = futures_util::future::join_all(attempts).await;
+    let checked = answers
+        .iter()
+        .filter(|answer| answer.status == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|answer| answer.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, throttled), (5, 25), "every answer is one or the other");
+    let right = app.sign_in(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn the_same_idempotency_key_from_two_people_is_two_requests() {
     let app = spawn_app().await;

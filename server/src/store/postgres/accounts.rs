@@ -8,6 +8,7 @@ use crate::store::sqlite::{parse_role, parse_staff_role};
 use crate::store::{
     AccountStore, Credentials, NewSession, SessionKey, SessionRecord, StoreError, Subject,
 };
+use clientele_core::identity::{Throttled, sign_in_allowed};
 use clientele_core::wire::{ClientRef, SessionRole, SessionUser, UserKind};
 use clientele_core::{ClientId, PracticeId, Principal, StaffId, Timestamp, UserId};
 
@@ -31,44 +32,46 @@ impl AccountStore for PostgresStore {
         })
     }
 
-    fn sign_in_failures(
-        &self,
-        email: &str,
-        since: Timestamp,
-    ) -> Result<Vec<Timestamp>, StoreError> {
-        self.read("reading failed sign-ins", async |db| {
-            rows(
-                db,
-                "SELECT at FROM sign_in_failures WHERE email = $1 AND at >= $2 ORDER BY at",
-                &[&email, &since.0],
-            )
-            .await?
-            .iter()
-            .map(|row| Ok(Timestamp(row.try_get(0)?)))
-            .collect()
-        })
-    }
-
-    fn record_sign_in_failure(
+    fn claim_sign_in_attempt(
         &self,
         email: &str,
         at: Timestamp,
         forget_before: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write("recording a failed sign-in", async |tx| {
+    ) -> Result<Result<(), Throttled>, StoreError> {
+        self.write("counting a sign-in attempt", async |tx| {
+            // Attempts for one email, from any instance, take turns: the
+            // lock is held until this transaction ends.
+            execute(
+                tx,
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                &[&email],
+            )
+            .await?;
             execute(
                 tx,
                 "DELETE FROM sign_in_failures WHERE at < $1",
                 &[&forget_before.0],
             )
             .await?;
+            let failures = rows(
+                tx,
+                "SELECT at FROM sign_in_failures WHERE email = $1",
+                &[&email],
+            )
+            .await?
+            .iter()
+            .map(|row| Ok(Timestamp(row.try_get(0)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+            if let Err(throttled) = sign_in_allowed(&failures, at) {
+                return Ok(Err(throttled));
+            }
             execute(
                 tx,
                 "INSERT INTO sign_in_failures (email, at) VALUES ($1, $2)",
                 &[&email, &at.0],
             )
             .await?;
-            Ok(())
+            Ok(Ok(()))
         })
     }
 

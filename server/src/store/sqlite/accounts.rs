@@ -6,6 +6,7 @@ use super::{SqliteStore, parse_role, parse_staff_role, to_sql_id};
 use crate::store::{
     AccountStore, Credentials, NewSession, SessionKey, SessionRecord, StoreError, Subject,
 };
+use clientele_core::identity::{Throttled, sign_in_allowed};
 use clientele_core::wire::{ClientRef, SessionRole, SessionUser, UserKind};
 use clientele_core::{ClientId, PracticeId, Principal, StaffId, Timestamp, UserId};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -29,33 +30,27 @@ impl AccountStore for SqliteStore {
         })
     }
 
-    fn sign_in_failures(
-        &self,
-        email: &str,
-        since: Timestamp,
-    ) -> Result<Vec<Timestamp>, StoreError> {
-        self.read("reading failed sign-ins", |db| {
-            let mut statement = db.prepare_cached(
-                "SELECT at FROM sign_in_failures WHERE email = ?1 AND at >= ?2 ORDER BY at",
-            )?;
-            let rows =
-                statement.query_map(params![email, since.0], |row| Ok(Timestamp(row.get(0)?)))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-    }
-
-    fn record_sign_in_failure(
+    fn claim_sign_in_attempt(
         &self,
         email: &str,
         at: Timestamp,
         forget_before: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write("recording a failed sign-in", |tx| {
+    ) -> Result<Result<(), Throttled>, StoreError> {
+        // The writer's transactions run one at a time, so no other attempt
+        // counts between the read and the insert.
+        self.write("counting a sign-in attempt", |tx| {
             tx.prepare_cached("DELETE FROM sign_in_failures WHERE at < ?1")?
                 .execute([forget_before.0])?;
+            let failures = tx
+                .prepare_cached("SELECT at FROM sign_in_failures WHERE email = ?1")?
+                .query_map([email], |row| Ok(Timestamp(row.get(0)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Err(throttled) = sign_in_allowed(&failures, at) {
+                return Ok(Err(throttled));
+            }
             tx.prepare_cached("INSERT INTO sign_in_failures (email, at) VALUES (?1, ?2)")?
                 .execute(params![email, at.0])?;
-            Ok(())
+            Ok(Ok(()))
         })
     }
 
