@@ -190,7 +190,13 @@ impl Seeder<'_> {
                     } else {
                         Status::Active
                     },
-                    owner: (n as usize) % user_count,
+                    // R3: whoever a business was handed to when it was
+                    // deactivated is an admin; the first user always is.
+                    owner: if one_by_one {
+                        0
+                    } else {
+                        (n as usize) % user_count
+                    },
                 }
             })
             .collect();
@@ -211,7 +217,7 @@ impl Seeder<'_> {
         })?;
         self.deactivations(&client, admin, updated_at)?;
         if position < DOCUMENTED_CLIENTS {
-            self.documents(&client)?;
+            self.documents(&client, updated_at)?;
         }
         Ok(())
     }
@@ -267,8 +273,11 @@ impl Seeder<'_> {
     /// the same reader the worker uses); the newest of each business is
     /// whatever R5 says for the business as it is now: queued, for the
     /// extraction worker to read once the server runs, or not extracted.
-    fn documents(&mut self, client: &Client) -> Result<(), StoreError> {
+    /// A deactivated business's extracted documents were added before its
+    /// deactivation (at `deactivated_at`), and its newest one after.
+    fn documents(&mut self, client: &Client, deactivated_at: Timestamp) -> Result<(), StoreError> {
         for business in &client.businesses {
+            let deactivated = business.status == Status::Deactivated;
             let count = self.rng.between(1, 4);
             for n in 0..count {
                 let newest = n + 1 == count;
@@ -278,7 +287,12 @@ impl Seeder<'_> {
                 } else {
                     Extraction::Extracted
                 };
-                let added_at = START_MS + (self.rng.between(0, 24 * 60) as i64) * HOUR_MS;
+                let hours = self.rng.between(0, 24 * 60) as i64;
+                let added_at = match (deactivated, newest) {
+                    (false, _) => START_MS + hours * HOUR_MS,
+                    (true, false) => deactivated_at.0 - (hours + 1) * HOUR_MS,
+                    (true, true) => deactivated_at.0 + (hours + 1) * HOUR_MS,
+                };
                 let file_name = format!(
                     "{}-{:04}.pdf",
                     self.rng.pick(DOCUMENT_KINDS),

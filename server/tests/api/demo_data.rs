@@ -71,18 +71,40 @@ async fn every_demo_client_is_in_a_state_the_rules_allow() {
             assert!((1..=4).contains(&businesses.len()), "{client}");
             let owner = users.iter().find(|u| u["id"] == client["owner"]);
             assert_eq!(owner.unwrap()["role"], "admin", "the owner is an admin");
+            let activity = app
+                .get(&format!("/api/clients/{}/activity", id(&client)))
+                .await;
             for business in businesses {
-                assert!(users.iter().any(|u| u["id"] == business["owner"]));
+                let owner = users.iter().find(|u| u["id"] == business["owner"]);
+                assert!(owner.is_some(), "{business}");
                 if status == "deactivated" {
                     assert_eq!(business["status"], "deactivated", "R1 cascaded");
                 } else if business["status"] == "deactivated" {
                     businesses_deactivated_one_by_one += 1;
+                    assert_eq!(owner.unwrap()["role"], "admin", "R3: {business}");
                 }
+                // When it was deactivated, by its own entry or its client's.
+                let deactivated_at = activity.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|entry| {
+                        entry["action"] == "client_deactivated"
+                            || entry["business"]["id"] == business["id"]
+                    })
+                    .map(|entry| entry["at"].as_str().unwrap().to_owned());
                 let documents = app
                     .get(&format!("/api/businesses/{}/documents", id(business)))
                     .await;
                 for document in documents.body["items"].as_array().unwrap() {
                     check_extraction_follows_r5(&client, business, document);
+                    // R5: extracted only if added before the deactivation.
+                    if let Some(deactivated_at) = &deactivated_at {
+                        let before =
+                            document["added_at"].as_str().unwrap() < deactivated_at.as_str();
+                        let extracted = document["extraction"] == "extracted";
+                        assert_eq!(extracted, before, "{document} ({deactivated_at})");
+                    }
                     extraction_states.insert(document["extraction"].as_str().unwrap().to_owned());
                 }
             }

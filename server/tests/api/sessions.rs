@@ -237,7 +237,11 @@ async fn sign_ins_at_the_same_moment_cannot_race_past_the_limit() {
         .iter()
         .filter(|answer| answer.status == StatusCode::TOO_MANY_REQUESTS)
         .count();
-    assert_eq!((checked, throttled), (5, 25), "every answer is one or the other");
+    assert_eq!(
+        (checked, throttled),
+        (5, 25),
+        "every answer is one or the other"
+    );
     let right = app.sign_in(STAFF, DEMO_PASSWORD).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
 }
