@@ -36,9 +36,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
 use axum::routing::{any, get, put};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -206,9 +208,18 @@ fn built_app(dist: &std::path::Path) -> Router {
     if index.is_file() {
         // `make dist` writes brotli and gzip copies beside each file; the
         // browser's Accept-Encoding picks one.
-        let app = ServeFile::new(index)
+        let index = ServeFile::new(index)
             .precompressed_br()
             .precompressed_gzip();
+        // What is not a file is an app route, answered with `index.html`;
+        // a missing file (its name has an extension) is a plain 404, so a
+        // stale or mistyped asset link fails visibly, not as a page of HTML.
+        let app = Router::new().fallback(|request: axum::extract::Request| async move {
+            if names_a_file(request.uri().path()) {
+                return (StatusCode::NOT_FOUND, "No such file.").into_response();
+            }
+            index.oneshot(request).await.into_response()
+        });
         let files = ServeDir::new(dist)
             .precompressed_br()
             .precompressed_gzip()
@@ -226,6 +237,14 @@ fn built_app(dist: &std::path::Path) -> Router {
             )
         })
     }
+}
+
+/// Whether a path's last segment has an extension, as the app's files do
+/// and its routes do not.
+fn names_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {

@@ -679,6 +679,17 @@ async fn app_routes_get_the_app_and_unknown_api_paths_get_json() {
     let missing = app.get("/api/nothing/here").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.code(), "not_found");
+    // A file that is not there is not an app route.
+    for path in [
+        "/clientele-app-0123abcd.js",
+        "/style/missing.css",
+        "/clients/3/x.png",
+    ] {
+        let file = app.get(path).await;
+        assert_eq!(file.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!format!("{:?}", file.body).contains("<title>"), "{path}");
+    }
+    assert_eq!(app.get("/index.html").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
