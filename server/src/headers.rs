@@ -41,30 +41,46 @@ pub fn with_security_headers(router: Router) -> Router {
 /// content hash (`clientele-app-<hash>.js`, `…_bg.wasm`, `main-<hash>.css`)
 /// never change, so forever; `index.html` (the answer to every app route)
 /// must be checked every time, so that a new build is picked up at once;
-/// anything else (the favicon) for an hour.
+/// any other file (the favicon) for an hour. The policy goes by the path,
+/// so a 304 (which has no `Content-Type`) carries the same one as the 200
+/// it revalidates. Every answer varies by `Accept-Encoding`, since a
+/// precompressed copy is chosen by it.
 pub async fn cache_control(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let hashed = is_hashed_file(request.uri().path());
-    let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    let policy = if is_html {
-        "no-cache"
-    } else if hashed {
+    let path = request.uri().path();
+    let policy = if is_hashed_file(path) {
         "public, max-age=31536000, immutable"
-    } else {
+    } else if names_a_file(path) && !path.ends_with("/index.html") {
         "public, max-age=3600"
+    } else {
+        "no-cache"
     };
-    response.headers_mut().insert(
+    let mut response = next.run(request).await;
+    let policy = if response.status().is_client_error() {
+        "no-cache"
+    } else {
+        policy
+    };
+    let headers = response.headers_mut();
+    headers.insert(
         axum::http::header::CACHE_CONTROL,
         HeaderValue::from_static(policy),
     );
+    headers.append(
+        axum::http::header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    );
     response
+}
+
+/// Whether a path's last segment has an extension, as the app's files do
+/// and its routes do not.
+pub fn names_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// Whether a path names a file whose name ends in a 16-digit hex hash, as

@@ -215,7 +215,7 @@ fn built_app(dist: &std::path::Path) -> Router {
         // a missing file (its name has an extension) is a plain 404, so a
         // stale or mistyped asset link fails visibly, not as a page of HTML.
         let app = Router::new().fallback(|request: axum::extract::Request| async move {
-            if names_a_file(request.uri().path()) {
+            if headers::names_a_file(request.uri().path()) {
                 return (StatusCode::NOT_FOUND, "No such file.").into_response();
             }
             index.oneshot(request).await.into_response()
@@ -237,14 +237,6 @@ fn built_app(dist: &std::path::Path) -> Router {
             )
         })
     }
-}
-
-/// Whether a path's last segment has an extension, as the app's files do
-/// and its routes do not.
-fn names_a_file(path: &str) -> bool {
-    path.rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
 }
 
 fn cors(origins: &[String]) -> Result<Option<CorsLayer>, String> {

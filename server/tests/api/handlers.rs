@@ -763,9 +763,25 @@ async fn the_apps_files_travel_precompressed_and_hashed_ones_are_cached_forever(
     assert!(plain.headers.get("content-encoding").is_none());
     assert_eq!(plain.body, script.as_str());
 
-    for page in ["/", "/clients/37"] {
+    assert_eq!(brotli.headers["vary"], "accept-encoding");
+    assert_eq!(plain.headers["vary"], "accept-encoding");
+
+    for page in ["/", "/index.html", "/clients/37"] {
         let index = app.send(request(page, "br")).await;
         assert_eq!(index.headers["cache-control"], "no-cache", "{page}");
+        assert_eq!(index.headers["vary"], "accept-encoding", "{page}");
+        // Revalidated, it stays no-cache: a browser keeps the 304's policy.
+        let modified = index.headers["last-modified"].clone();
+        let revalidated = app
+            .send(
+                Request::get(page)
+                    .header("if-modified-since", modified)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED, "{page}");
+        assert_eq!(revalidated.headers["cache-control"], "no-cache", "{page}");
     }
 }
 
