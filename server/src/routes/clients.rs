@@ -123,13 +123,15 @@ pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQ
             )));
         }
     };
-    let number = |name: &str, default: u64, max: u64| -> Result<u64, AppError> {
+    let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, AppError> {
         match params.get(name).map(String::as_str) {
             None | Some("") => Ok(default),
             Some(raw) => parse_whole_number(raw)
-                .filter(|n| *n <= max)
+                .filter(|n| (min..=max).contains(n))
                 .ok_or_else(|| {
-                    AppError::BadRequest(format!("{name} must be a whole number from 0 to {max}"))
+                    AppError::BadRequest(format!(
+                        "{name} must be a whole number from {min} to {max}"
+                    ))
                 }),
         }
     };
@@ -147,7 +149,7 @@ pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQ
             "q must be at most 200 characters".into(),
         ));
     }
-    let offset = number("offset", 0, MAX_OFFSET)?;
+    let offset = number("offset", 0, 0, MAX_OFFSET)?;
     let after = match params.get("after").map(String::as_str) {
         None | Some("") => None,
         Some(raw) => Some(Cursor::parse(raw, sort).ok_or_else(|| {
@@ -167,7 +169,8 @@ pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQ
         sort,
         offset,
         after,
-        limit: number("limit", 100, MAX_PAGE)?,
+        // An empty page could not say where the next one starts.
+        limit: number("limit", 100, 1, MAX_PAGE)?,
     })
 }
 

@@ -28,26 +28,32 @@ pub enum Cursor {
 }
 
 impl Cursor {
-    /// The wire form: `n.<the key's UTF-8 in hex>.<id>` or `u.<ms>.<id>`,
-    /// so any name travels safely in a URL.
-    pub fn encode(&self) -> String {
+    /// The wire form, for a list in `sort`'s order: the sort's own name
+    /// (`name`, `-name`, `updated` or `-updated`), then `.<the key's UTF-8
+    /// in hex>.<id>` or `.<ms>.<id>`, so any name travels safely in a URL
+    /// and a cursor is only ever read for the order it was made in.
+    pub fn encode(&self, sort: Sort) -> String {
+        let order = order_name(sort);
         match self {
             Cursor::Name { key, id } => {
                 let hex: String = key.bytes().map(|byte| format!("{byte:02x}")).collect();
-                format!("n.{hex}.{}", id.0)
+                format!("{order}.{hex}.{}", id.0)
             }
-            Cursor::Updated { at, id } => format!("u.{at}.{}", id.0),
+            Cursor::Updated { at, id } => format!("{order}.{at}.{}", id.0),
         }
     }
 
     /// Reads a cursor handed out for a list in `sort`'s order; `None` for
-    /// anything else, including a cursor of another order.
+    /// anything else, including a cursor of another order or direction.
     pub fn parse(text: &str, sort: Sort) -> Option<Cursor> {
         let mut parts = text.splitn(3, '.');
-        let (kind, key, id) = (parts.next()?, parts.next()?, parts.next()?);
+        let (order, key, id) = (parts.next()?, parts.next()?, parts.next()?);
+        if order != order_name(sort) {
+            return None;
+        }
         let id = ClientId(id.parse().ok().filter(|id| *id > 0)?);
-        match (kind, sort) {
-            ("n", Sort::NameAscending | Sort::NameDescending) => {
+        match sort {
+            Sort::NameAscending | Sort::NameDescending => {
                 if key.len() % 2 != 0 {
                     return None;
                 }
@@ -60,12 +66,21 @@ impl Cursor {
                     id,
                 })
             }
-            ("u", Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated) => Some(Cursor::Updated {
+            Sort::RecentlyUpdated | Sort::LeastRecentlyUpdated => Some(Cursor::Updated {
                 at: key.parse().ok()?,
                 id,
             }),
-            _ => None,
         }
+    }
+}
+
+/// How a cursor names the order it belongs to: as the list's `sort`.
+fn order_name(sort: Sort) -> &'static str {
+    match sort {
+        Sort::NameAscending => "name",
+        Sort::NameDescending => "-name",
+        Sort::RecentlyUpdated => "updated",
+        Sort::LeastRecentlyUpdated => "-updated",
     }
 }
 
@@ -86,7 +101,7 @@ mod tests {
             },
         ] {
             assert_eq!(
-                Cursor::parse(&cursor.encode(), Sort::NameDescending),
+                Cursor::parse(&cursor.encode(Sort::NameDescending), Sort::NameDescending),
                 Some(cursor)
             );
         }
@@ -95,7 +110,10 @@ mod tests {
             id: ClientId(7),
         };
         assert_eq!(
-            Cursor::parse(&updated.encode(), Sort::RecentlyUpdated),
+            Cursor::parse(
+                &updated.encode(Sort::RecentlyUpdated),
+                Sort::RecentlyUpdated
+            ),
             Some(updated)
         );
     }
@@ -106,10 +124,23 @@ mod tests {
             key: "acme".into(),
             id: ClientId(3),
         }
-        .encode();
+        .encode(Sort::NameAscending);
         assert_eq!(Cursor::parse(&by_name, Sort::RecentlyUpdated), None);
+        // Nor of the same key the other way round.
+        assert_eq!(Cursor::parse(&by_name, Sort::NameDescending), None);
+        assert!(Cursor::parse(&by_name, Sort::NameAscending).is_some());
         for mangled in [
-            "", "n", "n.61", "n.6.3", "n.zz.3", "n.61.0", "n.61.x", "u.x.3", "x.1.1", "n.ff.3",
+            "",
+            "name",
+            "name.61",
+            "name.6.3",
+            "name.zz.3",
+            "name.61.0",
+            "name.61.x",
+            "updated.x.3",
+            "x.1.1",
+            "name.ff.3",
+            "n.61.3",
         ] {
             assert_eq!(
                 Cursor::parse(mangled, Sort::NameAscending),

@@ -83,10 +83,16 @@ async fn the_last_page_has_no_next_and_a_full_page_before_it_does() {
 async fn a_cursor_the_list_did_not_hand_out_is_a_bad_request() {
     let app = spawn_app().await;
     let by_name = page(&app.get("/api/clients?limit=2").await).next.unwrap();
+    let by_update = page(&app.get("/api/clients?sort=updated&limit=2").await)
+        .next
+        .unwrap();
     for path in [
         "/api/clients?after=nonsense".to_owned(),
-        "/api/clients?after=n.zz.1".to_owned(),
+        "/api/clients?after=name.zz.1".to_owned(),
         format!("/api/clients?sort=updated&after={}", encoded(&by_name)),
+        // The same key, read the other way round, would skip or repeat rows.
+        format!("/api/clients?sort=-name&after={}", encoded(&by_name)),
+        format!("/api/clients?sort=-updated&after={}", encoded(&by_update)),
         format!("/api/clients?offset=2&after={}", encoded(&by_name)),
     ] {
         let answer = app.get(&path).await;
@@ -104,6 +110,20 @@ async fn a_cursor_the_list_did_not_hand_out_is_a_bad_request() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_empty_page_is_not_asked_for() {
+    // It could not say where the page after it starts.
+    let app = spawn_app().await;
+    let answer = app.get("/api/clients?limit=0").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{:?}", answer.body);
+    assert!(
+        answer.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit must be a whole number from 1 to 10000")
+    );
 }
 
 #[tokio::test]

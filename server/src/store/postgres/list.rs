@@ -83,7 +83,7 @@ pub(super) async fn list_clients(
                         id,
                     },
                 }
-                .encode(),
+                .encode(query.sort),
             )
         }
         _ => None,

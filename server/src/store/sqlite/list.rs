@@ -105,7 +105,7 @@ pub(super) fn list_clients(
                     id: ClientId(last.id),
                 },
             }
-            .encode(),
+            .encode(query.sort),
         ),
         _ => None,
     };
