@@ -82,7 +82,14 @@ pub fn seed_if_empty(
     // One hash for every demo account: they share a published password, so
     // separate salts would protect nothing, and hashing is slow on purpose.
     let password_hash = password::hash(DEMO_PASSWORD).map_err(StoreError::Internal)?;
+    let mut seeded = false;
     store.provision(&mut |tx| {
+        // Another instance may have seeded it meanwhile; its transaction
+        // has ended by now, as provisioning transactions take turns.
+        if !tx.is_empty()? {
+            return Ok(());
+        }
+        seeded = true;
         let mut seeder = Seeder {
             tx,
             files,
@@ -126,7 +133,7 @@ pub fn seed_if_empty(
         }
         Ok(())
     })?;
-    Ok(true)
+    Ok(seeded)
 }
 
 /// The state of one seeding run.

@@ -89,6 +89,9 @@ pub struct DocumentRecord {
 
 /// Writes made in one transaction by [`Provisioning::provision`].
 pub trait Provision {
+    /// Whether there is no practice at all, as this transaction sees it:
+    /// provisioning transactions run one at a time, on every instance.
+    fn is_empty(&mut self) -> Result<bool, StoreError>;
     /// Creates a practice.
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError>;
     /// Creates a member of staff who can sign in.
@@ -113,7 +116,8 @@ pub trait Provision {
 pub trait Provisioning: Send + Sync + 'static {
     /// Whether there is no practice at all.
     fn is_empty(&self) -> Result<bool, StoreError>;
-    /// Runs `work` in one transaction: all of it is stored, or none.
+    /// Runs `work` in one transaction: all of it is stored, or none. Two
+    /// such transactions never overlap, even from several instances.
     fn provision(
         &self,
         work: &mut dyn FnMut(&mut dyn Provision) -> Result<(), StoreError>,

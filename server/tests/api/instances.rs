@@ -436,3 +436,39 @@ async fn deactivations_and_reactivations_at_once_on_two_instances_all_succeed() 
     let listed = page["items"].as_array().unwrap().len() as u64;
     assert_eq!(page["counts"]["active"].as_u64().unwrap(), listed);
 }
+
+#[test]
+fn two_instances_seeding_an_empty_database_at_once_seed_it_once() {
+    if !on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let files =
+        Arc::new(clientele_server::files::FileStore::open(&dir.path().join("files")).unwrap());
+    let stores = [db.open(), db.open()];
+    // Both find the database empty before either has seeded it.
+    assert!(stores.iter().all(|store| store.is_empty().unwrap()));
+    let seeds: Vec<_> = stores
+        .into_iter()
+        .map(|store| {
+            let files = Arc::clone(&files);
+            std::thread::spawn(move || {
+                clientele_server::demo::seed_if_empty(store.as_ref(), &files, 40)
+            })
+        })
+        .collect();
+    let seeded: Vec<bool> = seeds
+        .into_iter()
+        .map(|seed| seed.join().unwrap().expect("neither seed fails"))
+        .collect();
+    assert_eq!(
+        seeded.iter().filter(|seeded| **seeded).count(),
+        1,
+        "{seeded:?}"
+    );
+    assert_eq!(
+        db.texts("SELECT CAST(COUNT(*) AS TEXT) FROM practice"),
+        ["2"]
+    );
+}

@@ -40,10 +40,11 @@ impl AccountStore for PostgresStore {
     ) -> Result<Result<(), Throttled>, StoreError> {
         self.write("counting a sign-in attempt", async |tx| {
             // Attempts for one email, from any instance, take turns: the
-            // lock is held until this transaction ends.
+            // lock is held until this transaction ends. A lock of two keys
+            // (the first spells "sign") cannot meet the one-key locks.
             execute(
                 tx,
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                "SELECT pg_advisory_xact_lock(1936287598, hashtext($1))",
                 &[&email],
             )
             .await?;

@@ -18,6 +18,10 @@ use clientele_core::{
     StaffId, Timestamp, UserId,
 };
 
+/// The advisory lock that provisioning transactions hold (any number, so
+/// long as nothing else uses it: "CLIPROV" in ASCII).
+const PROVISIONING_LOCK: i64 = 0x0043_4C49_5052_4F56;
+
 impl Provisioning for PostgresStore {
     fn is_empty(&self) -> Result<bool, StoreError> {
         self.read("checking for data", async |db| {
@@ -38,6 +42,13 @@ impl Provisioning for PostgresStore {
         let mut run = || {
             let mut connection = runtime.block_on(self.pool.get())?;
             let tx = runtime.block_on(connection.transaction())?;
+            // Instances seeding an empty database at once take turns, so
+            // the second sees the first's data and seeds nothing.
+            runtime.block_on(execute(
+                &tx,
+                "SELECT pg_advisory_xact_lock($1)",
+                &[&PROVISIONING_LOCK],
+            ))?;
             let mut provision = InTransaction { tx: &tx, runtime };
             work(&mut provision)?;
             runtime.block_on(tx.commit())?;
@@ -54,6 +65,16 @@ struct InTransaction<'a, 'conn> {
 }
 
 impl Provision for InTransaction<'_, '_> {
+    fn is_empty(&mut self) -> Result<bool, StoreError> {
+        self.runtime.block_on(async {
+            Ok(
+                row(self.tx, "SELECT NOT EXISTS (SELECT 1 FROM practice)", &[])
+                    .await?
+                    .try_get(0)?,
+            )
+        })
+    }
+
     fn record_activity(
         &mut self,
         client: ClientId,

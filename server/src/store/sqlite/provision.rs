@@ -33,6 +33,13 @@ impl Provisioning for SqliteStore {
 struct InTransaction<'a>(&'a Connection);
 
 impl Provision for InTransaction<'_> {
+    fn is_empty(&mut self) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM practice)")?
+            .query_row([], |row| row.get(0))?)
+    }
+
     fn record_activity(
         &mut self,
         client: ClientId,
