@@ -259,21 +259,23 @@ fn BusinessTable(client_id: ClientId, tab: Memo<Status>) -> impl IntoView {
                 }}</p>
             }
         >
-            <table class="table">
-                <TableHead columns=&["Business", "Owner", "Documents"] />
-                <tbody>
-                    <For each=move || rows.get() key=|b| (b.id, b.status, b.owner, b.name.clone()) let:business>
-                        <BusinessRow
-                            client_id=client_id
-                            owner=owner_name(&business)
-                            business=business
-                            wizard=wizard
-                            documents=documents
-                            renaming=renaming
-                        />
-                    </For>
-                </tbody>
-            </table>
+            <div class="table-wrap">
+                <table class="table">
+                    <TableHead columns=&["Business", "Owner", "Documents"] />
+                    <tbody>
+                        <For each=move || rows.get() key=|b| (b.id, b.status, b.owner, b.name.clone()) let:business>
+                            <BusinessRow
+                                client_id=client_id
+                                owner=owner_name(&business)
+                                business=business
+                                wizard=wizard
+                                documents=documents
+                                renaming=renaming
+                            />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
         </Show>
         {move || renaming.get().map(|business| view! {
             <RenameBusinessDialog

@@ -380,20 +380,29 @@ fn ClientTable(
                     scroll_top.set(element.scroll_top() as f64);
                 }
             >
-                <table class="table" class:selectable=selection.is_some()>
+                <table class="table client-table" class:selectable=selection.is_some()>
                     <TableHead selectable=selection.is_some() columns=&["Client", "Code", "Businesses", "Account owner", "Last change"] />
                     <tbody>
-                        <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", shown.with(|shown| shown.first) * ROW_HEIGHT)></tr>
+                        // Spacers stand for the rows not drawn, and only when
+                        // some are not: a short list's body is its rows alone.
+                        {move || {
+                            let above = shown.with(|shown| shown.first);
+                            (above > 0).then(|| view! {
+                                <tr class="spacer" aria-hidden="true" style:height=format!("{}px", above * ROW_HEIGHT)></tr>
+                            })
+                        }}
                         <For each=move || shown.with(|shown| shown.rows.clone()) key=row_key let:row>
                             {match row {
                                 ListRow::Row(row) => view! { <ClientRow row=row open=open selection=selection /> }.into_any(),
                                 ListRow::Loading(_) => view! { <LoadingRow selectable=selection.is_some() /> }.into_any(),
                             }}
                         </For>
-                        <tr class="spacer" aria-hidden="true" style:height=move || {
+                        {move || {
                             let below = shown.with(|shown| shown.total.saturating_sub(shown.first + shown.rows.len()));
-                            format!("{}px", below * ROW_HEIGHT)
-                        }></tr>
+                            (below > 0).then(|| view! {
+                                <tr class="spacer" aria-hidden="true" style:height=format!("{}px", below * ROW_HEIGHT)></tr>
+                            })
+                        }}
                     </tbody>
                 </table>
             </div>

@@ -26,14 +26,23 @@ pub fn Dialog(title_id: &'static str, on_close: Callback<()>, children: Children
             let _ = first.focus();
         }
     });
-    let on_keydown = move |event: leptos::ev::KeyboardEvent| match event.key().as_str() {
-        "Escape" => {
-            event.prevent_default();
-            on_close.run(());
+    // Keys are heard on the whole window, not only inside the dialog, so
+    // Escape and the trap still work after a click on the backdrop has
+    // taken focus from the dialog. Only the topmost dialog answers.
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        if !is_topmost(&dialog) {
+            return;
         }
-        "Tab" => trap_focus(&dialog, &event),
-        _ => {}
-    };
+        match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                on_close.run(());
+            }
+            "Tab" => trap_focus(&dialog, &event),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     view! {
         <div class="backdrop">
             <div
@@ -41,13 +50,26 @@ pub fn Dialog(title_id: &'static str, on_close: Callback<()>, children: Children
                 role="dialog"
                 aria-modal="true"
                 aria-labelledby=title_id
+                tabindex="-1"
                 node_ref=dialog
-                on:keydown=on_keydown
             >
                 {children()}
             </div>
         </div>
     }
+}
+
+/// Whether `dialog` is the last dialog in the page, the one on top.
+fn is_topmost(dialog: &NodeRef<html::Div>) -> bool {
+    let Some(dialog) = dialog.get_untracked() else {
+        return false;
+    };
+    let last = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector_all("[role=dialog]").ok())
+        .and_then(|all| all.item(all.length().checked_sub(1)?));
+    let dialog: &web_sys::Node = dialog.as_ref();
+    last.is_some_and(|last| &last == dialog)
 }
 
 fn active_element() -> Option<web_sys::Element> {

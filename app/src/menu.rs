@@ -1,5 +1,6 @@
 //! The menu button pattern: "Manage" opens a `role="menu"` whose items are
-//! reached with the arrow keys; Escape closes it and returns focus.
+//! reached with the arrow keys; Escape closes it and returns focus, and a
+//! press outside it closes it.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -25,11 +26,36 @@ pub fn ManageMenu(
             let _ = button.focus();
         }
     };
+    // While open, a press anywhere outside closes it, so that one menu at
+    // most is open and none is left over the rows below it.
+    let wrap: NodeRef<html::Div> = NodeRef::new();
+    let outside = StoredValue::new(None::<WindowListenerHandle>);
+    let stop_listening = move || {
+        if let Some(handle) = outside.try_update_value(Option::take).flatten() {
+            handle.remove();
+        }
+    };
     Effect::new(move |_| {
         if open.get() {
             focus_item(&menu, 0, 0);
+            let handle = window_event_listener(leptos::ev::pointerdown, move |event| {
+                let target = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+                let inside = wrap
+                    .get_untracked()
+                    .is_some_and(|wrap| wrap.contains(target.as_ref()));
+                if !inside {
+                    open.set(false);
+                }
+            });
+            stop_listening();
+            outside.set_value(Some(handle));
+        } else {
+            stop_listening();
         }
     });
+    on_cleanup(stop_listening);
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
         let key = event.key();
         let step: i32 = match key.as_str() {
@@ -49,7 +75,7 @@ pub fn ManageMenu(
     };
     let menu_label = format!("Manage {subject}");
     view! {
-        <div class="menu-wrap" on:keydown=on_keydown>
+        <div class="menu-wrap" node_ref=wrap on:keydown=on_keydown>
             <button
                 type="button"
                 class="button secondary"

@@ -16,17 +16,17 @@ pub fn ReactivateDialog(
     on_cancel: Callback<()>,
     on_confirm: Callback<()>,
 ) -> impl IntoView {
-    let businesses = match business_count {
-        1 => "its business".to_owned(),
-        n => format!("all {n} of its businesses"),
+    let count = match business_count {
+        1 => "1 business".to_owned(),
+        n => format!("{n} businesses"),
     };
     view! {
         <Dialog title_id="reactivate-title" on_close=on_cancel>
             <h2 id="reactivate-title">{format!("Reactivate {client_name}?")}</h2>
             <p>
                 {format!(
-                    "Reactivating {client_name} will also reactivate {businesses}, including any \
-                     deactivated one by one. New documents will be extracted again."
+                    "Reactivating {client_name} will also reactivate all its businesses ({count}), \
+                     including any deactivated one by one. New documents will be extracted again."
                 )}
             </p>
             <AddedWhileDeactivated client_id=client_id client_name=client_name.clone() />

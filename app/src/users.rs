@@ -40,14 +40,16 @@ pub fn UsersPanel(client_id: ClientId) -> impl IntoView {
                     </button>
                 })}
             </div>
-            <table class="table">
-                <crate::table::TableHead columns=&["Name", "Email", "Role"] />
-                <tbody>
-                    <For each=move || { let (owner, users) = users.get(); users.into_iter().map(move |user| (owner == user.id, user)).collect::<Vec<_>>() } key=|(owner, user)| (*owner, user.id, user.name.clone(), user.email.clone(), user.role) let:entry>
-                        <UserRow user=entry.1 is_owner=entry.0 may_edit=may_edit removing=removing syncing=syncing />
-                    </For>
-                </tbody>
-            </table>
+            <div class="table-wrap">
+                <table class="table">
+                    <crate::table::TableHead columns=&["Name", "Email", "Role"] />
+                    <tbody>
+                        <For each=move || { let (owner, users) = users.get(); users.into_iter().map(move |user| (owner == user.id, user)).collect::<Vec<_>>() } key=|(owner, user)| (*owner, user.id, user.name.clone(), user.email.clone(), user.role) let:entry>
+                            <UserRow user=entry.1 is_owner=entry.0 may_edit=may_edit removing=removing syncing=syncing />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
         </section>
         {move || adding.get().then(|| view! {
             <AddUserDialog client_id=client_id on_close=Callback::new(move |()| adding.set(false)) />

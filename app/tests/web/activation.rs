@@ -142,7 +142,7 @@ async fn reactivating_a_client_asks_first_then_shows_every_business_active() {
         dialog
             .text_content()
             .unwrap()
-            .contains("all 2 of its businesses")
+            .contains("all its businesses (2 businesses)")
     );
     click(&expect("[role=dialog] button", "Reactivate")).await;
     assert!(row_names().is_empty());
