@@ -9,6 +9,7 @@ use clientele_app::store::RETRY_AFTER;
 use clientele_core::{BusinessId, ClientId, Command, Status, UserId};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
@@ -255,6 +256,73 @@ async fn escape_closes_the_dialog_and_focus_returns_to_manage() {
     assert!(find("[role=dialog]", "").is_none());
     assert_eq!(focused_text(), "Manage");
     assert_eq!(row_names(), ["Acme Ltd", "Birch & Co"], "nothing changed");
+}
+
+#[wasm_bindgen_test]
+async fn a_press_outside_the_menu_closes_it_so_one_is_open_at_most() {
+    let _app = mount_at("/clients").await;
+    click(&expect("button[aria-label='Manage Acme Ltd']", "Manage")).await;
+    assert!(find("[role=menu]", "").is_some());
+    pointer_down_on(&expect("h1", "Solo Clients")).await;
+    assert!(
+        find("[role=menu]", "").is_none(),
+        "a press on the page closed it"
+    );
+
+    click(&expect("button[aria-label='Manage Acme Ltd']", "Manage")).await;
+    let birch = expect("button[aria-label='Manage Birch & Co']", "Manage");
+    pointer_down_on(&birch).await;
+    click(&birch).await;
+    assert_eq!(
+        document()
+            .query_selector_all("[role=menu]")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert_eq!(
+        birch.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_dialog_even_when_focus_has_left_it() {
+    let _app = mount_at("/clients").await;
+    open_acme_wizard().await;
+    // As after a click on the backdrop: nothing in the dialog has focus.
+    document()
+        .active_element()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        .unwrap()
+        .blur()
+        .unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&escape).unwrap();
+    settle().await;
+    assert!(find("[role=dialog]", "").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_short_list_is_its_rows_alone() {
+    let _app = mount_at("/clients").await;
+    let rows = document()
+        .query_selector_all("table tbody tr")
+        .unwrap()
+        .length();
+    assert_eq!(rows as usize, row_names().len(), "no spacer rows");
+}
+
+/// A pointer pressed on `element`, as a click begins.
+async fn pointer_down_on(element: &web_sys::HtmlElement) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("pointerdown", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+    settle().await;
 }
 
 #[wasm_bindgen_test]
