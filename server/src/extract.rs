@@ -5,7 +5,7 @@
 use crate::auth::Caller;
 use crate::domain::{IdempotencyKey, parse_whole_number};
 use crate::error::AppError;
-use crate::store::Idempotency;
+use crate::store::{Idempotency, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -215,12 +215,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
     }
 }
 
+/// An id in the path. Digits that name no possible id (0, or more than any
+/// id can be) are an unknown id, 404 like any other; anything else that is
+/// not a whole number is a 400.
 fn parse_id(raw: &str) -> Result<u64, AppError> {
-    parse_whole_number(raw).filter(|id| *id > 0).ok_or_else(|| {
-        AppError::BadRequest(format!(
+    match parse_whole_number(raw) {
+        Some(id) if id > 0 => Ok(id),
+        _ if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(StoreError::NotFound.into())
+        }
+        _ => Err(AppError::BadRequest(format!(
             "the id {raw:?} in the path is not a positive whole number"
-        ))
-    })
+        ))),
+    }
 }
 
 fn path_error(rejection: PathRejection) -> AppError {

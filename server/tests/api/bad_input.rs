@@ -215,11 +215,18 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
             "bad_request",
         ),
         case(
-            "client id zero",
+            "client id zero, which no client has",
             "/api/clients/0/deactivate",
             &good,
-            S::BAD_REQUEST,
-            "bad_request",
+            S::NOT_FOUND,
+            "not_found",
+        ),
+        case(
+            "client id beyond any id",
+            "/api/clients/99999999999999999999999/deactivate",
+            &good,
+            S::NOT_FOUND,
+            "not_found",
         ),
         case(
             "business of another client",
@@ -359,11 +366,11 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
             )
         },
         case(
-            "business id beyond u64",
+            "business id beyond u64, which no business has",
             &format!("/api/clients/{client}/businesses/99999999999999999999/reactivate"),
             &format!(r#"{{"expected_version": {version}}}"#),
-            S::BAD_REQUEST,
-            "bad_request",
+            S::NOT_FOUND,
+            "not_found",
         ),
         get(
             "offset beyond i64",
