@@ -33,9 +33,9 @@ pub fn DeactivateWizard(
         let Some(new_owner_id) = chosen.get_untracked() else {
             return;
         };
+        let reason = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
         on_confirm.run(match target {
             Target::Client => {
-                let reason = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
                 let Some(command) = when.command(new_owner_id, reason) else {
                     return;
                 };
@@ -44,6 +44,7 @@ pub fn DeactivateWizard(
             Target::Business(business_id) => Command::DeactivateBusiness {
                 business_id,
                 new_owner_id,
+                reason,
             },
         });
     };
@@ -174,17 +175,15 @@ fn owner_step(
             <legend>{question}</legend>
             {choices}
         </fieldset>
-        {matches!(target, Target::Client).then(|| view! {
-            <label class="field">
-                <span>"Reason (optional, shown in the activity log)"</span>
-                <textarea
-                    maxlength="500"
-                    rows="2"
-                    prop:value=move || reason.get()
-                    on:input=move |event| reason.set(event_target_value(&event))
-                ></textarea>
-            </label>
-        })}
+        <label class="field">
+            <span>"Reason (optional, shown in the activity log)"</span>
+            <textarea
+                maxlength="500"
+                rows="2"
+                prop:value=move || reason.get()
+                on:input=move |event| reason.set(event_target_value(&event))
+            ></textarea>
+        </label>
     }
     .into_any()
 }

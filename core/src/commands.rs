@@ -27,6 +27,9 @@ pub enum Command {
         business_id: BusinessId,
         /// The user who becomes owner and admin of the business.
         new_owner_id: UserId,
+        /// Why, for the activity log.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// R4: reactivate one business.
     ReactivateBusiness {
@@ -149,6 +152,9 @@ pub enum Event {
         /// Whether the change made the new owner an admin (they were not).
         #[serde(default)]
         granted_admin: bool,
+        /// Why, as given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// One business was reactivated.
     BusinessReactivated {

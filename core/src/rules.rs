@@ -57,6 +57,7 @@ pub fn decide(
         Command::DeactivateBusiness {
             business_id,
             new_owner_id,
+            reason,
         } => {
             let business = require_business(client, *business_id)?;
             if client.status == Status::Deactivated {
@@ -71,6 +72,7 @@ pub fn decide(
                 new_owner_id: *new_owner_id,
                 previous_owner_id: Some(business.owner),
                 granted_admin: grants_admin(client, *new_owner_id),
+                reason: reason.clone(),
             }
         }
         Command::ReactivateBusiness { business_id } => {

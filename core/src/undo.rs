@@ -143,6 +143,7 @@ pub fn inverse(client: &Client, event: &Event) -> Option<Restore> {
             new_owner_id,
             previous_owner_id,
             granted_admin,
+            ..
         } => Restore {
             status: None,
             owner: None,

@@ -214,6 +214,17 @@ pub struct DeactivateBusinessRequest {
     pub new_owner_id: UserId,
     /// The client version the change is made against.
     pub expected_version: u64,
+    /// Why, for the activity log: at most 500 characters, no control
+    /// characters but new lines; blank means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
+        )
+    )]
+    pub reason: Option<String>,
 }
 
 /// Body of both reactivation endpoints.

@@ -57,12 +57,14 @@ fn route(
         Command::DeactivateBusiness {
             business_id,
             new_owner_id,
+            reason,
         } => (
             Method::POST,
             format!("{base}/businesses/{business_id}/deactivate"),
             to_value(DeactivateBusinessRequest {
                 new_owner_id: *new_owner_id,
                 expected_version,
+                reason: reason.clone(),
             }),
         ),
         Command::ReactivateBusiness { business_id } => (

@@ -218,6 +218,7 @@ impl World {
                 commands.push(Command::DeactivateBusiness {
                     business_id,
                     new_owner_id,
+                    reason: None,
                 });
             }
         }

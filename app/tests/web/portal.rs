@@ -167,6 +167,7 @@ async fn a_deactivated_business_of_a_managed_account_has_its_own_banner() {
     let server = acme_after(&[Command::DeactivateBusiness {
         business_id: ACME_CAFE,
         new_owner_id: PRIYA,
+        reason: None,
     }]);
     let acme = server.clients.lock().unwrap()[&ACME].clone();
     let cafe = acme.business(ACME_CAFE).unwrap().clone();

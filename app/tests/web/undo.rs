@@ -4,6 +4,7 @@
 
 use crate::*;
 use clientele_core::{ClientId, Command, Role, Status, UserId};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 const ACME: ClientId = ClientId(1);
@@ -98,5 +99,35 @@ async fn undo_puts_a_deactivated_business_back_with_its_owner() {
             version: before.version + 2,
             ..before
         }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_business_is_deactivated_with_the_same_wizard_and_its_reason() {
+    let app = mount_at("/clients/1").await;
+    click(&expect("button[aria-label='Manage Acme Shop']", "Manage")).await;
+    click(&expect("[role=menuitem]", "Deactivate business")).await;
+    click(&expect("[role=dialog] button", "Next")).await;
+    click(&expect("[role=dialog] label", "Ben Carter")).await;
+    let reason: web_sys::HtmlTextAreaElement = expect("[role=dialog] label.field", "Reason")
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    reason.set_value("Sold the shop");
+    reason
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    click(&expect("[role=dialog] button", "Confirm")).await;
+    expect(".toast", "Acme Shop was deactivated.");
+    let changes = app.server.changes.lock().unwrap().clone();
+    assert_eq!(
+        changes.last(),
+        Some(&Command::DeactivateBusiness {
+            business_id: clientele_core::BusinessId(100),
+            new_owner_id: UserId(11),
+            reason: Some("Sold the shop".into()),
+        })
     );
 }

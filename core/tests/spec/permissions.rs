@@ -154,6 +154,7 @@ fn each_command_is_its_own_activation_action() {
             Command::DeactivateBusiness {
                 business_id: business,
                 new_owner_id: owner,
+                reason: None,
             },
             Action::DeactivateBusiness,
         ),

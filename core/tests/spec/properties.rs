@@ -97,6 +97,7 @@ fn command() -> impl Strategy<Value = Command> {
             Command::DeactivateBusiness {
                 business_id,
                 new_owner_id,
+                reason: None,
             }
         }),
         business.prop_map(|business_id| Command::ReactivateBusiness { business_id }),

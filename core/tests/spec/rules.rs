@@ -107,6 +107,7 @@ fn deactivating_a_business_deactivates_only_that_business() {
     let command = Command::DeactivateBusiness {
         business_id: SHOP,
         new_owner_id: BOOKKEEPER,
+        reason: None,
     };
     let (client, _) = execute(&active_client(), 3, &command).unwrap();
     assert_eq!(client.business(SHOP).unwrap().status, Status::Deactivated);
@@ -119,6 +120,7 @@ fn deactivating_a_business_makes_the_chosen_user_its_owner_and_admin() {
     let command = Command::DeactivateBusiness {
         business_id: SHOP,
         new_owner_id: BOOKKEEPER,
+        reason: None,
     };
     let (client, _) = execute(&active_client(), 3, &command).unwrap();
     assert_eq!(client.business(SHOP).unwrap().owner, BOOKKEEPER);
@@ -131,6 +133,7 @@ fn deactivating_a_business_twice_is_a_conflict() {
     let command = Command::DeactivateBusiness {
         business_id: CAFE,
         new_owner_id: OWNER,
+        reason: None,
     };
     let error = decide(&client_with_deactivated_cafe(), 3, &command).unwrap_err();
     assert_eq!(error, RuleError::BusinessAlreadyDeactivated);
@@ -142,6 +145,7 @@ fn deactivating_a_business_of_a_deactivated_client_is_refused() {
     let command = Command::DeactivateBusiness {
         business_id: SHOP,
         new_owner_id: OWNER,
+        reason: None,
     };
     let error = decide(&deactivated_client(), 3, &command).unwrap_err();
     assert_eq!(error, RuleError::ClientDeactivated);
@@ -153,6 +157,7 @@ fn deactivating_a_business_for_a_stranger_is_refused() {
     let command = Command::DeactivateBusiness {
         business_id: SHOP,
         new_owner_id: STRANGER,
+        reason: None,
     };
     let error = decide(&active_client(), 3, &command).unwrap_err();
     assert_eq!(error, RuleError::OwnerNotInAccount(STRANGER));
@@ -163,6 +168,7 @@ fn deactivating_a_business_of_another_client_is_not_found() {
     let command = Command::DeactivateBusiness {
         business_id: clientele_core::BusinessId(500),
         new_owner_id: OWNER,
+        reason: None,
     };
     let error = decide(&active_client(), 3, &command).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);

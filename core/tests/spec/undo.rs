@@ -79,6 +79,7 @@ fn undoing_a_business_deactivation_puts_back_its_owner_and_status() {
     let command = Command::DeactivateBusiness {
         business_id: CAFE,
         new_owner_id: BOOKKEEPER,
+        reason: None,
     };
     let (after, change) = record(&before, &command);
     let (undone, _) = execute(&after, after.version, &undo(&change, 0)).unwrap();
@@ -100,6 +101,7 @@ fn undo_is_refused_when_someone_changed_the_client_in_between() {
     let command = Command::DeactivateBusiness {
         business_id: CAFE,
         new_owner_id: BOOKKEEPER,
+        reason: None,
     };
     let (after, change) = record(&before, &command);
     let rename = Command::RenameBusiness {
@@ -163,6 +165,7 @@ fn only_the_four_activation_changes_can_be_undone() {
     let deactivate = Command::DeactivateBusiness {
         business_id: CAFE,
         new_owner_id: OWNER,
+        reason: None,
     };
     let (after, change) = record(&before, &deactivate);
     let (undone, change) = record(&after, &undo(&change, 0));
@@ -286,6 +289,7 @@ fn activation() -> impl Strategy<Value = Command> {
             Command::DeactivateBusiness {
                 business_id,
                 new_owner_id,
+                reason: None,
             }
         }),
         business.prop_map(|business_id| Command::ReactivateBusiness { business_id }),

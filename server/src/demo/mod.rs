@@ -256,6 +256,7 @@ impl Seeder<'_> {
                     new_owner_id: business.owner,
                     previous_owner_id: Some(business.owner),
                     granted_admin: false,
+                    reason: None,
                 };
                 self.tx.record_activity(client.id, at, admin, &event)?;
             }

@@ -268,6 +268,7 @@ pub async fn deactivate_business(
             Command::DeactivateBusiness {
                 business_id: BusinessId(business_id),
                 new_owner_id: request.new_owner_id,
+                reason: parse_reason(request.reason)?,
             },
         ))
     })

@@ -32,10 +32,12 @@ impl ActivityRow {
             Event::BusinessDeactivated {
                 business_id,
                 new_owner_id,
+                reason,
                 ..
             } => ActivityRow {
                 business: Some(*business_id),
                 new_owner: Some(*new_owner_id),
+                reason: reason.clone(),
                 ..ActivityRow::default()
             },
             Event::BusinessReactivated { business_id }

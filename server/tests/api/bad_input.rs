@@ -243,6 +243,16 @@ fn cases(client: u64, owner: u64, business: u64, version: u64) -> Vec<Case> {
             "bad_request",
         ),
         case(
+            "business reason too long",
+            &business_path,
+            &format!(
+                r#"{{"new_owner_id": {owner}, "expected_version": {version}, "reason": "{}"}}"#,
+                "x".repeat(501)
+            ),
+            S::BAD_REQUEST,
+            "bad_request",
+        ),
+        case(
             "body over 64 KiB",
             &deactivate,
             &format!(

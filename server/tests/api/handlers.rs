@@ -174,6 +174,27 @@ async fn deactivating_a_client_deactivates_every_business_and_hands_over_the_acc
 }
 
 #[tokio::test]
+async fn a_business_deactivated_with_a_reason_keeps_it_in_the_activity() {
+    let app = spawn_app().await;
+    let client = app.pick("active", 2, 2).await;
+    let business = client["businesses"][0]["id"].as_u64().unwrap();
+    let new_owner = user_id(&client, 1);
+    let path = format!("/api/clients/{}", id(&client));
+    let answer = app
+        .post(
+            &format!("{path}/businesses/{business}/deactivate"),
+            json!({ "new_owner_id": new_owner, "expected_version": version(&client), "reason": "  Sold the shop  " }),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    let activity = app.get(&format!("{path}/activity")).await;
+    let entry = &activity.body["items"][0];
+    assert_eq!(entry["action"], "business_deactivated");
+    assert_eq!(entry["business"]["id"], business);
+    assert_eq!(entry["reason"], "Sold the shop", "trimmed, as a client's");
+}
+
+#[tokio::test]
 async fn reactivating_a_client_reactivates_even_businesses_deactivated_one_by_one() {
     let app = spawn_app().await;
     let client = app.pick("active", 2, 1).await;
