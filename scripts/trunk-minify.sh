@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (see Trunk.toml): in release builds, minifies the JS
-# glue that wasm-bindgen writes and the app's CSS with esbuild, which
-# scripts/setup.sh installs, and gives each file's <link> (trunk's
-# modulepreload and stylesheet) the minified file's subresource integrity.
+# glue that wasm-bindgen writes, the page's own scripts (the early reads and
+# the start-up) and the app's CSS with esbuild, which scripts/setup.sh
+# installs, and gives each file's <link> or <script> (trunk's
+# modulepreload, stylesheet and script tags) the minified file's
+# subresource integrity.
 # trunk's own `minify` is off (see Trunk.toml). The files keep trunk's
 # names: their hashes are of the unminified files, which change whenever
 # the minified ones do.
@@ -46,13 +48,13 @@ minify() {
       open($in, "<:raw", $html_file) or die "trunk-minify: $html_file: $!\n";
       my $html = <$in>;
       close $in;
-      # Every <link> to the file gets the minified file'"'"'s integrity,
-      # quoted or not as trunk wrote it.
-      my $links = ($html =~ s{(<link\b[^>]*\Q$name\E[^>]*>)}{
+      # Every <link> or <script> to the file gets the minified file'"'"'s
+      # integrity, quoted or not as trunk wrote it.
+      my $links = ($html =~ s{(<(?:link|script)\b[^>]*\Q$name\E[^>]*>)}{
           (my $tag = $1) =~ s{\bintegrity=("?)sha384-[A-Za-z0-9+/=]+}{integrity=$1$integrity};
           $tag
       }ge);
-      die "trunk-minify: no <link> to $name in $html_file\n" unless $links;
+      die "trunk-minify: no <link> or <script> to $name in $html_file\n" unless $links;
       open(my $out, ">:raw", $html_file) or die "trunk-minify: $html_file: $!\n";
       print $out $html;
       close $out;
@@ -61,4 +63,7 @@ minify() {
 }
 
 minify 'clientele-app-*.js' --format=esm --target=es2020
+minify 'early-reads-*.js' --format=esm --target=es2020
+# The start-up awaits at its top level, which came with ES2022.
+minify 'start-*.js' --format=esm --target=es2022
 minify 'main-*.css'
