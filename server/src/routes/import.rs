@@ -75,6 +75,7 @@ pub async fn import(
     request: Request,
 ) -> Result<Response, AppError> {
     caller.may(Action::ImportClients)?;
+    let headers = request.headers().clone();
     let bytes = read_csv(request).await?;
     let practice = caller.practice();
     let actor = caller.actor()?;
@@ -95,7 +96,7 @@ pub async fn import(
         })
         .await?;
     for (client, invitation) in created.iter().zip(&invitations) {
-        log_invitation(&client.row.user_email, &invitation.link());
+        log_invitation(&headers, &client.row.user_email, &invitation.link());
     }
     let changes = created
         .iter()

@@ -13,7 +13,8 @@ use crate::openapi::{IdempotencyHeader, WriteErrors};
 use crate::state::AppState;
 use crate::store::{AddClient, Change, Outcome};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::ORIGIN;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use clientele_core::wire::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, NewClient, NewClientRequest,
@@ -25,9 +26,29 @@ use clientele_core::{Action, BusinessId, Client, ClientId, Command, UserId};
 /// one inside its transaction.
 const CHOSEN_BY_THE_STORE: u64 = 0;
 
-/// Logs an invitation's link, for sending to the person by email.
-pub fn log_invitation(email: &str, link: &str) {
+/// Logs an invitation's link, for sending to the person by email: a whole
+/// address when the request says where the app is (see [`app_origin`]),
+/// else its path.
+pub fn log_invitation(headers: &HeaderMap, email: &str, link: &str) {
+    let link = match app_origin(headers) {
+        Some(origin) => format!("{origin}{link}"),
+        None => link.to_owned(),
+    };
     tracing::info!(%email, %link, "invitation made: send this link to the person");
+}
+
+/// The app's own origin, `scheme://host[:port]`, from the request's
+/// `Origin`: the browser sends it with every change, and it names where
+/// the person opens the link even when the app is hosted apart from the
+/// API. `None` when it is missing or not a plain http(s) origin.
+fn app_origin(headers: &HeaderMap) -> Option<String> {
+    let origin: Uri = headers.get(ORIGIN)?.to_str().ok()?.parse().ok()?;
+    let scheme = origin
+        .scheme_str()
+        .filter(|s| *s == "http" || *s == "https")?;
+    let authority = origin.authority()?;
+    let bare = matches!(origin.path(), "" | "/") && origin.query().is_none();
+    bare.then(|| format!("{scheme}://{authority}"))
 }
 
 /// `POST /api/clients`.
@@ -38,6 +59,7 @@ pub fn log_invitation(email: &str, link: &str) {
 pub async fn add_client(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     write: Write<NewClientRequest>,
 ) -> Result<Response, AppError> {
     caller.may(Action::EditClients)?;
@@ -53,7 +75,7 @@ pub async fn add_client(
     let outcome = state.blocking(move |store| store.add_client(new)).await?;
     if let Outcome::Done(added) = &outcome {
         super::events::publish(&state, &caller, &added.client).await;
-        log_invitation(&added.invitation.email, &added.invitation.link);
+        log_invitation(&headers, &added.invitation.email, &added.invitation.link);
     }
     Ok(answer(StatusCode::CREATED, outcome))
 }
@@ -138,6 +160,7 @@ pub async fn rename_business(
 pub async fn add_user(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     PathId(id): PathId,
     write: Write<AddUserRequest>,
 ) -> Result<Response, AppError> {
@@ -163,7 +186,7 @@ pub async fn add_user(
         .await?;
     if let Outcome::Done(added) = &outcome {
         super::events::publish(&state, &caller, &added.client).await;
-        log_invitation(&added.invitation.email, &added.invitation.link);
+        log_invitation(&headers, &added.invitation.email, &added.invitation.link);
     }
     Ok(answer(StatusCode::CREATED, outcome))
 }
@@ -189,4 +212,43 @@ pub async fn remove_user(
         ))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::app_origin;
+    use axum::http::HeaderMap;
+    use axum::http::header::ORIGIN;
+
+    fn origin(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, value.parse().unwrap());
+        app_origin(&headers)
+    }
+
+    #[test]
+    fn an_invitation_names_the_apps_own_address() {
+        assert_eq!(
+            origin("https://app.example.com").as_deref(),
+            Some("https://app.example.com")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+    }
+
+    #[test]
+    fn anything_but_a_plain_web_origin_leaves_the_path_alone() {
+        assert_eq!(app_origin(&HeaderMap::new()), None);
+        for odd in [
+            "null",
+            "ftp://files.example.com",
+            "https://app.example.com/page",
+            "https://app.example.com/?q=1",
+            "app.example.com",
+        ] {
+            assert_eq!(origin(odd), None, "{odd}");
+        }
+    }
 }
