@@ -1,6 +1,7 @@
 //! The modal dialog pattern: `role="dialog"` with `aria-modal`, focus moved
 //! in on open, trapped while open, Escape to close, and focus handed back to
-//! whatever opened it.
+//! whatever opened it (or, if what it confirmed took that away, to the tab
+//! on show).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -17,9 +18,18 @@ pub fn Dialog(title_id: &'static str, on_close: Callback<()>, children: Children
     let opener = send_wrapper::SendWrapper::new(active_element());
     on_cleanup(move || {
         let opener = opener.take();
-        if let Some(opener) = opener.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = opener.focus();
-        }
+        let Some(opener) = opener.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
+            return;
+        };
+        let _ = opener.focus();
+        // What the dialog confirmed may take the opener's row away (to the
+        // other tab) just after; focus then goes to the tab on show, not
+        // to the page's body.
+        request_animation_frame(move || {
+            if !opener.is_connected() {
+                focus_selected_tab();
+            }
+        });
     });
     Effect::new(move |_| {
         if let Some(first) = focusable(&dialog).into_iter().next() {
@@ -108,6 +118,22 @@ fn trap_focus(dialog: &NodeRef<html::Div>, event: &leptos::ev::KeyboardEvent) {
     } else if !event.shift_key() && (at(last) || !inside) {
         event.prevent_default();
         let _ = first.focus();
+    }
+}
+
+/// Focuses the tab on show, if the page has tabs.
+fn focus_selected_tab() {
+    let tab = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector("[role=tab][aria-selected=true]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(tab) = tab {
+        let _ = tab.focus();
     }
 }
 

@@ -80,6 +80,13 @@ async fn confirming_moves_the_client_at_once_and_updates_both_counts() {
             reason: None
         }]
     );
+    // "Manage" left with its row: focus is on the tab on show, not lost.
+    sleep(50).await;
+    assert!(
+        focused_text().starts_with("Active clients"),
+        "{}",
+        focused_text()
+    );
 }
 
 #[wasm_bindgen_test]
