@@ -7,6 +7,7 @@
 
 use crate::bulk_outcome::{Outcome, sent_step};
 use crate::dialog::Dialog;
+use crate::field::ReasonField;
 use crate::store::Store;
 use clientele_core::bulk::{BulkAction, bulk_commands, bulk_summary, preselected_owners};
 use clientele_core::impact::Impact;
@@ -297,15 +298,7 @@ fn owners_step(
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <label class="field">
-            <span>"Reason (optional, shown in each client's activity log)"</span>
-            <textarea
-                maxlength="500"
-                rows="2"
-                prop:value=move || reason.get()
-                on:input=move |event| reason.set(event_target_value(&event))
-            ></textarea>
-        </label>
+        <ReasonField label="Reason (optional, shown in each client's activity log)" reason=reason />
         <div class="dialog-actions">
             <button type="button" class="button secondary" on:click=move |_| step.set(Step::Summary)>"Back"</button>
             <button type="button" class="button primary" disabled=move || !ready() on:click=move |_| send()>

@@ -5,6 +5,7 @@
 //! `core`'s order), then "Confirm" hands the command back.
 
 use crate::dialog::Dialog;
+use crate::field::ReasonField;
 use crate::impact::DeactivationImpact;
 use crate::schedule_choice::{ScheduleChoice, When};
 use clientele_core::{Client, Command, Target, UserId, eligible_owners, implications};
@@ -175,15 +176,7 @@ fn owner_step(
             <legend>{question}</legend>
             {choices}
         </fieldset>
-        <label class="field">
-            <span>"Reason (optional, shown in the activity log)"</span>
-            <textarea
-                maxlength="500"
-                rows="2"
-                prop:value=move || reason.get()
-                on:input=move |event| reason.set(event_target_value(&event))
-            ></textarea>
-        </label>
+        <ReasonField label="Reason (optional, shown in the activity log)" reason=reason />
     }
     .into_any()
 }

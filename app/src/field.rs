@@ -60,3 +60,20 @@ pub fn checked<T, E: ToString>(
         }
     }
 }
+
+/// The optional reason of a deactivation, up to 500 characters (as the
+/// server takes it), bound to `reason`.
+#[component]
+pub fn ReasonField(label: &'static str, reason: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <textarea
+                maxlength="500"
+                rows="2"
+                prop:value=move || reason.get()
+                on:input=move |event| reason.set(event_target_value(&event))
+            ></textarea>
+        </label>
+    }
+}
