@@ -197,8 +197,9 @@ pub struct ListParams {
     /// Rows to skip.
     #[param(minimum = 0, maximum = 1_000_000_000)]
     offset: Option<u64>,
-    /// Rows to return at most (default 100).
-    #[param(minimum = 1, maximum = 10_000)]
+    /// Rows to return at most (default 100); 0 answers the total and the
+    /// counts alone.
+    #[param(minimum = 0, maximum = 10_000)]
     limit: Option<u64>,
     /// Start just after the row this cursor names: the `next` of the page
     /// before, for the same sort (keyset paging; not with `offset`).

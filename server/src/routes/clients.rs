@@ -169,8 +169,8 @@ pub(super) fn parse_list_query(params: &HashMap<String, String>) -> Result<ListQ
         sort,
         offset,
         after,
-        // An empty page could not say where the next one starts.
-        limit: number("limit", 100, 1, MAX_PAGE)?,
+        // 0 asks for the total and the counts alone (no rows, no next).
+        limit: number("limit", 100, 0, MAX_PAGE)?,
     })
 }
 
