@@ -21,6 +21,7 @@
 
 mod adding;
 mod change;
+mod counted;
 mod known;
 mod list;
 mod live;
@@ -40,6 +41,7 @@ use crate::toast::Toasts;
 use change::Change;
 use clientele_core::wire::ClientSummary;
 use clientele_core::{Client, ClientId, Command, RuleError, decide, execute};
+use counted::Counted;
 use known::Known;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -111,6 +113,8 @@ pub struct Store {
     provisional: StoredValue<u64>,
     /// The client each change in flight shows meanwhile.
     pending: StoredValue<HashMap<ClientId, Client>>,
+    /// How the counts held count the clients changed here.
+    counted: StoredValue<Counted>,
     /// Counts the sessions this store has served; an answer that arrives
     /// after its session ended is dropped.
     session: StoredValue<u64>,
@@ -142,6 +146,7 @@ impl Store {
             adding: StoredValue::new(HashMap::new()),
             provisional: StoredValue::new(u64::MAX),
             pending: StoredValue::new(HashMap::new()),
+            counted: StoredValue::new(Counted::default()),
             session: StoredValue::new(0),
             list_refresh: StoredValue::new(Refresh::Idle),
             changes: StoredValue::new(0),
@@ -172,6 +177,7 @@ impl Store {
         self.known.set_value(Known::default());
         self.adding.set_value(HashMap::new());
         self.pending.set_value(HashMap::new());
+        self.counted.set_value(Counted::default());
         self.actors.set_value(HashMap::new());
         self.list_refresh.set_value(Refresh::Idle);
         self.rows.set(HashMap::new());
@@ -354,6 +360,12 @@ impl Store {
         self.pending.update_value(|pending| {
             pending.insert(id, optimistic.clone());
         });
+        let counted_in = self
+            .known
+            .with_value(|known| known.clients.get(&id).map(|held| held.status))
+            .unwrap_or(before.status);
+        self.counted
+            .update_value(|counted| counted.started(id, counted_in));
         self.syncing.update(|syncing| {
             syncing.insert(id, SyncState::Syncing);
         });
@@ -389,6 +401,9 @@ impl Store {
         self.pending.update_value(|pending| {
             pending.remove(&id);
         });
+        let last_read = self.window.with_untracked(Window::last_read);
+        self.counted
+            .update_value(|counted| counted.ended(id, last_read));
         if !keep_mark {
             self.changed.update(|changed| {
                 changed.remove(&id);

@@ -124,6 +124,7 @@ impl Store {
                 store
                     .window
                     .update(|window| window.counted(number, page.counts));
+                store.recounted(number, &[]);
             }
         });
     }
@@ -156,6 +157,7 @@ impl Store {
                         store.window.update(|window| {
                             window.answered(&read, &page);
                         });
+                        store.recounted(read.number, &page.items);
                         store.learn_rows(page.items);
                         false
                     }
@@ -193,6 +195,18 @@ impl Store {
         if again {
             self.refresh_list();
         }
+    }
+
+    /// Read `number` has ended with `rows`: if the counts held are its,
+    /// they count those rows as they are, and every change that ended
+    /// before it was asked for.
+    fn recounted(&self, number: u64, rows: &[ClientSummary]) {
+        if self.window.with_untracked(Window::counted_by) != number {
+            return;
+        }
+        self.counted.update_value(|counted| {
+            counted.recounted(number, rows.iter().map(|row| (row.id, row.status)));
+        });
     }
 
     /// Keeps the rows a page brought and shows them.
@@ -261,17 +275,21 @@ impl Store {
     /// How many clients each tab holds: the server's counts, with the
     /// changes in flight and the clients being added.
     pub fn counts(&self) -> StatusCounts {
-        let mut counts = self.window.with(|window| window.counts());
+        let (counts, counted_by) = self
+            .window
+            .with(|window| (window.counts(), window.counted_by()));
         self.syncing.track();
-        self.pending.with_value(|pending| {
-            self.known.with_value(|known| {
-                for (id, shown) in pending {
-                    if let Some(held) = known.clients.get(id) {
-                        counts = counts.moved(held.status, shown.status);
-                    }
-                }
-            })
-        });
+        let shown = |id: ClientId| {
+            self.pending
+                .with_value(|pending| pending.get(&id).map(|client| client.status))
+                .or_else(|| {
+                    self.known
+                        .with_value(|known| known.clients.get(&id).map(|client| client.status))
+                })
+        };
+        let mut counts = self
+            .counted
+            .with_value(|counted| counted.apply(counts, counted_by, shown));
         self.adding.with_value(|adding| {
             for row in adding.values() {
                 *counts.get_mut(row.status) += 1;

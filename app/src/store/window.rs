@@ -110,6 +110,16 @@ impl Window {
         self.counts.0
     }
 
+    /// The number of the read that brought the counts held.
+    pub fn counted_by(&self) -> u64 {
+        self.counts.1
+    }
+
+    /// The number of the last read asked for.
+    pub fn last_read(&self) -> u64 {
+        self.reads
+    }
+
     /// Whether any page of the view has arrived.
     pub fn has_pages(&self) -> bool {
         !self.stale && !self.pages.is_empty()

@@ -729,6 +729,19 @@ impl World {
             .with_untracked(|clients| clients[&id].clone())
     }
 
+    /// The tabs' counts as shown: (active, deactivated).
+    fn tab_counts(&self) -> (u64, u64) {
+        let counts = untrack(|| self.store.counts());
+        (counts.active, counts.deactivated)
+    }
+
+    /// How many clients the server holds in each tab.
+    fn server_counts(&self) -> (u64, u64) {
+        let clients = self.server.clients.lock().unwrap();
+        let count = |status| clients.values().filter(|c| c.status == status).count() as u64;
+        (count(Status::Active), count(Status::Deactivated))
+    }
+
     fn row_version(&self, id: ClientId) -> (Status, u64) {
         self.store.rows.with_untracked(|rows| {
             let row = &rows[&id];
@@ -779,15 +792,24 @@ async fn a_list_read_before_a_change_and_answered_after_it_never_brings_the_old_
     world
         .answer(change, ReadFault::AsNow, ChangeFault::None)
         .await;
+    // Answered, and before any read brings counts that hold it: the tabs
+    // count the change still, as the server does.
+    assert_eq!(world.tab_counts(), world.server_counts());
     // The active tab, read before the change, still lists Acme as active.
     world
         .answer(Waiting::Read, ReadFault::AsSent, ChangeFault::None)
         .await;
     assert_eq!(world.row_version(acme), (Status::Deactivated, 2));
+    assert_eq!(
+        world.tab_counts(),
+        world.server_counts(),
+        "counts read before the change do not take it back"
+    );
     world
         .answer(Waiting::Read, ReadFault::AsSent, ChangeFault::None)
         .await;
     assert_eq!(world.row_version(acme), (Status::Deactivated, 2));
+    assert_eq!(world.tab_counts(), world.server_counts());
     assert!(world.settled());
     world.check_agreement();
 }
