@@ -8,11 +8,14 @@
 //! by `core`'s onboarding rules; this file only says where the value was.
 
 use crate::domain::format_time;
-use crate::store::{ExportRow, Taken};
+use crate::store::ExportRow;
 use clientele_core::onboarding::{self, OnboardingError};
-use clientele_core::wire::{ImportPreview, ImportProblem, ImportRow};
+use clientele_core::wire::{ImportProblem, ImportRow};
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+mod review;
+pub use review::review;
 
 /// The import's header.
 pub const IMPORT_HEADER: [&str; 5] = ["name", "code", "business", "user_name", "user_email"];
@@ -121,8 +124,9 @@ fn problem(line: u64, column: Option<&str>, message: impl Into<String>) -> Impor
 }
 
 /// Reads an imported file: UTF-8 (a BOM is dropped), one of the two
-/// headers (its columns in any order and case), then one client a row. Quoted fields may hold commas, quotes
-/// and line breaks (read as spaces). Blank lines are skipped.
+/// headers (its columns in any order and case), then one client a row.
+/// Quoted fields may hold commas, quotes and line breaks (read as spaces).
+/// Blank lines are skipped.
 pub fn read(bytes: &[u8]) -> ParsedFile {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -358,65 +362,6 @@ fn read_row(
         }
         _ => Err(problems),
     }
-}
-
-/// What an import of `file` would do, given what is `taken`: the rows it
-/// would create, and every problem, in file order. A code must be free in
-/// the practice and in the file (whatever its case, by `core`'s rule), and
-/// an email must not sign in or be invited already, nor be on another row.
-/// The import runs this again inside its transaction, so the two agree.
-pub fn review(file: &ParsedFile, taken: &Taken) -> ImportPreview {
-    let mut problems = file.problems.clone();
-    let mut clients = Vec::with_capacity(file.rows.len());
-    // An index by lower case, so each code is compared with its only
-    // possible clash; `core` still decides whether it is one.
-    let mut codes: HashMap<String, (String, Option<u64>)> = taken
-        .codes
-        .iter()
-        .map(|code| (code.to_lowercase(), (code.clone(), None)))
-        .collect();
-    let mut emails: HashMap<&str, u64> = HashMap::new();
-    for row in &file.rows {
-        let mut fine = true;
-        if let Some(code) = &row.code {
-            let clash = codes.get(&code.to_lowercase());
-            match onboarding::code_is_free(code, clash.map(|(other, _)| other.as_str())) {
-                Ok(()) => {
-                    codes.insert(code.to_lowercase(), (code.clone(), Some(row.line)));
-                }
-                Err(error) => {
-                    fine = false;
-                    let message = match clash {
-                        Some((_, Some(other_line))) => {
-                            format!("The code {code:?} is also on line {other_line}.")
-                        }
-                        _ => format!("{error} (found {code:?})"),
-                    };
-                    problems.push(problem(row.line, Some("code"), message));
-                }
-            }
-        }
-        let email = row.user_email.as_str();
-        let email_problem = if taken.emails.contains(email) {
-            Some(format!("{} (found {email:?})", OnboardingError::EmailTaken))
-        } else if let Some(other_line) = emails.get(email) {
-            Some(format!(
-                "The email {email:?} is also on line {other_line}. Each person needs their own email."
-            ))
-        } else {
-            emails.insert(email, row.line);
-            None
-        };
-        if let Some(message) = email_problem {
-            fine = false;
-            problems.push(problem(row.line, Some("user_email"), message));
-        }
-        if fine {
-            clients.push(row.clone());
-        }
-    }
-    problems.sort_by_key(|problem| problem.line);
-    ImportPreview { clients, problems }
 }
 
 /// The client list as CSV, under [`EXPORT_HEADER`].
