@@ -5,9 +5,52 @@
 //! it already. So the counts never fall back to what they were before a
 //! change the server has made, however slow the next read is.
 
-use clientele_core::wire::StatusCounts;
+use super::Store;
+use super::window::Window;
+use clientele_core::wire::{ClientSummary, StatusCounts};
 use clientele_core::{ClientId, Status};
+use leptos::prelude::*;
 use std::collections::HashMap;
+
+impl Store {
+    /// How many clients each tab holds: the server's counts, with the
+    /// changes in flight and the clients being added.
+    pub fn counts(&self) -> StatusCounts {
+        let (counts, counted_by) = self
+            .window
+            .with(|window| (window.counts(), window.counted_by()));
+        self.syncing.track();
+        let shown = |id: ClientId| {
+            self.pending
+                .with_value(|pending| pending.get(&id).map(|client| client.status))
+                .or_else(|| {
+                    self.known
+                        .with_value(|known| known.clients.get(&id).map(|client| client.status))
+                })
+        };
+        let mut counts = self
+            .counted
+            .with_value(|counted| counted.apply(counts, counted_by, shown));
+        self.adding.with_value(|adding| {
+            for row in adding.values() {
+                *counts.get_mut(row.status) += 1;
+            }
+        });
+        counts
+    }
+
+    /// Read `number` has ended with `rows`: if the counts held are its,
+    /// they count those rows as they are, and every change that ended
+    /// before it was asked for.
+    pub(super) fn recounted(&self, number: u64, rows: &[ClientSummary]) {
+        if self.window.with_untracked(Window::counted_by) != number {
+            return;
+        }
+        self.counted.update_value(|counted| {
+            counted.recounted(number, rows.iter().map(|row| (row.id, row.status)));
+        });
+    }
+}
 
 /// The clients changed here that the counts held may not count as shown.
 #[derive(Debug, Default)]

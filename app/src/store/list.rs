@@ -13,7 +13,7 @@ use super::window::{PAGE_ROWS, PageRead, Slot, Window};
 use super::{ListState, Refresh, Store, backoff};
 use crate::api::{ApiError, ListQuery, PageFrom};
 use clientele_core::ClientId;
-use clientele_core::wire::{ClientSummary, StatusCounts};
+use clientele_core::wire::ClientSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -197,18 +197,6 @@ impl Store {
         }
     }
 
-    /// Read `number` has ended with `rows`: if the counts held are its,
-    /// they count those rows as they are, and every change that ended
-    /// before it was asked for.
-    fn recounted(&self, number: u64, rows: &[ClientSummary]) {
-        if self.window.with_untracked(Window::counted_by) != number {
-            return;
-        }
-        self.counted.update_value(|counted| {
-            counted.recounted(number, rows.iter().map(|row| (row.id, row.status)));
-        });
-    }
-
     /// Keeps the rows a page brought and shows them.
     fn learn_rows(&self, rows: Vec<ClientSummary>) {
         let mut caught_up = Vec::new();
@@ -270,32 +258,6 @@ impl Store {
             rows.retain(|id, _| keep(id) || self.is_provisional(*id));
             rows.len() != before
         });
-    }
-
-    /// How many clients each tab holds: the server's counts, with the
-    /// changes in flight and the clients being added.
-    pub fn counts(&self) -> StatusCounts {
-        let (counts, counted_by) = self
-            .window
-            .with(|window| (window.counts(), window.counted_by()));
-        self.syncing.track();
-        let shown = |id: ClientId| {
-            self.pending
-                .with_value(|pending| pending.get(&id).map(|client| client.status))
-                .or_else(|| {
-                    self.known
-                        .with_value(|known| known.clients.get(&id).map(|client| client.status))
-                })
-        };
-        let mut counts = self
-            .counted
-            .with_value(|counted| counted.apply(counts, counted_by, shown));
-        self.adding.with_value(|adding| {
-            for row in adding.values() {
-                *counts.get_mut(row.status) += 1;
-            }
-        });
-        counts
     }
 
     /// The rows `first..last` of the view as shown, and how many rows it
