@@ -11,6 +11,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 
@@ -83,19 +84,30 @@ impl<S: Send + Sync, T> FromRequest<S> for Write<T> {
     }
 }
 
-impl<T: DeserializeOwned> Write<T> {
+impl<T: DeserializeOwned + Serialize> Write<T> {
     /// The parsed body, and the idempotency key scoped to `caller`. The
-    /// request is fingerprinted by its parsed JSON, so a retry whose body
-    /// was re-serialised (other whitespace or key order) is the same request.
+    /// request is fingerprinted by the request it parsed to, written out
+    /// again, so a retry whose body was re-serialised (other whitespace or
+    /// key order, `1.0` for `1`, an optional field sent as `null` or left
+    /// out) is the same request.
     pub fn open(self, caller: &Caller) -> Result<(T, Option<Idempotency>), AppError> {
-        let body = self.body?;
-        let idempotency = self.key?.map(|key| Idempotency {
-            owner: caller.idempotency_owner(),
-            key,
-            // serde_json's maps are sorted, so this is canonical.
-            request: format!("{}\n{}", self.target, body),
-        });
-        Ok((from_json(body)?, idempotency))
+        let request: T = from_json(self.body?)?;
+        let key = self.key?;
+        let idempotency = match key {
+            None => None,
+            Some(key) => {
+                let parsed = serde_json::to_value(&request).map_err(|error| {
+                    AppError::Internal(format!("a request could not be written out: {error}"))
+                })?;
+                Some(Idempotency {
+                    owner: caller.idempotency_owner(),
+                    key,
+                    // serde_json's maps are sorted, so this is canonical.
+                    request: format!("{}\n{}", self.target, parsed),
+                })
+            }
+        };
+        Ok((request, idempotency))
     }
 }
 

@@ -302,7 +302,7 @@ pub async fn reactivate_business(
 /// (before reading the body), parse the body into a versioned command, and
 /// apply it in one store transaction. It answers 201 for a change that adds
 /// something, 200 otherwise ([`status_of`]).
-pub(super) async fn change<T: DeserializeOwned>(
+pub(super) async fn change<T: DeserializeOwned + serde::Serialize>(
     state: AppState,
     caller: Caller,
     action: Action,

@@ -287,12 +287,32 @@ async fn a_retry_with_its_json_rewritten_is_the_same_request() {
         "{{ \"expected_version\" : {}, \"new_owner_id\" : {owner} }}",
         version(&client)
     );
+    // The optional reason left out, or sent as null: the same request.
+    let with_null = format!(
+        r#"{{"new_owner_id":{owner},"expected_version":{}.0,"reason":null}}"#,
+        version(&client)
+    );
     let key = [("idempotency-key", "rewritten")];
     let answered = app.post_raw(&path, &first, &key).await;
-    let retried = app.post_raw(&path, &rewritten, &key).await;
     assert_eq!(answered.status, StatusCode::OK);
-    assert_eq!(retried.status, StatusCode::OK, "{:?}", retried.body);
-    assert_eq!(retried.body, answered.body);
+    for retry in [rewritten, with_null] {
+        let retried = app.post_raw(&path, &retry, &key).await;
+        assert_eq!(
+            retried.status,
+            StatusCode::OK,
+            "{retry}: {:?}",
+            retried.body
+        );
+        assert_eq!(retried.body, answered.body, "{retry}");
+    }
+    // Another reason is another request.
+    let other = format!(
+        r#"{{"new_owner_id":{owner},"expected_version":{},"reason":"Other"}}"#,
+        version(&client)
+    );
+    let refused = app.post_raw(&path, &other, &key).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.code(), "idempotency_key_reused");
 }
 
 #[tokio::test]
