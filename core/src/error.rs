@@ -128,7 +128,8 @@ impl RuleError {
             | RuleError::UndoExpired => ErrorKind::Conflict,
             RuleError::AlreadyScheduled(_)
             | RuleError::NothingScheduled
-            | RuleError::ScheduleNotDue(_) => ErrorKind::Conflict,
+            | RuleError::ScheduleNotDue(_)
+            | RuleError::Onboarding(OnboardingError::SignedUpAlready) => ErrorKind::Conflict,
             RuleError::ClientDeactivated
             | RuleError::ReactivateClientFirst
             | RuleError::OwnerNotInAccount(_)

@@ -1,8 +1,10 @@
 //! The rules of getting clients in: what a name, an email and a practice's
 //! client code must be, which must be unique where, that a business can
-//! only be added to an active client, and that an invitation link works
-//! once, for seven days; and what a new client is made of.
+//! only be added to an active client, that an invitation link works once,
+//! for seven days, and who may be sent a new one; and what a new client is
+//! made of.
 
+use crate::error::RuleError;
 use crate::identity::normalise_email;
 use crate::ids::{BusinessId, ClientId, UserId};
 use crate::model::{Business, Client, ClientUser, Role, Status, Timestamp};
@@ -40,6 +42,9 @@ pub enum OnboardingError {
     InvitationExpired,
     /// An edit of a client that names neither a new name nor a code.
     NothingToEdit,
+    /// A new invitation link for someone who has set their password
+    /// already: they sign in instead.
+    SignedUpAlready,
 }
 
 impl OnboardingError {
@@ -56,6 +61,7 @@ impl OnboardingError {
             OnboardingError::InvitationUsed => "invitation_used",
             OnboardingError::InvitationExpired => "invitation_expired",
             OnboardingError::NothingToEdit => "nothing_to_edit",
+            OnboardingError::SignedUpAlready => "signed_up_already",
         }
     }
 }
@@ -96,6 +102,9 @@ impl fmt::Display for OnboardingError {
             OnboardingError::NothingToEdit => {
                 f.write_str("Nothing to change: send the client's new name, its code, or both.")
             }
+            OnboardingError::SignedUpAlready => f.write_str(
+                "This person has set their password already: they sign in with their email and need no invitation.",
+            ),
         }
     }
 }
@@ -188,10 +197,32 @@ pub fn accept_invitation(
     if used {
         return Err(OnboardingError::InvitationUsed);
     }
-    if now.0 - created_at.0 >= INVITATION_LIFETIME_MS {
+    if link_expired(created_at, now) {
         return Err(OnboardingError::InvitationExpired);
     }
     Ok(())
+}
+
+/// Whether the link of an invitation made at `created_at` has stopped
+/// working by `now`: [`INVITATION_LIFETIME_MS`] after it was made.
+pub fn link_expired(created_at: Timestamp, now: Timestamp) -> bool {
+    now.0 - created_at.0 >= INVITATION_LIFETIME_MS
+}
+
+/// Whether `user` of `client` may be sent a new invitation link, which
+/// replaces any they had: they must be a user of the account who has not
+/// set a password yet (`signed_up`), whatever the client's status (a
+/// deactivated client's users still sign in). The user, if so.
+pub fn renew_invitation(
+    client: &Client,
+    user: UserId,
+    signed_up: bool,
+) -> Result<&ClientUser, RuleError> {
+    let user = client.user(user).ok_or(RuleError::UserNotFound(user))?;
+    if signed_up {
+        return Err(OnboardingError::SignedUpAlready.into());
+    }
+    Ok(user)
 }
 
 /// What a new client is made of, as typed into "Add client" or read from a

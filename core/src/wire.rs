@@ -17,7 +17,8 @@ pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
 pub use onboarding::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
     ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
-    NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest, rows_wrong,
+    NewClient, NewClientRequest, PendingInvitation, RemoveUserRequest, RenameBusinessRequest,
+    rows_wrong,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use reextract::{ExtractNowRequest, ImpactView};

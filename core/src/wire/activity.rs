@@ -29,6 +29,9 @@ pub enum ActivityAction {
     UserInvited,
     /// A user was removed.
     UserRemoved,
+    /// A user who had not set a password was sent a new invitation link,
+    /// which replaced their last.
+    InvitationRenewed,
     /// A deactivation or reactivation was undone.
     ChangeUndone,
     /// Documents added while the client was deactivated were queued for
@@ -77,6 +80,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "Renamed a business",
             ActivityAction::UserInvited => "Invited a user",
             ActivityAction::UserRemoved => "Removed a user",
+            ActivityAction::InvitationRenewed => "Sent a user a new invitation link",
             ActivityAction::ChangeUndone => "Undid the previous deactivation or reactivation",
             ActivityAction::DocumentsExtracted => {
                 "Queued documents added while deactivated for extraction"
@@ -102,6 +106,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed => "business_renamed",
             ActivityAction::UserInvited => "user_invited",
             ActivityAction::UserRemoved => "user_removed",
+            ActivityAction::InvitationRenewed => "invitation_renewed",
             ActivityAction::ChangeUndone => "change_undone",
             ActivityAction::DocumentsExtracted => "documents_extracted",
             ActivityAction::DeactivationScheduled => "deactivation_scheduled",
@@ -123,6 +128,7 @@ impl ActivityAction {
             ActivityAction::BusinessRenamed,
             ActivityAction::UserInvited,
             ActivityAction::UserRemoved,
+            ActivityAction::InvitationRenewed,
             ActivityAction::ChangeUndone,
             ActivityAction::DocumentsExtracted,
             ActivityAction::DeactivationScheduled,

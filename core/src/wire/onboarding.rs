@@ -44,6 +44,25 @@ pub struct Invitation {
     pub expires_at: String,
 }
 
+/// A user of a client's account who has not set a password yet, and their
+/// latest invitation: an item of `GET /api/clients/{id}/invitations`.
+/// `POST /api/clients/{id}/users/{user_id}/invitation` makes them a new
+/// link, which replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingInvitation {
+    /// The user.
+    pub user_id: UserId,
+    /// When their latest link was made (RFC 3339); `null` if they have
+    /// none.
+    pub invited_at: Option<String>,
+    /// When that link stops working (RFC 3339); `null` if they have none.
+    pub expires_at: Option<String>,
+    /// Whether that link has stopped working, or they have none: they
+    /// cannot sign in until they are sent a new one.
+    pub expired: bool,
+}
+
 /// The answer to `POST /api/clients` (201): the client as stored and its
 /// owner's invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,11 +2,11 @@
 //! business, and invitations.
 
 use crate::fixtures::*;
-use clientele_core::Timestamp;
 use clientele_core::onboarding::{
     INVITATION_LIFETIME_MS, OnboardingError, accept_invitation, can_add_business, client_code,
-    code_is_free, email, email_is_free_in, name,
+    code_is_free, email, email_is_free_in, link_expired, name, renew_invitation,
 };
+use clientele_core::{ErrorKind, RuleError, Timestamp};
 
 #[test]
 fn names_are_1_to_200_characters_after_trimming() {
@@ -94,6 +94,48 @@ fn an_invitation_is_accepted_once_within_seven_days() {
 }
 
 #[test]
+fn a_link_stops_working_seven_days_after_it_was_made() {
+    let made = Timestamp(5_000);
+    assert!(!link_expired(made, made));
+    assert!(!link_expired(
+        made,
+        Timestamp(5_000 + INVITATION_LIFETIME_MS - 1)
+    ));
+    assert!(link_expired(
+        made,
+        Timestamp(5_000 + INVITATION_LIFETIME_MS)
+    ));
+}
+
+#[test]
+fn a_new_link_is_for_a_user_of_the_account_who_has_not_signed_up() {
+    for client in [active_client(), deactivated_client()] {
+        assert_eq!(
+            renew_invitation(&client, BOOKKEEPER, false).map(|user| user.id),
+            Ok(BOOKKEEPER),
+            "whatever the client's status: {:?}",
+            client.status
+        );
+        assert_eq!(
+            renew_invitation(&client, OWNER, false).map(|user| user.id),
+            Ok(OWNER),
+            "the account owner too, who cannot be removed and added again"
+        );
+    }
+    let client = active_client();
+    let signed_up = renew_invitation(&client, BOOKKEEPER, true).unwrap_err();
+    assert_eq!(
+        signed_up,
+        RuleError::Onboarding(OnboardingError::SignedUpAlready)
+    );
+    assert_eq!(signed_up.code(), "signed_up_already");
+    assert_eq!(signed_up.kind(), ErrorKind::Conflict);
+    let stranger = renew_invitation(&client, STRANGER, false).unwrap_err();
+    assert_eq!(stranger, RuleError::UserNotFound(STRANGER));
+    assert_eq!(stranger.kind(), ErrorKind::NotFound);
+}
+
+#[test]
 fn every_refusal_has_a_code_and_a_sentence() {
     for error in [
         OnboardingError::Name("name"),
@@ -106,6 +148,7 @@ fn every_refusal_has_a_code_and_a_sentence() {
         OnboardingError::InvitationUsed,
         OnboardingError::InvitationExpired,
         OnboardingError::NothingToEdit,
+        OnboardingError::SignedUpAlready,
     ] {
         assert!(!error.code().is_empty());
         assert!(error.to_string().ends_with('.'), "{error}");

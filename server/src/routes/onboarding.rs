@@ -2,23 +2,26 @@
 //! with its owner, edit its name and code, add and rename a business, and
 //! invite and remove a user. Each is a change like the activation changes:
 //! CSRF, `Idempotency-Key`, `expected_version`, and `core`'s permission and
-//! rules. An invitation's link is answered and logged, for sending by email.
+//! rules. An invitation's link is answered and logged, for sending by email;
+//! the users who have not set a password yet are listed, and each can be
+//! sent a new link that replaces their last.
 
 use super::answer;
 use super::clients::change;
 use crate::auth::{Caller, secret};
 use crate::error::AppError;
-use crate::extract::{PathId, PathIds, Write};
-use crate::openapi::{IdempotencyHeader, WriteErrors};
+use crate::extract::{PathId, PathIds, Write, idempotency_key};
+use crate::openapi::{IdempotencyHeader, ReadErrors, WriteErrors};
 use crate::state::AppState;
-use crate::store::{AddClient, Change, Outcome};
+use crate::store::{AddClient, Change, Idempotency, Outcome, RenewInvitation};
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::ORIGIN;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use clientele_core::wire::{
-    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, NewClient, NewClientRequest,
-    RemoveUserRequest, RenameBusinessRequest,
+    AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ErrorBody, Invitation, Items,
+    NewClient, NewClientRequest, PendingInvitation, RemoveUserRequest, RenameBusinessRequest,
 };
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, UserId};
 
@@ -212,6 +215,72 @@ pub async fn remove_user(
         ))
     })
     .await
+}
+
+/// `GET /api/clients/{id}/invitations`.
+#[utoipa::path(get, path = "/api/clients/{id}/invitations", tag = "clients",
+    params(("id" = u64, Path, minimum = 1, description = "The client's id")),
+    responses((status = 200, description = "The client's users who have not set a password yet, in the account's order, each with their latest invitation link's dates", body = Items<PendingInvitation>), ReadErrors),
+    security(("session" = [])))]
+pub async fn pending_invitations(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<Items<PendingInvitation>>, AppError> {
+    caller.may(Action::ReadClients)?;
+    let practice = caller.practice();
+    let pending = state
+        .blocking(move |store| store.pending_invitations(practice, ClientId(id)))
+        .await?;
+    let now = state.clock.now();
+    let items = pending.into_iter().map(|user| user.view(now)).collect();
+    Ok(Json(Items { items }))
+}
+
+/// `POST /api/clients/{id}/users/{user_id}/invitation`: "New link". It
+/// takes no body. Without an `Idempotency-Key`, a retry makes another link,
+/// which replaces this one, so the last answer's link is the one that works;
+/// with one, a retry answers the first answer again.
+#[utoipa::path(post, path = "/api/clients/{id}/users/{user_id}/invitation", tag = "clients",
+    params(("id" = u64, Path, minimum = 1, description = "The client's id"), ("user_id" = u64, Path, minimum = 1, description = "The user's id"), IdempotencyHeader),
+    responses(
+        (status = 201, description = "The user's new invitation, logged for sending by email; their earlier links no longer work", body = Invitation),
+        (status = 400, description = "A malformed id or Idempotency-Key (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "The caller may not edit clients (`forbidden`), or no or a wrong X-CSRF-Token (`csrf_failed`)", body = ErrorBody),
+        (status = 404, description = "No such client in the caller's practice (`not_found`), or no such user in its account (`user_not_found`)", body = ErrorBody),
+        (status = 409, description = "The user has set their password already and signs in (`signed_up_already`)", body = ErrorBody),
+        (status = 422, description = "The Idempotency-Key was used for another request (`idempotency_key_reused`)", body = ErrorBody)
+    ),
+    security(("session" = [], "csrf" = [])))]
+pub async fn renew_invitation(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    PathIds(id, user_id): PathIds,
+) -> Result<Response, AppError> {
+    caller.may(Action::EditClients)?;
+    let idempotency = idempotency_key(&headers)?.map(|key| Idempotency {
+        owner: caller.idempotency_owner(),
+        key,
+        request: format!("POST /api/clients/{id}/users/{user_id}/invitation"),
+    });
+    let renewal = RenewInvitation {
+        practice: caller.practice(),
+        client_id: ClientId(id),
+        user_id: UserId(user_id),
+        actor: caller.actor()?,
+        at: state.clock.now(),
+        invitation: secret::new_invitation(),
+        idempotency,
+    };
+    let outcome = state
+        .blocking(move |store| store.renew_invitation(renewal))
+        .await?;
+    if let Outcome::Done(invitation) = &outcome {
+        log_invitation(&headers, &invitation.email, &invitation.link);
+    }
+    Ok(answer(StatusCode::CREATED, outcome))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod accounts;
 mod activity;
 mod cursor;
 mod extraction;
+mod invitations;
 mod onboarding;
 pub mod postgres;
 mod provision;
@@ -37,6 +38,7 @@ use clientele_core::{
 };
 use std::collections::HashSet;
 
+pub use invitations::{InvitationStore, Pending, RenewInvitation};
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
     OnboardingStore, Taken, status_of,
@@ -55,6 +57,7 @@ pub trait Storage:
     + AccountStore
     + Provisioning
     + OnboardingStore
+    + InvitationStore
     + ReextractStore
     + ScheduleStore
 {
@@ -67,6 +70,7 @@ impl<
         + AccountStore
         + Provisioning
         + OnboardingStore
+        + InvitationStore
         + ReextractStore
         + ScheduleStore,
 > Storage for T

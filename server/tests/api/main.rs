@@ -15,6 +15,7 @@ mod handlers;
 mod helpers;
 mod import_export;
 mod instances;
+mod invitations;
 mod list_paging;
 mod live;
 mod onboarding;

@@ -125,6 +125,8 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                 | "GET /api/portal/businesses/{id}/documents"
                 | "GET /api/clients/{id}/documents/added-while-deactivated"
                 | "GET /api/clients/{id}/impact"
+                | "GET /api/clients/{id}/invitations"
+                | "POST /api/clients/{id}/users/{user_id}/invitation"
                 | "GET /api/events" => Sent::Nothing,
                 "POST /api/clients/{id}/documents/extract" => Sent::Json(json!({})),
                 "POST /api/session" => Sent::Json(
@@ -177,7 +179,7 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 37, "every operation is in the table");
+    assert_eq!(operations.len(), 39, "every operation is in the table");
     operations
 }
 
@@ -215,6 +217,7 @@ fn expected(key: &str) -> Expected {
         "GET /api/practice" | "GET /api/clients" => refused(UNAUTHENTICATED, None, FORBIDDEN, None),
         "GET /api/clients/{id}"
         | "GET /api/clients/{id}/activity"
+        | "GET /api/clients/{id}/invitations"
         | "GET /api/clients/{id}/documents/added-while-deactivated"
         | "GET /api/businesses/{id}/documents"
         | "POST /api/businesses/{id}/documents" => {
@@ -250,7 +253,8 @@ fn expected(key: &str) -> Expected {
         | "POST /api/clients/{id}/businesses"
         | "PATCH /api/clients/{id}/businesses/{business_id}"
         | "POST /api/clients/{id}/users"
-        | "DELETE /api/clients/{id}/users/{user_id}" => {
+        | "DELETE /api/clients/{id}/users/{user_id}"
+        | "POST /api/clients/{id}/users/{user_id}/invitation" => {
             refused(UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, None)
         }
         // Practice admins only; another practice's imports into its own.
@@ -386,9 +390,10 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
         let answer = app.send(operation.request()).await;
         // Reactivating what is active, undoing when the client's last
         // change was none of the four, "Extract all now" when nothing was
-        // added while deactivated, or cancelling a schedule there is not, is
-        // refused by the rules (409), which proves the request got past
-        // every permission check.
+        // added while deactivated, cancelling a schedule there is not, or a
+        // new invitation link for someone who has signed up, is refused by
+        // the rules (409), which proves the request got past every
+        // permission check.
         let by_the_rules = answer.status == StatusCode::CONFLICT
             && (answer.code().ends_with("active")
                 || [
@@ -396,6 +401,7 @@ async fn the_admin_may_take_every_operation_so_the_table_refuses_for_a_reason() 
                     "nothing_to_undo",
                     "nothing_to_extract",
                     "nothing_scheduled",
+                    "signed_up_already",
                 ]
                 .contains(&answer.code()));
         assert!(
@@ -423,10 +429,16 @@ async fn staff_read_everything_add_documents_and_edit_clients() {
             continue;
         }
         let answer = app.send_as(&staff, operation.request()).await;
-        // Retrying a document that has not failed, and edits made against
-        // a version an earlier edit here moved on, are refused by the rules,
-        // past every permission check.
-        let by_the_rules = ["extraction_not_failed", "stale_version"].contains(&answer.code());
+        // Retrying a document that has not failed, edits made against a
+        // version an earlier edit here moved on, and a new invitation link
+        // for someone who has signed up, are refused by the rules, past
+        // every permission check.
+        let by_the_rules = [
+            "extraction_not_failed",
+            "stale_version",
+            "signed_up_already",
+        ]
+        .contains(&answer.code());
         assert!(
             answer.status.is_success() || by_the_rules,
             "staff {} got {} {:?}",

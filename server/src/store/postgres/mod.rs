@@ -17,7 +17,8 @@
 //! The trait implementations are split as [`super::sqlite`]'s are:
 //! `clients` (with the `list`, `changes` to one client and
 //! `idempotency`), `documents`, `extractions`, `accounts`,
-//! `onboarding` (with `export`), `provision` and `schedules`.
+//! `onboarding` (with `export`), `invitations`, `provision` and
+//! `schedules`.
 
 mod accounts;
 mod changes;
@@ -26,6 +27,7 @@ mod documents;
 mod export;
 mod extractions;
 mod idempotency;
+mod invitations;
 mod list;
 mod onboarding;
 mod provision;

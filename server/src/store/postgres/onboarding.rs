@@ -322,7 +322,7 @@ async fn store_new_client(
     insert_activity(tx, client.id, at, actor, ActivityAction::ClientAdded, row).await
 }
 
-async fn insert_invitation(
+pub(super) async fn insert_invitation(
     tx: &Tx<'_>,
     key: InvitationKey,
     user: &ClientUser,

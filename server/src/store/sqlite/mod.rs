@@ -11,7 +11,7 @@
 //!
 //! The trait implementations are split by capability: `clients` (with
 //! the `list`, `changes` to one client and `idempotency`), `documents`,
-//! `extractions`, `accounts`, `onboarding` (with `export`),
+//! `extractions`, `accounts`, `onboarding` (with `export`), `invitations`,
 //! `provision` and `schedules`.
 
 mod accounts;
@@ -22,6 +22,7 @@ mod documents;
 mod export;
 mod extractions;
 mod idempotency;
+mod invitations;
 mod list;
 mod onboarding;
 mod provision;

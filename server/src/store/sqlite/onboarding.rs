@@ -315,7 +315,7 @@ fn store_new_client(
     insert_activity(tx, client.id, at, actor, ActivityAction::ClientAdded, row)
 }
 
-fn insert_invitation(
+pub(super) fn insert_invitation(
     tx: &Connection,
     key: InvitationKey,
     user: &ClientUser,
