@@ -29,9 +29,10 @@ pub use live::{LiveEvent, LiveStream, OnLiveEvent, reopen_after};
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
-    ImportResult, InvitationView, NewClient, NewClientRequest, Portal, Session,
+    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, PendingInvitation,
+    Portal, Session,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target};
+use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target, UserId};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -124,6 +125,18 @@ pub trait Api {
     /// What deactivating `target` of the client would change, counted by
     /// `core` on the server.
     fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView>;
+    /// The client's users who have not set a password yet, each with their
+    /// latest invitation link's dates.
+    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>>;
+    /// "New link": a new invitation for `user`, replacing their last. A
+    /// retry must reuse `idempotency_key`, so the link answered first is
+    /// the one that works.
+    fn renew_invitation(
+        &self,
+        client: ClientId,
+        user: UserId,
+        idempotency_key: &str,
+    ) -> ApiFuture<Invitation>;
 
     /// A business's documents, read from `scope`'s side.
     fn documents_in(&self, scope: DocumentScope) -> ApiFuture<Vec<DocumentView>> {

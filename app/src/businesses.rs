@@ -203,7 +203,7 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
         }>
             <BusinessTable client_id=id tab=tab />
         </div>
-        <UsersPanel client_id=id />
+        <UsersPanel client_id=id version=settled_version(store, id) />
         <ActivityPanel client_id=id version=settled_version(store, id) />
     }
 }

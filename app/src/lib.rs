@@ -30,6 +30,7 @@ mod invite;
 mod layout;
 mod list_dialog;
 mod menu;
+mod pending_invitations;
 mod portal;
 mod reactivate_dialog;
 mod schedule_choice;

@@ -10,10 +10,11 @@ use crate::api::{
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
-    ImportResult, InvitationView, NewClient, NewClientRequest, Portal, Session, SessionUser,
+    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, PendingInvitation,
+    Portal, Session, SessionUser,
 };
 use clientele_core::{
-    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Target, allows,
+    Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Target, UserId, allows,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -334,5 +335,18 @@ impl Api for EndsOn401 {
 
     fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {
         self.watch(self.inner.impact(client, target))
+    }
+
+    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
+        self.watch(self.inner.pending_invitations(client))
+    }
+
+    fn renew_invitation(
+        &self,
+        client: ClientId,
+        user: UserId,
+        idempotency_key: &str,
+    ) -> ApiFuture<Invitation> {
+        self.watch(self.inner.renew_invitation(client, user, idempotency_key))
     }
 }

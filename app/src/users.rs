@@ -1,11 +1,13 @@
-//! A client account's users: name, email, role and which one is the
-//! account owner; "Add user" (who is invited to set a password: the dialog
-//! shows their link once the server has made it) and "Remove" for every
-//! user but the owner, after a confirmation.
+//! A client account's users: name, email, role, which one is the account
+//! owner and whether they have accepted their invitation; "Add user" (who
+//! is invited to set a password: the dialog shows their link once the
+//! server has made it), "New link" for anyone who has not set a password
+//! yet, and "Remove" for every user but the owner, after a confirmation.
 
 use crate::dialog::Dialog;
 use crate::field::{TextField, checked};
 use crate::invitation_link::InvitationLink;
+use crate::pending_invitations::{Invitations, InvitationsFailure, Known, NewLinkDialog, describe};
 use crate::session::Auth;
 use crate::store::Store;
 use clientele_core::onboarding::{email, email_is_free_in, name};
@@ -13,14 +15,18 @@ use clientele_core::wire::Invitation;
 use clientele_core::{Action, ClientId, ClientUser, Command, Role, UserId};
 use leptos::prelude::*;
 
-/// The users panel of one client.
+/// The users panel of one client. `version` is the client's settled
+/// version: who has accepted their invitation is read again when a change
+/// to the client has settled.
 #[component]
-pub fn UsersPanel(client_id: ClientId) -> impl IntoView {
+pub fn UsersPanel(client_id: ClientId, version: Memo<u64>) -> impl IntoView {
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let may_edit = auth.may(Action::EditClients);
     let adding = RwSignal::new(false);
     let removing = RwSignal::new(None::<ClientUser>);
+    let renewing = RwSignal::new(None::<ClientUser>);
+    let invitations = Invitations::new(client_id, version);
     let users = Memo::new(move |_| {
         store.clients.with(|clients| {
             clients
@@ -42,14 +48,15 @@ pub fn UsersPanel(client_id: ClientId) -> impl IntoView {
             </div>
             <div class="table-wrap">
                 <table class="table">
-                    <crate::table::TableHead columns=&["Name", "Email", "Role"] />
+                    <crate::table::TableHead columns=&["Name", "Email", "Role", "Invitation"] />
                     <tbody>
                         <For each=move || { let (owner, users) = users.get(); users.into_iter().map(move |user| (owner == user.id, user)).collect::<Vec<_>>() } key=|(owner, user)| (*owner, user.id, user.name.clone(), user.email.clone(), user.role) let:entry>
-                            <UserRow user=entry.1 is_owner=entry.0 may_edit=may_edit removing=removing syncing=syncing />
+                            <UserRow user=entry.1 is_owner=entry.0 may_edit=may_edit removing=removing renewing=renewing invitations=invitations syncing=syncing />
                         </For>
                     </tbody>
                 </table>
             </div>
+            <InvitationsFailure invitations=invitations />
         </section>
         {move || adding.get().then(|| view! {
             <AddUserDialog client_id=client_id on_close=Callback::new(move |()| adding.set(false)) />
@@ -57,18 +64,40 @@ pub fn UsersPanel(client_id: ClientId) -> impl IntoView {
         {move || removing.get().map(|user| view! {
             <RemoveUserDialog client_id=client_id user=user on_close=Callback::new(move |()| removing.set(None)) />
         })}
+        {move || renewing.get().map(|user| view! {
+            <NewLinkDialog client_id=client_id user=user invitations=invitations on_close=Callback::new(move |()| renewing.set(None)) />
+        })}
     }
 }
 
-/// One user, and "Remove" unless they own the account.
+/// One user, "New link" while they have not set a password, and "Remove"
+/// unless they own the account.
 #[component]
 fn UserRow(
     user: ClientUser,
     is_owner: bool,
     may_edit: bool,
     removing: RwSignal<Option<ClientUser>>,
+    renewing: RwSignal<Option<ClientUser>>,
+    invitations: Invitations,
     syncing: Signal<bool>,
 ) -> impl IntoView {
+    let user_id = user.id;
+    let known = Memo::new(move |_| invitations.of(user_id));
+    let new_link = may_edit.then(|| {
+        let label = format!("New invitation link for {}", user.name);
+        let user = user.clone();
+        move || {
+            matches!(known.get(), Known::Waiting(_)).then(|| {
+                let user = user.clone();
+                view! {
+                    <button type="button" class="button link" aria-label=label.clone() on:click=move |_| renewing.set(Some(user.clone()))>
+                        "New link"
+                    </button>
+                }
+            })
+        }
+    });
     let role = match user.role {
         Role::Admin => "Admin",
         Role::Standard => "Standard",
@@ -90,7 +119,8 @@ fn UserRow(
             </td>
             <td>{user.email.clone()}</td>
             <td>{role}</td>
-            <td class="actions">{remove}</td>
+            <td>{move || describe(&known.get())}</td>
+            <td class="actions">{new_link}{remove}</td>
         </tr>
     }
 }
@@ -207,7 +237,7 @@ fn AddUserDialog(client_id: ClientId, on_close: Callback<()>) -> impl IntoView {
                     {match invitation {
                         Some(invitation) => view! { <InvitationLink invitation=invitation /> }.into_any(),
                         None => view! {
-                            <p>"The user was added, but the answer with their invitation link was lost on the way. Remove them and add them again for a new link."</p>
+                            <p>"The user was added, but the answer with their invitation link was lost on the way. Use \"New link\" beside them in the list of users for a link to send."</p>
                         }.into_any(),
                     }}
                     <div class="dialog-actions">

@@ -118,6 +118,78 @@ async fn a_client_added_with_a_user_who_accepts_the_invitation_and_signs_in() ->
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_owner_whose_link_never_arrived_is_sent_a_new_one_from_the_users_panel() -> Outcome {
+    let mut harness = Harness::start("onboarding-new-link").await?;
+    let browser = signed_in_admin(&mut harness).await?;
+    find::button(&browser, "Add client").await?.click().await?;
+    find::dialog(&browser).await?;
+    type_into(&browser, "Client name", "Heron Glazing Ltd").await?;
+    type_into(&browser, "Business name", "Heron Glazing").await?;
+    type_into(&browser, "User name", "Iris Heron").await?;
+    type_into(&browser, "User email", "iris@heron.example").await?;
+    find::dialog_button(&browser, "Add client")
+        .await?
+        .click()
+        .await?;
+    // The first link is shown, and lost: the email never reached Iris.
+    let lost = invitation_link(&browser).await?;
+    find::dialog_button(&browser, "Done").await?.click().await?;
+
+    let search = find::xpath(&browser, "//input[@type='search']").await?;
+    search.send_keys("Heron").await?;
+    check::listed_under(&browser, "Active clients", "Heron Glazing Ltd").await?;
+    act::open_client(&mut harness, &browser, "Heron Glazing Ltd").await?;
+    find::xpath(
+        &browser,
+        "//tr[td[contains(normalize-space(), 'Iris Heron')]]/td[starts-with(normalize-space(), 'Sent, works until')]",
+    )
+    .await?;
+    find::row_button(&browser, "Iris Heron", "New link")
+        .await?
+        .click()
+        .await?;
+    find::xpath(
+        &browser,
+        "//*[@role='dialog']//h2[normalize-space()='New invitation link for Iris Heron?']",
+    )
+    .await?;
+    find::dialog_button(&browser, "Make new link")
+        .await?
+        .click()
+        .await?;
+    let link = invitation_link(&browser).await?;
+    harness.screenshot(&browser, "new-invitation-link").await?;
+    assert_ne!(link, lost);
+    find::dialog_button(&browser, "Done").await?.click().await?;
+
+    // The lost link no longer works; the new one does.
+    let stale = harness.open_browser().await?;
+    stale.goto(&lost).await?;
+    find::xpath(&stale, "//*[contains(normalize-space(), 'not valid')]").await?;
+    let iris = harness.open_browser().await?;
+    iris.goto(&link).await?;
+    type_into(&iris, "Password", "a long enough password").await?;
+    type_into(&iris, "Confirm password", "a long enough password").await?;
+    find::button(&iris, "Set password").await?.click().await?;
+    find::xpath(&iris, "//h3[normalize-space()='Heron Glazing']").await?;
+
+    // Back on the practice's side, she has accepted: no new link for her.
+    act::reload(&browser).await?;
+    find::xpath(
+        &browser,
+        "//tr[td[contains(normalize-space(), 'Iris Heron')]]/td[normalize-space()='Accepted']",
+    )
+    .await?;
+    let offered = browser
+        .find_all(Locator::XPath(
+            "//button[@aria-label='New invitation link for Iris Heron']",
+        ))
+        .await?;
+    assert!(offered.is_empty(), "no new link for someone who signed up");
+    Ok(())
+}
+
 /// Fifty clients as an import file, with a comma and a quote in one name.
 fn fifty_clients(dir: &Path) -> Outcome<PathBuf> {
     let mut text = String::from("name,code,business,user_name,user_email\n");

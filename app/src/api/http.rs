@@ -8,10 +8,10 @@ use super::{
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ErrorBody, ExtractNowRequest, ImpactView,
-    ImportPreview, ImportResult, InvitationView, Items, NewClient, NewClientRequest, Portal,
-    Session, SignInRequest,
+    ImportPreview, ImportResult, Invitation, InvitationView, Items, NewClient, NewClientRequest,
+    PendingInvitation, Portal, Session, SignInRequest,
 };
-use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target};
+use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target, UserId};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
@@ -345,5 +345,18 @@ impl Api for HttpApi {
 
     fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView> {
         self.read_impact(client, target)
+    }
+
+    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
+        self.read_pending_invitations(client)
+    }
+
+    fn renew_invitation(
+        &self,
+        client: ClientId,
+        user: UserId,
+        idempotency_key: &str,
+    ) -> ApiFuture<Invitation> {
+        self.send_renew_invitation(client, user, idempotency_key)
     }
 }

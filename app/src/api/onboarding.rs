@@ -1,13 +1,15 @@
 //! Getting clients in and out over HTTP: adding a client, the invitation
-//! page's two calls (which need no session), importing a CSV file (checked
+//! page's two calls (which need no session), who has not set a password
+//! and a new link for them, importing a CSV file (checked
 //! first, then sent with a progress bar) and exporting the list as CSV.
 
 use super::upload;
 use super::{ApiError, ApiFuture, HttpApi, ListQuery, OnProgress, read, succeeded};
 use clientele_core::wire::{
-    ImportPreview, ImportResult, InvitationAccept, InvitationView, NewClient, NewClientRequest,
-    Session,
+    ImportPreview, ImportResult, Invitation, InvitationAccept, InvitationView, NewClient,
+    NewClientRequest, PendingInvitation, Session,
 };
+use clientele_core::{ClientId, UserId};
 use gloo_net::http::{Method, Request};
 
 fn unsendable(error: impl ToString) -> ApiError {
@@ -46,6 +48,35 @@ impl HttpApi {
             let request: Request = request.map_err(unsendable)?;
             read(request.send().await).await
         }))
+    }
+
+    /// `GET /api/clients/{id}/invitations`.
+    pub(super) fn read_pending_invitations(
+        &self,
+        client: ClientId,
+    ) -> ApiFuture<Vec<PendingInvitation>> {
+        self.get_items(&format!("/api/clients/{client}/invitations"))
+    }
+
+    /// `POST /api/clients/{id}/users/{user_id}/invitation`, without a body,
+    /// with the session's CSRF token and `idempotency_key`.
+    pub(super) fn send_renew_invitation(
+        &self,
+        client: ClientId,
+        user: UserId,
+        idempotency_key: &str,
+    ) -> ApiFuture<Invitation> {
+        let request = self
+            .change_request(
+                Method::POST,
+                &format!("/api/clients/{client}/users/{user}/invitation"),
+            )
+            .header("Idempotency-Key", idempotency_key)
+            .build();
+        Box::pin(async move {
+            let request: Request = request.map_err(unsendable)?;
+            read(request.send().await).await
+        })
     }
 
     pub(super) fn send_preview(&self, file: web_sys::File) -> ApiFuture<ImportPreview> {

@@ -11,8 +11,9 @@ use clientele_app::api::{
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ExtractNowRequest,
-    ImpactView, ImportPreview, ImportResult, InvitationView, NewClient, NewClientRequest, Portal,
-    Session, SessionRole, SessionUser, StatusCounts, UserKind,
+    ImpactView, ImportPreview, ImportResult, Invitation, InvitationView, NewClient,
+    NewClientRequest, PendingInvitation, Portal, Session, SessionRole, SessionUser, StatusCounts,
+    UserKind,
 };
 use clientele_core::{
     Business, BusinessId, Client, ClientId, ClientUser, Command, DocumentId, Practice, PracticeId,
@@ -526,6 +527,31 @@ impl Api for FakeServer {
             return refused;
         }
         self.fake_impact(client, target)
+    }
+
+    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(
+            self.read_client(client)
+                .map(|client| self.onboarding.pending(&client)),
+        )
+    }
+
+    fn renew_invitation(
+        &self,
+        client: ClientId,
+        user: UserId,
+        idempotency_key: &str,
+    ) -> ApiFuture<Invitation> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        ready(
+            self.read_client(client)
+                .and_then(|client| self.onboarding.renew(&client, user, idempotency_key)),
+        )
     }
 }
 

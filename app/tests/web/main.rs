@@ -13,6 +13,7 @@ mod http_api;
 mod identity;
 mod import_export;
 mod interleavings;
+mod invitations;
 mod live;
 mod onboarding;
 mod portal;
