@@ -148,6 +148,10 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
     ];
     let selected = Signal::derive(move || if tab.get() == Status::Active { 0 } else { 1 });
     let confirming = RwSignal::new(false);
+    // A new invitation link changes no part of the client, so its version
+    // does not move; the activity is read again for it all the same.
+    let renewals = RwSignal::new(0_u32);
+    let activity_version = settled_version(store, id);
     let sync_state = Memo::new(move |_| store.sync_state(id));
     view! {
         <header class="screen-header">
@@ -203,8 +207,8 @@ fn ClientBusinesses(id: ClientId) -> impl IntoView {
         }>
             <BusinessTable client_id=id tab=tab />
         </div>
-        <UsersPanel client_id=id version=settled_version(store, id) />
-        <ActivityPanel client_id=id version=settled_version(store, id) />
+        <UsersPanel client_id=id version=settled_version(store, id) on_renewed=Callback::new(move |()| renewals.update(|count| *count += 1)) />
+        <ActivityPanel client_id=id version=Signal::derive(move || { renewals.track(); activity_version.get() }) />
     }
 }
 

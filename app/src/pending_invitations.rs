@@ -116,6 +116,8 @@ pub fn NewLinkDialog(
     client_id: ClientId,
     user: ClientUser,
     invitations: Invitations,
+    /// Once the server has made the link.
+    on_made: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
@@ -142,7 +144,10 @@ pub fn NewLinkDialog(
                 return;
             }
             match answer {
-                Ok(invitation) => stage.set(Stage::Made(invitation)),
+                Ok(invitation) => {
+                    stage.set(Stage::Made(invitation));
+                    on_made.run(());
+                }
                 Err(error) => {
                     stage.set(Stage::Asking);
                     refusal.set(Some(error.message()));

@@ -19,7 +19,12 @@ use leptos::prelude::*;
 /// version: who has accepted their invitation is read again when a change
 /// to the client has settled.
 #[component]
-pub fn UsersPanel(client_id: ClientId, version: Memo<u64>) -> impl IntoView {
+pub fn UsersPanel(
+    client_id: ClientId,
+    version: Memo<u64>,
+    /// After a new invitation link is made.
+    on_renewed: Callback<()>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
     let auth = expect_context::<Auth>();
     let may_edit = auth.may(Action::EditClients);
@@ -65,7 +70,7 @@ pub fn UsersPanel(client_id: ClientId, version: Memo<u64>) -> impl IntoView {
             <RemoveUserDialog client_id=client_id user=user on_close=Callback::new(move |()| removing.set(None)) />
         })}
         {move || renewing.get().map(|user| view! {
-            <NewLinkDialog client_id=client_id user=user invitations=invitations on_close=Callback::new(move |()| renewing.set(None)) />
+            <NewLinkDialog client_id=client_id user=user invitations=invitations on_made=on_renewed on_close=Callback::new(move |()| renewing.set(None)) />
         })}
     }
 }

@@ -162,6 +162,11 @@ async fn an_owner_whose_link_never_arrived_is_sent_a_new_one_from_the_users_pane
     harness.screenshot(&browser, "new-invitation-link").await?;
     assert_ne!(link, lost);
     find::dialog_button(&browser, "Done").await?.click().await?;
+    find::xpath(
+        &browser,
+        "//section[@aria-labelledby='activity-title']//*[contains(normalize-space(), 'Sent a user a new invitation link')]",
+    )
+    .await?;
 
     // The lost link no longer works; the new one does.
     let stale = harness.open_browser().await?;
