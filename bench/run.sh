@@ -54,6 +54,18 @@ for variant in z-abort s-abort 3-abort z-unwind; do
     trunk build --release --dist "$work/dist-o$variant" >/dev/null 2>&1
   measure "o$variant" "$work/dist-o$variant"
 done
+# What Leptos, the standard library and the glue weigh before any of the
+# app's screens: bench/floor, the smallest app built the same way, from the
+# app's Cargo.lock, its glue minified as scripts/trunk-minify.sh does the
+# app's.
+echo "bench: building the framework's floor (bench/floor)"
+cp Cargo.lock bench/floor/Cargo.lock
+(cd bench/floor && bash ../../scripts/trunk-release.sh --dist "$work/dist-floor") >/dev/null 2>&1
+esbuild="${CLIENTELE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/clientele}/esbuild/node_modules/.bin/esbuild"
+for glue in "$work"/dist-floor/clientele-floor-*.js; do
+  "$esbuild" "$glue" --minify --format=esm --target=es2020 --log-level=warning --outfile="$glue" --allow-overwrite
+done
+measure floor "$work/dist-floor"
 python3 - "$work/bundle.lines" "$work/bundle.json" <<'PY'
 import json, sys
 figures = {}
