@@ -29,8 +29,8 @@ pub use live::{LiveEvent, LiveStream, OnLiveEvent, reopen_after};
 
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
-    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, PendingInvitation,
-    Portal, Session,
+    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, Portal, Session,
+    UserInvitation,
 };
 use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target, UserId};
 use std::future::Future;
@@ -125,9 +125,9 @@ pub trait Api {
     /// What deactivating `target` of the client would change, counted by
     /// `core` on the server.
     fn impact(&self, client: ClientId, target: Target) -> ApiFuture<ImpactView>;
-    /// The client's users who have not set a password yet, each with their
-    /// latest invitation link's dates.
-    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>>;
+    /// The client's users, each with whether they have accepted their
+    /// invitation and, if not, their latest link's dates.
+    fn invitations_of(&self, client: ClientId) -> ApiFuture<Vec<UserInvitation>>;
     /// "New link": a new invitation for `user`, replacing their last. A
     /// retry must reuse `idempotency_key`, so the link answered first is
     /// the one that works.

@@ -10,19 +10,19 @@ use crate::dialog::Dialog;
 use crate::format_date;
 use crate::invitation_link::InvitationLink;
 use crate::store::Store;
-use clientele_core::wire::{Invitation, PendingInvitation};
+use clientele_core::wire::{Invitation, UserInvitation};
 use clientele_core::{ClientId, ClientUser, UserId};
 use leptos::prelude::*;
 
 /// What is known of one user's invitation.
 #[derive(Clone, PartialEq)]
 pub enum Known {
-    /// Still being read, or the read failed.
+    /// Still being read, or the read failed, or the user was added since.
     NotYet,
     /// They have set a password.
     Accepted,
     /// They have not; their latest link, if any.
-    Waiting(PendingInvitation),
+    Waiting(UserInvitation),
 }
 
 /// The account's invitations as last read: when the panel opens, again
@@ -30,7 +30,7 @@ pub enum Known {
 /// link.
 #[derive(Clone, Copy)]
 pub struct Invitations {
-    read: LocalResource<Result<Vec<PendingInvitation>, String>>,
+    read: LocalResource<Result<Vec<UserInvitation>, String>>,
 }
 
 impl Invitations {
@@ -40,7 +40,7 @@ impl Invitations {
             version.track();
             let api = store.api();
             async move {
-                api.pending_invitations(client_id)
+                api.invitations_of(client_id)
                     .await
                     .map_err(|error| error.message())
             }
@@ -51,10 +51,12 @@ impl Invitations {
     /// What is known of `user`'s invitation.
     pub fn of(&self, user: UserId) -> Known {
         self.read.with(|read| match read {
-            Some(Ok(pending)) => pending
-                .iter()
-                .find(|waiting| waiting.user_id == user)
-                .map_or(Known::Accepted, |waiting| Known::Waiting(waiting.clone())),
+            Some(Ok(users)) => match users.iter().find(|read| read.user_id == user) {
+                // Added since the read: read again once the change settles.
+                None => Known::NotYet,
+                Some(read) if read.accepted => Known::Accepted,
+                Some(read) => Known::Waiting(read.clone()),
+            },
             _ => Known::NotYet,
         })
     }

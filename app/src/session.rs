@@ -10,8 +10,8 @@ use crate::api::{
 };
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ExtractNowRequest, ImpactView, ImportPreview,
-    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, PendingInvitation,
-    Portal, Session, SessionUser,
+    ImportResult, Invitation, InvitationView, NewClient, NewClientRequest, Portal, Session,
+    SessionUser, UserInvitation,
 };
 use clientele_core::{
     Action, BusinessId, Client, ClientId, Command, DocumentId, Principal, Target, UserId, allows,
@@ -337,8 +337,8 @@ impl Api for EndsOn401 {
         self.watch(self.inner.impact(client, target))
     }
 
-    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
-        self.watch(self.inner.pending_invitations(client))
+    fn invitations_of(&self, client: ClientId) -> ApiFuture<Vec<UserInvitation>> {
+        self.watch(self.inner.invitations_of(client))
     }
 
     fn renew_invitation(

@@ -17,7 +17,7 @@ pub use live::{CLIENT_CHANGED, ClientChanged, READY, RESYNC};
 pub use onboarding::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ImportPreview, ImportProblem,
     ImportResult, ImportRow, ImportedClient, Invitation, InvitationAccept, InvitationView,
-    NewClient, NewClientRequest, PendingInvitation, RemoveUserRequest, RenameBusinessRequest,
+    NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest, UserInvitation,
     rows_wrong,
 };
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};

@@ -98,9 +98,7 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
             routes::invitations::view,
             routes::invitations::accept
         ))
-        .routes(utoipa_axum::routes!(
-            routes::onboarding::pending_invitations
-        ))
+        .routes(utoipa_axum::routes!(routes::onboarding::invitations))
         .routes(utoipa_axum::routes!(routes::onboarding::renew_invitation))
         .routes(utoipa_axum::routes!(routes::import::export))
         .routes(utoipa_axum::routes!(routes::events::events));

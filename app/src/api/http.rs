@@ -9,7 +9,7 @@ use super::{
 use clientele_core::wire::{
     ActivityEntry, ClientPage, DocumentView, ErrorBody, ExtractNowRequest, ImpactView,
     ImportPreview, ImportResult, Invitation, InvitationView, Items, NewClient, NewClientRequest,
-    PendingInvitation, Portal, Session, SignInRequest,
+    Portal, Session, SignInRequest, UserInvitation,
 };
 use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target, UserId};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
@@ -347,8 +347,8 @@ impl Api for HttpApi {
         self.read_impact(client, target)
     }
 
-    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
-        self.read_pending_invitations(client)
+    fn invitations_of(&self, client: ClientId) -> ApiFuture<Vec<UserInvitation>> {
+        self.read_invitations_of(client)
     }
 
     fn renew_invitation(

@@ -1,13 +1,13 @@
 //! Getting clients in and out over HTTP: adding a client, the invitation
-//! page's two calls (which need no session), who has not set a password
-//! and a new link for them, importing a CSV file (checked
+//! page's two calls (which need no session), who has accepted their
+//! invitation and a new link for who has not, importing a CSV file (checked
 //! first, then sent with a progress bar) and exporting the list as CSV.
 
 use super::upload;
 use super::{ApiError, ApiFuture, HttpApi, ListQuery, OnProgress, read, succeeded};
 use clientele_core::wire::{
     ImportPreview, ImportResult, Invitation, InvitationAccept, InvitationView, NewClient,
-    NewClientRequest, PendingInvitation, Session,
+    NewClientRequest, Session, UserInvitation,
 };
 use clientele_core::{ClientId, UserId};
 use gloo_net::http::{Method, Request};
@@ -51,10 +51,7 @@ impl HttpApi {
     }
 
     /// `GET /api/clients/{id}/invitations`.
-    pub(super) fn read_pending_invitations(
-        &self,
-        client: ClientId,
-    ) -> ApiFuture<Vec<PendingInvitation>> {
+    pub(super) fn read_invitations_of(&self, client: ClientId) -> ApiFuture<Vec<UserInvitation>> {
         self.get_items(&format!("/api/clients/{client}/invitations"))
     }
 

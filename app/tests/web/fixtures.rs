@@ -12,7 +12,7 @@ use clientele_app::api::{
 use clientele_core::wire::{
     ActivityEntry, ClientPage, ClientRef, ClientSummary, DocumentView, ExtractNowRequest,
     ImpactView, ImportPreview, ImportResult, Invitation, InvitationView, NewClient,
-    NewClientRequest, PendingInvitation, Portal, Session, SessionRole, SessionUser, StatusCounts,
+    NewClientRequest, Portal, Session, SessionRole, SessionUser, StatusCounts, UserInvitation,
     UserKind,
 };
 use clientele_core::{
@@ -529,13 +529,13 @@ impl Api for FakeServer {
         self.fake_impact(client, target)
     }
 
-    fn pending_invitations(&self, client: ClientId) -> ApiFuture<Vec<PendingInvitation>> {
+    fn invitations_of(&self, client: ClientId) -> ApiFuture<Vec<UserInvitation>> {
         if let Some(refused) = self.unauthenticated() {
             return refused;
         }
         ready(
             self.read_client(client)
-                .map(|client| self.onboarding.pending(&client)),
+                .map(|client| self.onboarding.invitations_of(&client)),
         )
     }
 

@@ -44,22 +44,26 @@ pub struct Invitation {
     pub expires_at: String,
 }
 
-/// A user of a client's account who has not set a password yet, and their
-/// latest invitation: an item of `GET /api/clients/{id}/invitations`.
-/// `POST /api/clients/{id}/users/{user_id}/invitation` makes them a new
-/// link, which replaces it.
+/// A user of a client's account, and whether they have accepted their
+/// invitation: an item of `GET /api/clients/{id}/invitations`. Someone who
+/// has not can be sent a new link
+/// (`POST /api/clients/{id}/users/{user_id}/invitation`), which replaces
+/// their last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PendingInvitation {
+pub struct UserInvitation {
     /// The user.
     pub user_id: UserId,
-    /// When their latest link was made (RFC 3339); `null` if they have
-    /// none.
+    /// Whether they have set a password and sign in.
+    pub accepted: bool,
+    /// When their latest unused link was made (RFC 3339); `null` once they
+    /// have accepted, or if they have none.
     pub invited_at: Option<String>,
-    /// When that link stops working (RFC 3339); `null` if they have none.
+    /// When that link stops working (RFC 3339); `null` with `invited_at`.
     pub expires_at: Option<String>,
-    /// Whether that link has stopped working, or they have none: they
-    /// cannot sign in until they are sent a new one.
+    /// Whether they have not accepted and have no link that works: it
+    /// expired, or they have none. They cannot sign in until they are sent
+    /// a new one.
     pub expired: bool,
 }
 

@@ -3,8 +3,8 @@
 //! invite and remove a user. Each is a change like the activation changes:
 //! CSRF, `Idempotency-Key`, `expected_version`, and `core`'s permission and
 //! rules. An invitation's link is answered and logged, for sending by email;
-//! the users who have not set a password yet are listed, and each can be
-//! sent a new link that replaces their last.
+//! who has accepted theirs is listed, and anyone who has not can be sent a
+//! new link that replaces their last.
 
 use super::answer;
 use super::clients::change;
@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use clientele_core::wire::{
     AddBusinessRequest, AddUserRequest, AddedUser, EditClientRequest, ErrorBody, Invitation, Items,
-    NewClient, NewClientRequest, PendingInvitation, RemoveUserRequest, RenameBusinessRequest,
+    NewClient, NewClientRequest, RemoveUserRequest, RenameBusinessRequest, UserInvitation,
 };
 use clientele_core::{Action, BusinessId, Client, ClientId, Command, UserId};
 
@@ -220,20 +220,20 @@ pub async fn remove_user(
 /// `GET /api/clients/{id}/invitations`.
 #[utoipa::path(get, path = "/api/clients/{id}/invitations", tag = "clients",
     params(("id" = u64, Path, minimum = 1, description = "The client's id")),
-    responses((status = 200, description = "The client's users who have not set a password yet, in the account's order, each with their latest invitation link's dates", body = Items<PendingInvitation>), ReadErrors),
+    responses((status = 200, description = "The client's users, in the account's order, each with whether they have accepted their invitation and, if not, their latest link's dates", body = Items<UserInvitation>), ReadErrors),
     security(("session" = [])))]
-pub async fn pending_invitations(
+pub async fn invitations(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-) -> Result<Json<Items<PendingInvitation>>, AppError> {
+) -> Result<Json<Items<UserInvitation>>, AppError> {
     caller.may(Action::ReadClients)?;
     let practice = caller.practice();
-    let pending = state
-        .blocking(move |store| store.pending_invitations(practice, ClientId(id)))
+    let invitations = state
+        .blocking(move |store| store.invitations_of(practice, ClientId(id)))
         .await?;
     let now = state.clock.now();
-    let items = pending.into_iter().map(|user| user.view(now)).collect();
+    let items = invitations.into_iter().map(|user| user.view(now)).collect();
     Ok(Json(Items { items }))
 }
 

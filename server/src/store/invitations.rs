@@ -1,34 +1,37 @@
 //! New invitation links, as storage sees them: which of a client's users
-//! have not set a password yet, with their latest link, and a new link for
-//! one of them that replaces the last. `core` decides who may have one
+//! have set a password, the latest link of those who have not, and a new
+//! link for one of them that replaces the last. `core` decides who may have one
 //! ([`clientele_core::onboarding::renew_invitation`]) and when a link stops
 //! working ([`clientele_core::onboarding::link_expired`]).
 
 use super::{Actor, Idempotency, NewInvitation, Outcome, StoreError};
 use crate::domain::format_time;
 use clientele_core::onboarding::{INVITATION_LIFETIME_MS, link_expired};
-use clientele_core::wire::{Invitation, PendingInvitation};
+use clientele_core::wire::{Invitation, UserInvitation};
 use clientele_core::{ClientId, PracticeId, Timestamp, UserId};
 
-/// A user of a client's account who has not set a password, as stored.
+/// A user of a client's account and their invitation, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pending {
+pub struct InvitationOf {
     /// The user.
     pub user: UserId,
+    /// Whether they have set a password.
+    pub accepted: bool,
     /// When their latest unused invitation was made, if they have one.
     pub invited_at: Option<Timestamp>,
 }
 
-impl Pending {
+impl InvitationOf {
     /// As the API answers it at `now`.
-    pub fn view(self, now: Timestamp) -> PendingInvitation {
-        PendingInvitation {
+    pub fn view(self, now: Timestamp) -> UserInvitation {
+        UserInvitation {
             user_id: self.user,
+            accepted: self.accepted,
             invited_at: self.invited_at.map(format_time),
             expires_at: self
                 .invited_at
                 .map(|at| format_time(Timestamp(at.0 + INVITATION_LIFETIME_MS))),
-            expired: self.invited_at.is_none_or(|at| link_expired(at, now)),
+            expired: !self.accepted && self.invited_at.is_none_or(|at| link_expired(at, now)),
         }
     }
 }
@@ -55,14 +58,15 @@ pub struct RenewInvitation {
 
 /// New invitation links for a practice's clients' users.
 pub trait InvitationStore: Send + Sync + 'static {
-    /// The users of the practice's client who have not set a password, in
-    /// the account's order, each with their latest unused invitation.
-    /// [`StoreError::NotFound`] for a client outside the practice.
-    fn pending_invitations(
+    /// The users of the practice's client, in the account's order, each
+    /// with whether they have set a password and, if not, their latest
+    /// unused invitation. [`StoreError::NotFound`] for a client outside the
+    /// practice.
+    fn invitations_of(
         &self,
         practice: PracticeId,
         client: ClientId,
-    ) -> Result<Vec<Pending>, StoreError>;
+    ) -> Result<Vec<InvitationOf>, StoreError>;
 
     /// Makes `renewal`'s link the user's only one, in one transaction: the
     /// user's unused invitations go (their links stop working), the new one

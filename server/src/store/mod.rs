@@ -38,7 +38,7 @@ use clientele_core::{
 };
 use std::collections::HashSet;
 
-pub use invitations::{InvitationStore, Pending, RenewInvitation};
+pub use invitations::{InvitationOf, InvitationStore, RenewInvitation};
 pub use onboarding::{
     AddClient, ExportRow, ImportBatch, InvitationKey, InvitationRecord, NewInvitation,
     OnboardingStore, Taken, status_of,

@@ -1,5 +1,6 @@
-//! New invitation links for users who have not set a password: which users
-//! are waiting, and "New link", which replaces their last one.
+//! New invitation links for users who have not set a password: who has
+//! accepted their invitation and whose link waits or expired, and "New
+//! link", which replaces the last one.
 
 use crate::helpers::*;
 use axum::body::Body;
@@ -25,7 +26,8 @@ fn invitation_link(invitation: &Value) -> String {
     format!("/api/invitations/{}", invitation["token"].as_str().unwrap())
 }
 
-async fn pending(app: &TestApp, client: u64) -> Vec<Value> {
+/// The client's users and their invitations.
+async fn invitations(app: &TestApp, client: u64) -> Vec<Value> {
     let answer = app.get(&format!("/api/clients/{client}/invitations")).await;
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
     answer.body["items"].as_array().unwrap().clone()
@@ -46,9 +48,9 @@ async fn an_owner_whose_link_expired_is_sent_a_new_one_that_works_once() {
     let owner = added["client"]["owner"].as_u64().unwrap();
     let first = added["invitation"].clone();
     assert_eq!(
-        pending(&app, client).await,
+        invitations(&app, client).await,
         vec![json!({
-            "user_id": owner, "invited_at": "2026-12-01T00:00:00Z",
+            "user_id": owner, "accepted": false, "invited_at": "2026-12-01T00:00:00Z",
             "expires_at": "2026-12-08T00:00:00Z", "expired": false
         })]
     );
@@ -56,7 +58,7 @@ async fn an_owner_whose_link_expired_is_sent_a_new_one_that_works_once() {
     app.clock.advance(7 * DAY_MS);
     // A week on, the admin's session has ended too.
     app.session = app.sign_in_as(ADMIN).await;
-    let waiting = pending(&app, client).await;
+    let waiting = invitations(&app, client).await;
     assert_eq!(waiting[0]["expired"], true, "{waiting:?}");
     let renewed = renew(&app, client, owner).await;
     assert_eq!(renewed.status, StatusCode::CREATED, "{:?}", renewed.body);
@@ -71,9 +73,9 @@ async fn an_owner_whose_link_expired_is_sent_a_new_one_that_works_once() {
     );
     assert_ne!(second["token"], first["token"]);
     assert_eq!(
-        pending(&app, client).await,
+        invitations(&app, client).await,
         vec![json!({
-            "user_id": owner, "invited_at": "2026-12-08T00:00:00Z",
+            "user_id": owner, "accepted": false, "invited_at": "2026-12-08T00:00:00Z",
             "expires_at": "2026-12-15T00:00:00Z", "expired": false
         })]
     );
@@ -102,7 +104,13 @@ async fn an_owner_whose_link_expired_is_sent_a_new_one_that_works_once() {
         )
         .await;
     assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
-    assert_eq!(pending(&app, client).await, Vec::<Value>::new());
+    assert_eq!(
+        invitations(&app, client).await,
+        vec![json!({
+            "user_id": owner, "accepted": true, "invited_at": null,
+            "expires_at": null, "expired": false
+        })]
+    );
 
     let again = renew(&app, client, owner).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
@@ -165,7 +173,8 @@ async fn only_a_user_of_the_account_who_has_not_signed_up_gets_one() {
     );
     assert_eq!(app.snapshot(), before, "nothing refused was written");
 
-    // A user added is waiting; once removed, they are not in the account.
+    // A user added is listed, waiting; once removed, they are not in the
+    // account.
     let current = app.client(client).await;
     let path = format!("/api/clients/{client}/users");
     let user = json!({ "name": "Max Hale", "email": "max@quill.example", "role": "standard",
@@ -176,11 +185,12 @@ async fn only_a_user_of_the_account_who_has_not_signed_up_gets_one() {
     let waiting = |items: Vec<Value>| -> Vec<u64> {
         items
             .iter()
+            .filter(|item| item["accepted"] == false)
             .map(|item| item["user_id"].as_u64().unwrap())
             .collect()
     };
     let owner = added["client"]["owner"].as_u64().unwrap();
-    assert_eq!(waiting(pending(&app, client).await), vec![owner, max]);
+    assert_eq!(waiting(invitations(&app, client).await), vec![owner, max]);
     let removed = app
         .send_json(
             "DELETE",
@@ -189,27 +199,36 @@ async fn only_a_user_of_the_account_who_has_not_signed_up_gets_one() {
         )
         .await;
     assert_eq!(removed.status, StatusCode::OK, "{:?}", removed.body);
-    assert_eq!(waiting(pending(&app, client).await), vec![owner]);
+    assert_eq!(waiting(invitations(&app, client).await), vec![owner]);
     assert_eq!(renew(&app, client, max).await.code(), "user_not_found");
 }
 
 #[tokio::test]
-async fn a_demo_user_who_signs_in_is_not_waiting() {
+async fn a_demo_user_who_signs_in_has_accepted() {
     let app = spawn_app().await;
     let email = app.client_user_email(1).await;
     let client = app.client(1).await;
-    let user = client["users"]
-        .as_array()
-        .unwrap()
+    let users = client["users"].as_array().unwrap();
+    let user = users
         .iter()
         .find(|user| user["email"] == email.as_str())
         .unwrap()["id"]
         .clone();
-    let waiting = pending(&app, 1).await;
-    assert!(
-        waiting.iter().all(|item| item["user_id"] != user),
-        "{waiting:?}"
+    let listed = invitations(&app, 1).await;
+    assert_eq!(
+        listed
+            .iter()
+            .map(|item| item["user_id"].clone())
+            .collect::<Vec<_>>(),
+        users
+            .iter()
+            .map(|user| user["id"].clone())
+            .collect::<Vec<_>>(),
+        "every user, in the account's order"
     );
+    let theirs = listed.iter().find(|item| item["user_id"] == user).unwrap();
+    assert_eq!(theirs["accepted"], true);
+    assert_eq!(theirs["expired"], false);
     let answer = renew(&app, 1, user.as_u64().unwrap()).await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
     assert_eq!(answer.code(), "signed_up_already");

@@ -1,34 +1,40 @@
-//! New invitation links, in PostgreSQL: which of a client's users have not
-//! set a password, and a new link for one of them that replaces the last.
+//! New invitation links, in PostgreSQL: which of a client's users have set
+//! a password, and a new link for one who has not that replaces the last.
 
 use super::changes::insert_activity;
 use super::clients::{Lock, load_client, lock_client};
 use super::idempotency::{remember_answer, stored_answer};
 use super::onboarding::insert_invitation;
 use super::{PostgresStore, Tx, execute, row, sql_id};
-use crate::store::{ActivityRow, InvitationStore, Outcome, Pending, RenewInvitation, StoreError};
+use crate::store::{
+    ActivityRow, InvitationOf, InvitationStore, Outcome, RenewInvitation, StoreError,
+};
 use clientele_core::onboarding::renew_invitation;
 use clientele_core::wire::{ActivityAction, Invitation};
 use clientele_core::{ClientId, PracticeId, Timestamp, UserId};
 
 impl InvitationStore for PostgresStore {
-    fn pending_invitations(
+    fn invitations_of(
         &self,
         practice: PracticeId,
         client: ClientId,
-    ) -> Result<Vec<Pending>, StoreError> {
+    ) -> Result<Vec<InvitationOf>, StoreError> {
         self.read("reading a client's invitations", async |db| {
             let client = load_client(db, practice, client).await?;
-            let mut pending = Vec::new();
+            let mut invitations = Vec::new();
             for user in &client.users {
-                if !signed_up(db, user.id).await? {
-                    pending.push(Pending {
-                        user: user.id,
-                        invited_at: latest_invitation(db, user.id).await?,
-                    });
-                }
+                let accepted = signed_up(db, user.id).await?;
+                let invited_at = match accepted {
+                    true => None,
+                    false => latest_invitation(db, user.id).await?,
+                };
+                invitations.push(InvitationOf {
+                    user: user.id,
+                    accepted,
+                    invited_at,
+                });
             }
-            Ok(pending)
+            Ok(invitations)
         })
     }
 
