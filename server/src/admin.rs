@@ -1,7 +1,9 @@
 //! `clientele-server create-admin`: creates a practice and its first
-//! practice admin in a database, for a real start without demo data. The
-//! password comes from `CLIENTELE_ADMIN_PASSWORD`, or is asked for on the
-//! terminal, and must pass `core`'s password rule.
+//! practice admin in a database, for a real start without demo data; and
+//! `add-staff`, which adds another member of staff (or admin) to the
+//! practice of someone already in it. The password comes from
+//! `CLIENTELE_ADMIN_PASSWORD`, or is asked for on the terminal, and must
+//! pass `core`'s password rule.
 
 use crate::auth::password;
 use crate::store::{NewStaff, Provisioning, StoreError};
@@ -30,17 +32,8 @@ pub fn create_admin(store: &dyn Provisioning, admin: NewAdmin) -> Result<String,
     if practice_name.is_empty() || practice_name.chars().count() > 200 {
         return Err("--practice must be 1 to 200 characters".into());
     }
-    let email = normalise_email(&admin.email);
-    if !email.contains('@') || email.chars().count() > 254 {
-        return Err(format!("--email {:?} is not an email address", admin.email));
-    }
-    let name = match admin.name.trim() {
-        "" => email.split('@').next().unwrap_or(&email).to_owned(),
-        name => name.to_owned(),
-    };
-    let password = read_password()?;
-    check_new_password(&password).map_err(|weak| weak.to_string())?;
-    let password_hash = password::hash(&password)?;
+    let (email, name) = person(&admin.email, &admin.name)?;
+    let password_hash = new_password("create-admin", "the new admin")?;
     store
         .provision(&mut |tx| {
             let practice = tx.add_practice(&practice_name)?;
@@ -53,26 +46,112 @@ pub fn create_admin(store: &dyn Provisioning, admin: NewAdmin) -> Result<String,
             })?;
             Ok(())
         })
-        .map_err(|error| match error {
-            StoreError::EmailTaken(email) => format!("someone already signs in with {email}"),
-            other => format!("could not create the admin: {other}"),
-        })?;
+        .map_err(|error| refused("the admin", error))?;
     Ok(format!(
         "Created the practice {practice_name:?} and its practice admin {email}. \
          Start the server and sign in."
     ))
 }
 
-fn read_password() -> Result<String, String> {
+/// What `add-staff` was asked to add.
+#[derive(Debug, Clone)]
+pub struct NewColleague {
+    /// The email of someone already on the practice's staff: the new
+    /// member joins their practice.
+    pub practice_of: String,
+    /// The new member's email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// What they may do.
+    pub role: StaffRole,
+}
+
+/// Adds a member of staff to the practice of `colleague.practice_of`;
+/// answers a sentence for the person who ran it, or why not.
+pub fn add_staff(store: &dyn Provisioning, colleague: NewColleague) -> Result<String, String> {
+    let practice_of = normalise_email(&colleague.practice_of);
+    let (email, name) = person(&colleague.email, &colleague.name)?;
+    let password_hash = new_password("add-staff", "the new member of staff")?;
+    let mut joined = None;
+    store
+        .provision(&mut |tx| {
+            let Some(practice) = tx.practice_of_staff(&practice_of)? else {
+                return Err(StoreError::NotFound);
+            };
+            tx.add_staff(NewStaff {
+                practice: practice.id,
+                name: name.clone(),
+                email: email.clone(),
+                role: colleague.role,
+                password_hash: password_hash.clone(),
+            })?;
+            joined = Some(practice.name);
+            Ok(())
+        })
+        .map_err(|error| match error {
+            StoreError::NotFound => format!(
+                "--practice-of {:?} is not the email of anyone on a practice's staff",
+                colleague.practice_of
+            ),
+            other => refused("the member of staff", other),
+        })?;
+    let practice = joined.unwrap_or_default();
+    let role = match colleague.role {
+        StaffRole::PracticeAdmin => "practice admin",
+        StaffRole::Staff => "member of staff",
+    };
+    Ok(format!(
+        "Added {email} to {practice:?} as a {role}. They sign in with the password you gave."
+    ))
+}
+
+/// The email, normalised, and the name (default: the part of the email
+/// before "@") of a new member of staff.
+fn person(email: &str, name: &str) -> Result<(String, String), String> {
+    let normalised = normalise_email(email);
+    if !normalised.contains('@') || normalised.chars().count() > 254 {
+        return Err(format!("--email {email:?} is not an email address"));
+    }
+    let name = match name.trim() {
+        "" => normalised
+            .split('@')
+            .next()
+            .unwrap_or(&normalised)
+            .to_owned(),
+        name => name.to_owned(),
+    };
+    if name.chars().count() > 200 {
+        return Err("--name must be at most 200 characters".into());
+    }
+    Ok((normalised, name))
+}
+
+/// The new person's password, read and checked by `core`'s rule, hashed.
+fn new_password(command: &str, whose: &str) -> Result<String, String> {
+    let password = read_password(command, whose)?;
+    check_new_password(&password).map_err(|weak| weak.to_string())?;
+    password::hash(&password)
+}
+
+/// Why provisioning `what` failed, for the person who ran the command.
+fn refused(what: &str, error: StoreError) -> String {
+    match error {
+        StoreError::EmailTaken(email) => format!("someone already signs in with {email}"),
+        other => format!("could not create {what}: {other}"),
+    }
+}
+
+fn read_password(command: &str, whose: &str) -> Result<String, String> {
     if let Ok(password) = std::env::var(PASSWORD_VARIABLE) {
         return Ok(password);
     }
     if !std::io::stdin().is_terminal() {
         return Err(format!(
-            "set {PASSWORD_VARIABLE}, or run create-admin on a terminal to be asked for the password"
+            "set {PASSWORD_VARIABLE}, or run {command} on a terminal to be asked for the password"
         ));
     }
-    let first = rpassword::prompt_password("Password for the new admin: ")
+    let first = rpassword::prompt_password(format!("Password for {whose}: "))
         .map_err(|error| format!("could not read the password: {error}"))?;
     let again = rpassword::prompt_password("The same password again: ")
         .map_err(|error| format!("could not read the password: {error}"))?;

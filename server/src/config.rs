@@ -39,6 +39,43 @@ pub enum CliCommand {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// Adds a member of staff to a practice, then exits: the practice of
+    /// the person whose email `--practice-of` gives. The password comes
+    /// from CLIENTELE_ADMIN_PASSWORD, or is asked for on a terminal.
+    AddStaff {
+        /// The email of someone already on the practice's staff.
+        #[arg(long)]
+        practice_of: String,
+        /// The new member's email, which they sign in with.
+        #[arg(long)]
+        email: String,
+        /// Their name (default: the part of the email before "@").
+        #[arg(long, default_value = "")]
+        name: String,
+        /// What they may do: `staff` reads every client and adds documents
+        /// and clients; `practice-admin` may also deactivate, reactivate and
+        /// import.
+        #[arg(long, value_enum, default_value_t = RoleArg::Staff)]
+        role: RoleArg,
+    },
+}
+
+/// A staff role on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// `staff`.
+    Staff,
+    /// `practice_admin`.
+    PracticeAdmin,
+}
+
+impl From<RoleArg> for clientele_core::StaffRole {
+    fn from(role: RoleArg) -> clientele_core::StaffRole {
+        match role {
+            RoleArg::Staff => clientele_core::StaffRole::Staff,
+            RoleArg::PracticeAdmin => clientele_core::StaffRole::PracticeAdmin,
+        }
+    }
 }
 
 /// How the server is started; every flag has an environment variable.

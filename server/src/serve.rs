@@ -106,6 +106,26 @@ pub async fn main(cli: Cli) -> Result<(), String> {
             println!("{done}");
             Ok(())
         }
+        Some(CliCommand::AddStaff {
+            practice_of,
+            email,
+            name,
+            role,
+        }) => {
+            let store = open_store(&cli.config.db, cli.config.durability).await?;
+            let colleague = admin::NewColleague {
+                practice_of,
+                email,
+                name,
+                role: role.into(),
+            };
+            let done =
+                tokio::task::spawn_blocking(move || admin::add_staff(store.as_ref(), colleague))
+                    .await
+                    .map_err(|error| format!("add-staff failed: {error}"))??;
+            println!("{done}");
+            Ok(())
+        }
         None => run(cli.config).await,
     }
 }

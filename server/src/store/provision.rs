@@ -96,6 +96,9 @@ pub trait Provision {
     fn add_practice(&mut self, name: &str) -> Result<Practice, StoreError>;
     /// Creates a member of staff who can sign in.
     fn add_staff(&mut self, staff: NewStaff) -> Result<StaffId, StoreError>;
+    /// The practice of the member of staff with this (normalised) email,
+    /// if there is one.
+    fn practice_of_staff(&mut self, email: &str) -> Result<Option<Practice>, StoreError>;
     /// Creates a client with its users and businesses, at version 1.
     fn add_client(&mut self, client: NewClient) -> Result<Client, StoreError>;
     /// Stores a document as given.

@@ -99,3 +99,94 @@ fn create_admin_refuses_a_short_password_a_taken_email_and_no_password() {
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("CLIENTELE_ADMIN_PASSWORD"));
 }
+
+fn add_staff(
+    db: &TestDb,
+    practice_of: &str,
+    email: &str,
+    role: Option<&str>,
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clientele-server"));
+    command
+        .args(["add-staff", "--practice-of", practice_of, "--email", email])
+        .args(["--name", "Sam Reed"])
+        .args(role.map(|role| ["--role", role]).into_iter().flatten())
+        .arg("--db")
+        .arg(db.location())
+        .stdin(std::process::Stdio::null())
+        .env("CLIENTELE_ADMIN_PASSWORD", "another long password");
+    command.output().unwrap()
+}
+
+#[tokio::test]
+async fn add_staff_adds_people_to_the_practice_who_sign_in_with_their_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let created = create_admin(&db, Some("a long enough password"), "owner@ashdown.example");
+    assert!(created.status.success(), "{created:?}");
+    let staff = add_staff(&db, "Owner@Ashdown.example", "Sam@Ashdown.example", None);
+    assert!(staff.status.success(), "{staff:?}");
+    let said = String::from_utf8_lossy(&staff.stdout);
+    assert!(
+        said.contains("sam@ashdown.example") && said.contains("Ashdown Tax & Books"),
+        "{said}"
+    );
+    // Anyone on the staff names the practice, and an admin can be added.
+    let admin = add_staff(
+        &db,
+        "sam@ashdown.example",
+        "lee@ashdown.example",
+        Some("practice-admin"),
+    );
+    assert!(admin.status.success(), "{admin:?}");
+
+    let server = RunningServer::start_without_demo(&db, &[]);
+    for (email, role) in [
+        ("sam@ashdown.example", "staff"),
+        ("lee@ashdown.example", "practice_admin"),
+    ] {
+        let answer = sign_in(&server.url, email, "another long password").await;
+        assert_eq!(answer.status(), 200, "{email}");
+        let session: Value = answer.json().await.unwrap();
+        assert_eq!(session["user"]["role"], role);
+        assert_eq!(session["user"]["kind"], "staff");
+        assert_eq!(session["user"]["practice"]["name"], "Ashdown Tax & Books");
+    }
+    let sam: Value = sign_in(&server.url, "sam@ashdown.example", "another long password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sam["user"]["name"], "Sam Reed");
+}
+
+#[test]
+fn add_staff_refuses_an_unknown_practice_a_taken_email_and_a_wrong_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    assert!(
+        create_admin(&db, Some("a long enough password"), "owner@ashdown.example")
+            .status
+            .success()
+    );
+    let unknown = add_staff(&db, "nobody@ashdown.example", "sam@ashdown.example", None);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--practice-of"));
+    let taken = add_staff(&db, "owner@ashdown.example", "OWNER@ashdown.example", None);
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already"));
+    let wrong = add_staff(
+        &db,
+        "owner@ashdown.example",
+        "kim@ashdown.example",
+        Some("boss"),
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("boss"));
+    let staff = db.texts("SELECT email FROM staff ORDER BY id");
+    assert_eq!(
+        staff,
+        ["owner@ashdown.example"],
+        "nothing refused was added"
+    );
+}

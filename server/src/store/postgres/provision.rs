@@ -7,7 +7,7 @@
 //! with `BEGIN` on a connection of its own, each method runs its statements
 //! with `block_on`, and it is committed or rolled back at the end.
 
-use super::{PostgresStore, execute, id_at, is_unique_violation, row, sql_id};
+use super::{PostgresStore, execute, id_at, is_unique_violation, row, row_opt, sql_id};
 use crate::store::sqlite::{reason_str, role_str};
 use crate::store::{
     Actor, DocumentRecord, NewClient, NewStaff, Provision, Provisioning, StoreError, Subject,
@@ -121,6 +121,27 @@ impl Provision for InTransaction<'_, '_> {
             let id = StaffId(id_at(&inserted, 0)?);
             add_credentials(tx, &staff.email, &staff.password_hash, Subject::Staff(id)).await?;
             Ok(id)
+        })
+    }
+
+    fn practice_of_staff(&mut self, email: &str) -> Result<Option<Practice>, StoreError> {
+        let tx = self.tx;
+        self.runtime.block_on(async {
+            let found = row_opt(
+                tx,
+                "SELECT p.id, p.name FROM staff s JOIN practice p ON p.id = s.practice_id
+                 WHERE s.email = $1",
+                &[&email],
+            )
+            .await?;
+            found
+                .map(|found| {
+                    Ok(Practice {
+                        id: PracticeId(id_at(&found, 0)?),
+                        name: found.try_get(1)?,
+                    })
+                })
+                .transpose()
         })
     }
 

@@ -81,6 +81,22 @@ impl Provision for InTransaction<'_> {
         Ok(id)
     }
 
+    fn practice_of_staff(&mut self, email: &str) -> Result<Option<Practice>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let found: Option<(u64, String)> = self
+            .0
+            .prepare_cached(
+                "SELECT p.id, p.name FROM staff s JOIN practice p ON p.id = s.practice_id
+                 WHERE s.email = ?1",
+            )?
+            .query_row([email], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        Ok(found.map(|(id, name)| Practice {
+            id: PracticeId(id),
+            name,
+        }))
+    }
+
     fn add_client(&mut self, new: NewClient) -> Result<Client, StoreError> {
         if new.users.is_empty() || new.owner >= new.users.len() {
             return Err(StoreError::Internal(
