@@ -1,7 +1,8 @@
 //! `clientele-server create-admin`: creates a practice and its first
 //! practice admin in a database, for a real start without demo data; and
 //! `add-staff`, which adds another member of staff (or admin) to the
-//! practice of someone already in it. The password comes from
+//! practice of someone already in it; and `set-password`, which gives
+//! anyone who signs in a new password. The password comes from
 //! `CLIENTELE_ADMIN_PASSWORD`, or is asked for on the terminal, and must
 //! pass `core`'s password rule.
 
@@ -103,6 +104,27 @@ pub fn add_staff(store: &dyn Provisioning, colleague: NewColleague) -> Result<St
     };
     Ok(format!(
         "Added {email} to {practice:?} as a {role}. They sign in with the password you gave."
+    ))
+}
+
+/// Gives the person who signs in with `email` (staff or a client's user) a
+/// new password, ending their sessions; answers a sentence for the person
+/// who ran it, or why not.
+pub fn set_password(store: &dyn Provisioning, email: &str) -> Result<String, String> {
+    let normalised = normalise_email(email);
+    let password_hash = new_password("set-password", &normalised)?;
+    let mut found = false;
+    store
+        .provision(&mut |tx| {
+            found = tx.set_password(&normalised, &password_hash)?;
+            Ok(())
+        })
+        .map_err(|error| format!("could not set the password: {error}"))?;
+    if !found {
+        return Err(format!("nobody signs in with {email:?}"));
+    }
+    Ok(format!(
+        "Set a new password for {normalised}; they were signed out everywhere."
     ))
 }
 

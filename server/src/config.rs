@@ -58,6 +58,14 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value_t = RoleArg::Staff)]
         role: RoleArg,
     },
+    /// Gives someone who signs in (staff or a client's user) a new password
+    /// and signs them out everywhere, then exits. The password comes from
+    /// CLIENTELE_ADMIN_PASSWORD, or is asked for on a terminal.
+    SetPassword {
+        /// The email they sign in with.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// A staff role on the command line.

@@ -126,6 +126,15 @@ pub async fn main(cli: Cli) -> Result<(), String> {
             println!("{done}");
             Ok(())
         }
+        Some(CliCommand::SetPassword { email }) => {
+            let store = open_store(&cli.config.db, cli.config.durability).await?;
+            let done =
+                tokio::task::spawn_blocking(move || admin::set_password(store.as_ref(), &email))
+                    .await
+                    .map_err(|error| format!("set-password failed: {error}"))??;
+            println!("{done}");
+            Ok(())
+        }
         None => run(cli.config).await,
     }
 }

@@ -190,3 +190,62 @@ fn add_staff_refuses_an_unknown_practice_a_taken_email_and_a_wrong_role() {
         "nothing refused was added"
     );
 }
+
+fn set_password(db: &TestDb, email: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_clientele-server"))
+        .args(["set-password", "--email", email])
+        .arg("--db")
+        .arg(db.location())
+        .stdin(std::process::Stdio::null())
+        .env("CLIENTELE_ADMIN_PASSWORD", "a brand new password")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn set_password_gives_a_new_password_and_signs_the_person_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::fresh(dir.path());
+    let created = create_admin(&db, Some("a long enough password"), "owner@ashdown.example");
+    assert!(created.status.success(), "{created:?}");
+    let server = RunningServer::start_without_demo(&db, &[]);
+    let signed_in = server
+        .client_as_with("owner@ashdown.example", "a long enough password")
+        .await;
+    let session = format!("{}/api/session", server.url);
+    assert_eq!(signed_in.get(&session).send().await.unwrap().status(), 200);
+
+    // Locked out by five wrong passwords (someone guessing, or forgetting).
+    for _ in 0..5 {
+        sign_in(&server.url, "owner@ashdown.example", "not the password").await;
+    }
+    let locked = sign_in(
+        &server.url,
+        "owner@ashdown.example",
+        "a long enough password",
+    )
+    .await;
+    assert_eq!(locked.status(), 429);
+
+    let set = set_password(&db, "Owner@Ashdown.example");
+    assert!(set.status.success(), "{set:?}");
+    assert!(String::from_utf8_lossy(&set.stdout).contains("owner@ashdown.example"));
+    assert_eq!(
+        signed_in.get(&session).send().await.unwrap().status(),
+        401,
+        "the old session has ended"
+    );
+    let old = sign_in(
+        &server.url,
+        "owner@ashdown.example",
+        "a long enough password",
+    )
+    .await;
+    assert_eq!(old.status(), 401);
+    let new = sign_in(&server.url, "owner@ashdown.example", "a brand new password").await;
+    assert_eq!(new.status(), 200, "and the lockout is lifted");
+
+    let unknown = set_password(&db, "nobody@ashdown.example");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody signs in"));
+}
