@@ -23,7 +23,9 @@ pub use onboarding::{
 pub use portal::{Portal, PortalAccount, PortalBusiness, PortalMe};
 pub use reextract::{ExtractNowRequest, ImpactView};
 pub use schedule::{CancelScheduleRequest, ScheduleDeactivationRequest};
-pub use session::{ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind};
+pub use session::{
+    ChangePasswordRequest, ClientRef, Session, SessionRole, SessionUser, SignInRequest, UserKind,
+};
 
 use crate::ids::{BusinessId, ClientId, UserId};
 use crate::model::{Client, Status};

@@ -81,6 +81,9 @@ pub enum AppError {
     /// A new password that `core`'s rule refuses.
     #[error("{0}")]
     WeakPassword(WeakPassword),
+    /// Changing a password, the current one given was wrong.
+    #[error("The current password is not right.")]
+    WrongPassword,
     /// An imported file over [`crate::routes::import::MAX_IMPORT_BYTES`].
     #[error("The file is larger than 5 MiB. Split it into smaller files and import each.")]
     ImportTooLarge,
@@ -202,6 +205,7 @@ impl AppError {
             AppError::InvitationNotFound => (StatusCode::NOT_FOUND, "invitation_not_found"),
             AppError::Gone(error) => (StatusCode::GONE, error.code()),
             AppError::WeakPassword(_) => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
+            AppError::WrongPassword => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_password"),
             AppError::ImportTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
             AppError::ImportInvalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "import_invalid"),
             AppError::InjectedFault => (StatusCode::INTERNAL_SERVER_ERROR, "injected_fault"),

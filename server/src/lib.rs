@@ -83,6 +83,7 @@ pub fn api_routes() -> [OpenApiRouter<AppState>; 3] {
             routes::session::current,
             routes::session::sign_out
         ))
+        .routes(utoipa_axum::routes!(routes::session::change_password))
         .routes(utoipa_axum::routes!(routes::clients::practice))
         .routes(utoipa_axum::routes!(routes::clients::activity))
         .routes(utoipa_axum::routes!(routes::portal::portal))

@@ -17,6 +17,18 @@ pub struct SignInRequest {
     pub password: String,
 }
 
+/// Body of `POST /api/session/password`: the signed-in person changes their
+/// own password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    /// The password they sign in with now.
+    pub current_password: String,
+    /// The new one: at least 12 characters.
+    pub new_password: String,
+}
+
 /// Whether a signed-in person works for the practice or uses a client's
 /// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! Signing in and out: `POST`, `GET` and `DELETE /api/session`.
+//! Signing in and out: `POST`, `GET` and `DELETE /api/session`; and
+//! changing one's own password, `POST /api/session/password`.
 //!
 //! Sign-in is throttled per email by `core`'s rule (each attempt counted as
 //! a failure, atomically, until its password proves right), checks the password with
@@ -17,8 +18,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use clientele_core::Timestamp;
-use clientele_core::identity::{SIGN_IN_WINDOW_MS, normalise_email};
-use clientele_core::wire::{ErrorBody, Session, SignInRequest};
+use clientele_core::identity::{SIGN_IN_WINDOW_MS, check_new_password, normalise_email};
+use clientele_core::wire::{ChangePasswordRequest, ErrorBody, Session, SignInRequest};
 
 /// `POST /api/session`.
 #[utoipa::path(
@@ -147,4 +148,67 @@ pub async fn sign_out(State(state): State<AppState>, caller: Caller) -> Result<R
     state.blocking(move |store| store.end_session(key)).await?;
     let cookie = auth::session_clear_cookie(state.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}
+
+/// `POST /api/session/password`: the signed-in person changes their own
+/// password. The current one is checked as a sign-in's is, counted against
+/// the same limit (so a left-open session cannot be used to guess it), and
+/// every other session of theirs ends; this one goes on.
+#[utoipa::path(
+    post,
+    path = "/api/session/password",
+    tag = "session",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed: the person's other sessions have ended"),
+        (status = 400, description = "Malformed JSON or a missing field (`bad_request`)", body = ErrorBody),
+        (status = 401, description = "No live session (`unauthenticated`)", body = ErrorBody),
+        (status = 403, description = "No or a wrong X-CSRF-Token (`csrf_failed`)", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "The current password is wrong (`wrong_password`), or the new one has fewer than 12 characters (`weak_password`)", body = ErrorBody),
+        (status = 429, description = "Five wrong passwords for this email in 15 minutes, here or at sign-in (`too_many_attempts`)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until it may be tried again")))
+    ),
+    security(("session" = [], "csrf" = []))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: JsonBody<ChangePasswordRequest>,
+) -> Result<StatusCode, AppError> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.value;
+    check_new_password(&new_password).map_err(AppError::WeakPassword)?;
+    let email = normalise_email(&caller.user.email);
+    let now = state.clock.now();
+    let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
+    let claimed = email.clone();
+    state
+        .blocking(move |store| store.claim_sign_in_attempt(&claimed, now, window_start))
+        .await?
+        .map_err(AppError::TooManyAttempts)?;
+    let lookup = email.clone();
+    let credentials = state
+        .blocking(move |store| store.credentials(&lookup))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let hash = tokio::task::spawn_blocking(move || {
+        if !password::verify(&current_password, &credentials.password_hash) {
+            return Err(AppError::WrongPassword);
+        }
+        password::hash(&new_password).map_err(AppError::Internal)
+    })
+    .await
+    .map_err(|error| AppError::Internal(format!("changing a password failed: {error}")))??;
+    let keep = caller.key;
+    state
+        .blocking(move |store| {
+            store.change_password(&email, &hash, keep)?;
+            store.clear_sign_in_failures(&email)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

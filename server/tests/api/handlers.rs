@@ -566,6 +566,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             "/api/portal/businesses/{id}/documents",
             "/api/practice",
             "/api/session",
+            "/api/session/password",
         ]
     );
 

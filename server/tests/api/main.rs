@@ -19,6 +19,7 @@ mod invitations;
 mod list_paging;
 mod live;
 mod onboarding;
+mod passwords;
 mod read_cache;
 mod receipts;
 mod reextract;

@@ -132,6 +132,10 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
                 "POST /api/session" => Sent::Json(
                     json!({ "email": ADMIN, "password": clientele_server::DEMO_PASSWORD }),
                 ),
+                "POST /api/session/password" => Sent::Json(json!({
+                    "current_password": clientele_server::DEMO_PASSWORD,
+                    "new_password": "a fresh long password"
+                })),
                 "POST /api/businesses/{id}/documents"
                 | "POST /api/portal/businesses/{id}/documents" => Sent::Upload,
                 "POST /api/documents/{id}/retry" => Sent::Json(json!({})),
@@ -179,7 +183,7 @@ async fn operations(app: &TestApp) -> Vec<(String, Operation)> {
             operations.push((key, Operation { method, path, body }));
         }
     }
-    assert_eq!(operations.len(), 39, "every operation is in the table");
+    assert_eq!(operations.len(), 40, "every operation is in the table");
     operations
 }
 
@@ -209,6 +213,8 @@ fn expected(key: &str) -> Expected {
     match key {
         "GET /api/health" | "POST /api/session" => refused(None, None, None, None),
         "GET /api/session" | "DELETE /api/session" => refused(UNAUTHENTICATED, None, None, None),
+        // Everyone signed in changes their own password, and only theirs.
+        "POST /api/session/password" => refused(UNAUTHENTICATED, None, None, None),
         // Everyone signed in hears of their own practice's changes, or
         // their own account's (which ones: tests/api/live.rs).
         "GET /api/events" => refused(UNAUTHENTICATED, None, None, None),
@@ -420,9 +426,11 @@ async fn staff_read_everything_add_documents_and_edit_clients() {
     let staff = app.sign_in_as(STAFF).await;
     for (key, operation) in operations(&app).await {
         // Signing out is checked on its own; here it would end the session,
-        // and so would accepting an invitation (which signs its person in).
+        // and so would signing in again or accepting an invitation (each
+        // starts a session of its own in place of the one it came with).
         if expected(&key).staff.is_some()
             || key == "DELETE /api/session"
+            || key == "POST /api/session"
             || key == "POST /api/invitations/{token}"
             || key.contains("portal")
         {

@@ -171,6 +171,31 @@ impl AccountStore for PostgresStore {
             Ok(())
         })
     }
+
+    fn change_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        keep: SessionKey,
+    ) -> Result<(), StoreError> {
+        self.write("changing a password", async |tx| {
+            execute(
+                tx,
+                "UPDATE credentials SET password_hash = $2 WHERE email = $1",
+                &[&email, &password_hash],
+            )
+            .await?;
+            execute(
+                tx,
+                "DELETE FROM sessions WHERE id_hash <> $2
+                 AND (staff_id IN (SELECT staff_id FROM credentials WHERE email = $1)
+                      OR user_id IN (SELECT user_id FROM credentials WHERE email = $1))",
+                &[&email, &&keep.0[..]],
+            )
+            .await?;
+            Ok(())
+        })
+    }
 }
 
 fn subject(staff: Option<u64>, user: Option<u64>) -> Result<Subject, StoreError> {

@@ -105,6 +105,25 @@ impl AccountStore for SqliteStore {
             Ok(())
         })
     }
+
+    fn change_password(
+        &self,
+        email: &str,
+        password_hash: &str,
+        keep: SessionKey,
+    ) -> Result<(), StoreError> {
+        self.write("changing a password", |tx| {
+            tx.prepare_cached("UPDATE credentials SET password_hash = ?2 WHERE email = ?1")?
+                .execute([email, password_hash])?;
+            tx.prepare_cached(
+                "DELETE FROM sessions WHERE id_hash <> ?2
+                 AND (staff_id IN (SELECT staff_id FROM credentials WHERE email = ?1)
+                      OR user_id IN (SELECT user_id FROM credentials WHERE email = ?1))",
+            )?
+            .execute(rusqlite::params![email, &keep.0[..]])?;
+            Ok(())
+        })
+    }
 }
 
 /// A session's row: CSRF token, staff id, user id, created, last seen.
