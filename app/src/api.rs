@@ -49,6 +49,9 @@ pub trait Api {
     fn sign_in(&self, email: &str, password: &str) -> ApiFuture<Session>;
     /// Ends the session.
     fn sign_out(&self) -> ApiFuture<()>;
+    /// Changes the signed-in person's own password; their other sessions
+    /// end. A wrong current password is a 422 `wrong_password`.
+    fn change_password(&self, current: &str, new: &str) -> ApiFuture<()>;
     /// A page of one view of the client list: `limit` rows from `from`,
     /// with the view's total and each tab's count.
     fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage>;

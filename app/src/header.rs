@@ -1,21 +1,25 @@
 //! The bar across the top of every signed-in page: the practice, who is
-//! signed in, and "Sign out". Signing out ends the session on the server
-//! first; only then does the app forget what it showed and go to sign-in.
+//! signed in, "Change password" and "Sign out". Signing out ends the
+//! session on the server first; only then does the app forget what it
+//! showed and go to sign-in.
 
 use crate::api::ApiError;
+use crate::change_password::ChangePasswordDialog;
 use crate::session::{Auth, SignedOutBy};
 use crate::store::Store;
 use crate::toast::Toasts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The practice's name, the person's name and "Sign out".
+/// The practice's name, the person's name, "Change password" and "Sign
+/// out".
 #[component]
 pub fn SignedInHeader() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let user = auth.user();
     let practice = user.as_ref().map(|user| user.practice.name.clone());
     let name = user.map(|user| user.name);
+    let changing = RwSignal::new(false);
     view! {
         <header class="app-header">
             <p class="practice">{practice}</p>
@@ -24,9 +28,15 @@ pub fn SignedInHeader() -> impl IntoView {
                     <span class="visually-hidden">"Signed in as "</span>
                     <span class="user-name">{name}</span>
                 </p>
+                <button type="button" class="button header-button" on:click=move |_| changing.set(true)>
+                    "Change password"
+                </button>
                 <SignOutButton />
             </div>
         </header>
+        {move || changing.get().then(|| view! {
+            <ChangePasswordDialog on_close=Callback::new(move |()| changing.set(false)) />
+        })}
     }
 }
 

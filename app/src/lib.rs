@@ -12,6 +12,7 @@ mod bulk_change;
 mod bulk_outcome;
 mod bulk_select;
 mod businesses;
+mod change_password;
 mod client_list;
 mod client_row;
 mod deactivate_wizard;

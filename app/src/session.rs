@@ -227,6 +227,10 @@ impl Api for EndsOn401 {
         self.inner.sign_out()
     }
 
+    fn change_password(&self, current: &str, new: &str) -> ApiFuture<()> {
+        self.watch(self.inner.change_password(current, new))
+    }
+
     fn clients(&self, query: &ListQuery, from: &PageFrom, limit: u64) -> ApiFuture<ClientPage> {
         self.watch(self.inner.clients(query, from, limit))
     }

@@ -86,6 +86,50 @@ async fn signing_in_lands_on_the_page_first_asked_for_and_signing_out_takes_the_
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_changed_password_signs_in_and_the_other_browser_is_signed_out() -> Outcome {
+    let mut harness = Harness::start("change-password").await?;
+    let other = signed_in_at(&mut harness, "/clients", STAFF).await?;
+    find::tab(&other, "Active clients").await?;
+    let browser = signed_in_at(&mut harness, "/clients", STAFF).await?;
+    find::button(&browser, "Change password")
+        .await?
+        .click()
+        .await?;
+    find::dialog(&browser).await?;
+    for (label, text) in [
+        ("Current password", DEMO_PASSWORD),
+        ("New password", "a fresh long password"),
+        ("Confirm new password", "a fresh long password"),
+    ] {
+        find::field(&browser, label).await?.send_keys(text).await?;
+    }
+    harness.screenshot(&browser, "change-password").await?;
+    find::dialog_button(&browser, "Change password")
+        .await?
+        .click()
+        .await?;
+    find::xpath(
+        &browser,
+        "//*[@role='dialog']//h2[normalize-space()='Password changed']",
+    )
+    .await?;
+    find::dialog_button(&browser, "Done").await?.click().await?;
+
+    // The other browser's session has ended: its next read asks for
+    // sign-in.
+    act::reload(&other).await?;
+    find::field(&other, "Password").await?;
+    // The new password signs in; the old one no longer does.
+    act::sign_out(&mut harness, &browser).await?;
+    act::open(&harness, &browser, "/clients").await?;
+    act::sign_in(&mut harness, &browser, STAFF, DEMO_PASSWORD).await?;
+    check::alert_says(&browser, "incorrect").await?;
+    act::sign_in(&mut harness, &browser, STAFF, "a fresh long password").await?;
+    find::tab(&browser, "Active clients").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn staff_see_no_manage_and_a_forged_change_is_forbidden() -> Outcome {
     let mut harness = Harness::start("staff").await?;
     let backend = Backend::new(&harness.url).await?;

@@ -7,9 +7,9 @@ use super::{
     OnProgress, PageFrom, UNEXPECTED_ANSWER, upload,
 };
 use clientele_core::wire::{
-    ActivityEntry, ClientPage, DocumentView, ErrorBody, ExtractNowRequest, ImpactView,
-    ImportPreview, ImportResult, Invitation, InvitationView, Items, NewClient, NewClientRequest,
-    Portal, Session, SignInRequest, UserInvitation,
+    ActivityEntry, ChangePasswordRequest, ClientPage, DocumentView, ErrorBody, ExtractNowRequest,
+    ImpactView, ImportPreview, ImportResult, Invitation, InvitationView, Items, NewClient,
+    NewClientRequest, Portal, Session, SignInRequest, UserInvitation,
 };
 use clientele_core::{BusinessId, Client, ClientId, Command, DocumentId, Target, UserId};
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
@@ -232,6 +232,19 @@ impl Api for HttpApi {
                 *kept = None;
             }
             answer
+        })
+    }
+
+    fn change_password(&self, current: &str, new: &str) -> ApiFuture<()> {
+        let request = self
+            .change_request(Method::POST, "/api/session/password")
+            .json(&ChangePasswordRequest {
+                current_password: current.to_owned(),
+                new_password: new.to_owned(),
+            });
+        Box::pin(async move {
+            let request = request.map_err(|error| ApiError::Network(error.to_string()))?;
+            succeeded(request.send().await).await.map(|_| ())
         })
     }
 

@@ -198,6 +198,8 @@ pub struct FakeServer {
     pub extract_replies: Mutex<HashMap<String, Vec<DocumentView>>>,
     /// When set, reading a deactivation's impact fails with this.
     pub impact_failure: Mutex<Option<ApiError>>,
+    /// The new passwords asked for, in order.
+    pub password_changes: Mutex<Vec<String>>,
 }
 
 /// The live updates: the app's listener while its stream is open, which a
@@ -243,6 +245,7 @@ impl Default for FakeServer {
             extract_lost_answers: Mutex::new(0),
             extract_replies: Mutex::new(HashMap::new()),
             impact_failure: Mutex::new(None),
+            password_changes: Mutex::new(Vec::new()),
         }
     }
 }
@@ -319,6 +322,22 @@ impl Api for FakeServer {
         Box::pin(async move {
             crate::sleep(delay).await;
             answer
+        })
+    }
+
+    fn change_password(&self, current: &str, new: &str) -> ApiFuture<()> {
+        if let Some(refused) = self.unauthenticated() {
+            return refused;
+        }
+        self.password_changes.lock().unwrap().push(new.to_owned());
+        ready(if current == PASSWORD {
+            Ok(())
+        } else {
+            Err(refusal(
+                422,
+                "wrong_password",
+                "The current password is not right.",
+            ))
         })
     }
 

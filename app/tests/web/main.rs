@@ -16,6 +16,7 @@ mod interleavings;
 mod invitations;
 mod live;
 mod onboarding;
+mod passwords;
 mod portal;
 mod reextract;
 mod schedule;
