@@ -21,7 +21,7 @@ pub fn field(id: &str) -> web_sys::HtmlInputElement {
         .unchecked_into()
 }
 
-async fn type_into(id: &str, text: &str) {
+pub async fn type_into(id: &str, text: &str) {
     let input = field(id);
     input.set_value(text);
     fire(&input, "input");
@@ -29,7 +29,7 @@ async fn type_into(id: &str, text: &str) {
 }
 
 /// The message shown beside the field `id`.
-fn message_of(id: &str) -> String {
+pub fn message_of(id: &str) -> String {
     document()
         .get_element_by_id(&format!("{id}-error"))
         .and_then(|message| message.text_content())

@@ -1,25 +1,10 @@
 //! "Change password" in the header: `core`'s rule before sending, the
 //! server's refusal said in the dialog, and the change confirmed.
 
-use crate::browser::fire;
-use crate::onboarding::field;
+use crate::onboarding::{message_of, type_into};
 use crate::*;
 use clientele_core::identity::WeakPassword;
 use wasm_bindgen_test::*;
-
-async fn type_into(id: &str, text: &str) {
-    let input = field(id);
-    input.set_value(text);
-    fire(&input, "input");
-    settle().await;
-}
-
-fn message_of(id: &str) -> String {
-    document()
-        .get_element_by_id(&format!("{id}-error"))
-        .and_then(|message| message.text_content())
-        .unwrap_or_default()
-}
 
 #[wasm_bindgen_test]
 async fn a_short_or_mismatched_new_password_is_refused_before_sending() {

@@ -45,12 +45,7 @@ pub async fn sign_in(
     let SignInRequest { email, password } = body.value;
     let email = normalise_email(&email);
     let now = state.clock.now();
-    let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
-    let claimed = email.clone();
-    state
-        .blocking(move |store| store.claim_sign_in_attempt(&claimed, now, window_start))
-        .await?
-        .map_err(AppError::TooManyAttempts)?;
+    claim_attempt(&state, &email, now).await?;
 
     let lookup = email.clone();
     let credentials = state
@@ -83,6 +78,17 @@ pub async fn sign_in(
 /// Starts a new session for `subject`, ending the one the request came
 /// with, and answers with the session and its cookie (also used when an
 /// invitation is accepted).
+/// Counts an attempt at `email`'s password as failed until it proves
+/// right, or answers 429 once `core` says the email is locked out.
+async fn claim_attempt(state: &AppState, email: &str, now: Timestamp) -> Result<(), AppError> {
+    let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
+    let claimed = email.to_owned();
+    state
+        .blocking(move |store| store.claim_sign_in_attempt(&claimed, now, window_start))
+        .await?
+        .map_err(AppError::TooManyAttempts)
+}
+
 pub(super) async fn start(
     state: &AppState,
     headers: &HeaderMap,
@@ -183,13 +189,7 @@ pub async fn change_password(
     } = body.value;
     check_new_password(&new_password).map_err(AppError::WeakPassword)?;
     let email = normalise_email(&caller.user.email);
-    let now = state.clock.now();
-    let window_start = Timestamp(now.0 - SIGN_IN_WINDOW_MS);
-    let claimed = email.clone();
-    state
-        .blocking(move |store| store.claim_sign_in_attempt(&claimed, now, window_start))
-        .await?
-        .map_err(AppError::TooManyAttempts)?;
+    claim_attempt(&state, &email, state.clock.now()).await?;
     let lookup = email.clone();
     let credentials = state
         .blocking(move |store| store.credentials(&lookup))
