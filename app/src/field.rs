@@ -2,6 +2,7 @@
 //! is wrong (in `core`'s words), and the field points at it with
 //! `aria-describedby`, so screen readers read it with the field.
 
+use clientele_core::reason::MAX_REASON_CHARS;
 use leptos::prelude::*;
 
 /// One labelled input bound to `value`, with `error` shown below it.
@@ -61,15 +62,15 @@ pub fn checked<T, E: ToString>(
     }
 }
 
-/// The optional reason of a deactivation, up to 500 characters (as the
-/// server takes it), bound to `reason`.
+/// The optional reason of a deactivation, up to `core`'s
+/// [`MAX_REASON_CHARS`] (as the server takes it), bound to `reason`.
 #[component]
 pub fn ReasonField(label: &'static str, reason: RwSignal<String>) -> impl IntoView {
     view! {
         <label class="field">
             <span>{label}</span>
             <textarea
-                maxlength="500"
+                maxlength=MAX_REASON_CHARS
                 rows="2"
                 prop:value=move || reason.get()
                 on:input=move |event| reason.set(event_target_value(&event))

@@ -27,6 +27,7 @@ mod model;
 pub mod onboarding;
 pub mod permissions;
 pub mod portal;
+pub mod reason;
 pub mod reextract;
 mod rules;
 pub mod schedule;

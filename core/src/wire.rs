@@ -198,13 +198,7 @@ pub struct DeactivateClientRequest {
     /// Why, for the activity log: at most 500 characters, no control
     /// characters but new lines; blank means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 500,
-            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::reason::schema))]
     pub reason: Option<String>,
 }
 
@@ -220,13 +214,7 @@ pub struct DeactivateBusinessRequest {
     /// Why, for the activity log: at most 500 characters, no control
     /// characters but new lines; blank means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 500,
-            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::reason::schema))]
     pub reason: Option<String>,
 }
 

@@ -33,20 +33,11 @@ impl IdempotencyKey {
     }
 }
 
-/// The optional reason for a deactivation: at most 500 characters; blank
-/// means none.
+/// The optional reason for a deactivation, as `core` keeps it
+/// ([`clientele_core::reason::reason`]); a refusal is a 400 naming it.
 pub fn parse_reason(raw: Option<String>) -> Result<Option<String>, InvalidInput> {
-    let Some(reason) = raw else { return Ok(None) };
-    let reason = reason.trim();
-    if reason.chars().count() > 500 {
-        return Err(InvalidInput("reason must be at most 500 characters".into()));
-    }
-    if reason.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(InvalidInput(
-            "reason must not contain control characters".into(),
-        ));
-    }
-    Ok((!reason.is_empty()).then(|| reason.to_owned()))
+    clientele_core::reason::reason(raw.as_deref())
+        .map_err(|refused| InvalidInput(refused.to_string()))
 }
 
 /// A whole number written as digits, or as a number with a zero fraction

@@ -18,13 +18,7 @@ pub struct ScheduleDeactivationRequest {
     pub new_owner_id: UserId,
     /// Why, for the activity log: at most 500 characters; blank means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 500,
-            pattern = r"^[^\u0000-\u0009\u000b-\u001f\u007f-\u009f]*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::reason::schema))]
     pub reason: Option<String>,
 }
 

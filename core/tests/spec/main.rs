@@ -14,6 +14,7 @@ mod onboarding;
 mod permissions;
 mod portal;
 mod properties;
+mod reason;
 mod reextract;
 mod rules;
 mod schedule;
