@@ -203,10 +203,23 @@ pub fn accept_invitation(
     Ok(())
 }
 
+/// When the link of an invitation made at `created_at` stops working:
+/// [`INVITATION_LIFETIME_MS`] after it was made.
+pub fn link_expires_at(created_at: Timestamp) -> Timestamp {
+    Timestamp(created_at.0 + INVITATION_LIFETIME_MS)
+}
+
 /// Whether the link of an invitation made at `created_at` has stopped
-/// working by `now`: [`INVITATION_LIFETIME_MS`] after it was made.
+/// working by `now`.
 pub fn link_expired(created_at: Timestamp, now: Timestamp) -> bool {
-    now.0 - created_at.0 >= INVITATION_LIFETIME_MS
+    now.0 >= link_expires_at(created_at).0
+}
+
+/// Whether a user cannot get in until they are sent a new link: they have
+/// not set a password (`accepted`), and their latest unused invitation,
+/// made at `invited_at`, has expired, or they have none.
+pub fn needs_new_link(accepted: bool, invited_at: Option<Timestamp>, now: Timestamp) -> bool {
+    !accepted && invited_at.is_none_or(|at| link_expired(at, now))
 }
 
 /// Whether `user` of `client` may be sent a new invitation link, which

@@ -4,7 +4,8 @@
 use crate::fixtures::*;
 use clientele_core::onboarding::{
     INVITATION_LIFETIME_MS, OnboardingError, accept_invitation, can_add_business, client_code,
-    code_is_free, email, email_is_free_in, link_expired, name, renew_invitation,
+    code_is_free, email, email_is_free_in, link_expired, link_expires_at, name, needs_new_link,
+    renew_invitation,
 };
 use clientele_core::{ErrorKind, RuleError, Timestamp};
 
@@ -105,6 +106,20 @@ fn a_link_stops_working_seven_days_after_it_was_made() {
         made,
         Timestamp(5_000 + INVITATION_LIFETIME_MS)
     ));
+    assert_eq!(
+        link_expires_at(made),
+        Timestamp(5_000 + INVITATION_LIFETIME_MS)
+    );
+}
+
+#[test]
+fn a_user_needs_a_new_link_when_theirs_expired_or_they_have_none() {
+    let made = Timestamp(5_000);
+    let later = Timestamp(5_000 + INVITATION_LIFETIME_MS);
+    assert!(!needs_new_link(false, Some(made), made));
+    assert!(needs_new_link(false, Some(made), later));
+    assert!(needs_new_link(false, None, made));
+    assert!(!needs_new_link(true, None, later), "they sign in");
 }
 
 #[test]

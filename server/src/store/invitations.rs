@@ -2,11 +2,11 @@
 //! have set a password, the latest link of those who have not, and a new
 //! link for one of them that replaces the last. `core` decides who may have one
 //! ([`clientele_core::onboarding::renew_invitation`]) and when a link stops
-//! working ([`clientele_core::onboarding::link_expired`]).
+//! working ([`clientele_core::onboarding::link_expires_at`]).
 
 use super::{Actor, Idempotency, NewInvitation, Outcome, StoreError};
 use crate::domain::format_time;
-use clientele_core::onboarding::{INVITATION_LIFETIME_MS, link_expired};
+use clientele_core::onboarding::{link_expires_at, needs_new_link};
 use clientele_core::wire::{Invitation, UserInvitation};
 use clientele_core::{ClientId, PracticeId, Timestamp, UserId};
 
@@ -28,10 +28,8 @@ impl InvitationOf {
             user_id: self.user,
             accepted: self.accepted,
             invited_at: self.invited_at.map(format_time),
-            expires_at: self
-                .invited_at
-                .map(|at| format_time(Timestamp(at.0 + INVITATION_LIFETIME_MS))),
-            expired: !self.accepted && self.invited_at.is_none_or(|at| link_expired(at, now)),
+            expires_at: self.invited_at.map(|at| format_time(link_expires_at(at))),
+            expired: needs_new_link(self.accepted, self.invited_at, now),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Actor, Change, Idempotency, ListQuery, Outcome, StoreError, Subject};
 use crate::domain::format_time;
-use clientele_core::onboarding::INVITATION_LIFETIME_MS;
+use clientele_core::onboarding::link_expires_at;
 use clientele_core::wire::{
     AddedUser, ImportPreview, ImportedClient, Invitation, InvitationView, NewClient,
     NewClientRequest,
@@ -40,7 +40,7 @@ impl NewInvitation {
             email: user.email.clone(),
             token: self.token.clone(),
             link: self.link(),
-            expires_at: format_time(Timestamp(at.0 + INVITATION_LIFETIME_MS)),
+            expires_at: format_time(link_expires_at(at)),
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::store::{
     NewInvitation, OnboardingStore, Outcome, StoreError, Subject, Taken,
 };
 use clientele_core::onboarding::{
-    self, Draft, INVITATION_LIFETIME_MS, NewIds, OnboardingError, new_client,
+    self, Draft, NewIds, OnboardingError, link_expires_at, new_client,
 };
 use clientele_core::search;
 use clientele_core::wire::{
@@ -124,9 +124,9 @@ impl OnboardingStore for PostgresStore {
                             email: row.try_get(1)?,
                             account: row.try_get(2)?,
                             practice: row.try_get(3)?,
-                            expires_at: crate::domain::format_time(Timestamp(
-                                created_at + INVITATION_LIFETIME_MS,
-                            )),
+                            expires_at: crate::domain::format_time(link_expires_at(Timestamp(
+                                created_at,
+                            ))),
                         },
                         created_at: Timestamp(created_at),
                         used: row.try_get(5)?,
