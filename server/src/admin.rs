@@ -7,7 +7,7 @@
 //! pass `core`'s password rule.
 
 use crate::auth::password;
-use crate::store::{NewStaff, Provisioning, StoreError};
+use crate::store::{AccountStore, NewStaff, Provisioning, StoreError};
 use clientele_core::StaffRole;
 use clientele_core::identity::{check_new_password, normalise_email};
 use std::io::IsTerminal;
@@ -110,15 +110,11 @@ pub fn add_staff(store: &dyn Provisioning, colleague: NewColleague) -> Result<St
 /// Gives the person who signs in with `email` (staff or a client's user) a
 /// new password, ending their sessions; answers a sentence for the person
 /// who ran it, or why not.
-pub fn set_password(store: &dyn Provisioning, email: &str) -> Result<String, String> {
+pub fn set_password(store: &dyn AccountStore, email: &str) -> Result<String, String> {
     let normalised = normalise_email(email);
     let password_hash = new_password("set-password", &normalised)?;
-    let mut found = false;
-    store
-        .provision(&mut |tx| {
-            found = tx.set_password(&normalised, &password_hash)?;
-            Ok(())
-        })
+    let found = store
+        .set_password(&normalised, &password_hash, None)
         .map_err(|error| format!("could not set the password: {error}"))?;
     if !found {
         return Err(format!("nobody signs in with {email:?}"));

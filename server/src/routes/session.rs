@@ -75,9 +75,6 @@ pub async fn sign_in(
     Ok(session)
 }
 
-/// Starts a new session for `subject`, ending the one the request came
-/// with, and answers with the session and its cookie (also used when an
-/// invitation is accepted).
 /// Counts an attempt at `email`'s password as failed until it proves
 /// right, or answers 429 once `core` says the email is locked out.
 async fn claim_attempt(state: &AppState, email: &str, now: Timestamp) -> Result<(), AppError> {
@@ -89,6 +86,9 @@ async fn claim_attempt(state: &AppState, email: &str, now: Timestamp) -> Result<
         .map_err(AppError::TooManyAttempts)
 }
 
+/// Starts a new session for `subject`, ending the one the request came
+/// with, and answers with the session and its cookie (also used when an
+/// invitation is accepted).
 pub(super) async fn start(
     state: &AppState,
     headers: &HeaderMap,
@@ -205,10 +205,7 @@ pub async fn change_password(
     .map_err(|error| AppError::Internal(format!("changing a password failed: {error}")))??;
     let keep = caller.key;
     state
-        .blocking(move |store| {
-            store.change_password(&email, &hash, keep)?;
-            store.clear_sign_in_failures(&email)
-        })
+        .blocking(move |store| store.set_password(&email, &hash, Some(keep)))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -96,13 +96,13 @@ pub trait AccountStore: Send + Sync + 'static {
     fn touch_session(&self, key: SessionKey, at: Timestamp) -> Result<(), StoreError>;
     /// Ends a session; its cookie is worthless from then on.
     fn end_session(&self, key: SessionKey) -> Result<(), StoreError>;
-    /// Gives the login of a normalised email a new password hash and ends
-    /// its sessions but `keep` (the one that changed it), in one
-    /// transaction.
-    fn change_password(
+    /// Gives the login of a normalised email a new password hash, ends its
+    /// sessions but `keep` (the one that changed it, if any) and forgets its
+    /// failed sign-ins, in one transaction; whether there is such a login.
+    fn set_password(
         &self,
         email: &str,
         password_hash: &str,
-        keep: SessionKey,
-    ) -> Result<(), StoreError>;
+        keep: Option<SessionKey>,
+    ) -> Result<bool, StoreError>;
 }

@@ -99,10 +99,6 @@ pub trait Provision {
     /// The practice of the member of staff with this (normalised) email,
     /// if there is one.
     fn practice_of_staff(&mut self, email: &str) -> Result<Option<Practice>, StoreError>;
-    /// Gives the login with this (normalised) email a new password hash,
-    /// ends its sessions and forgets its failed sign-ins; whether there is
-    /// such a login.
-    fn set_password(&mut self, email: &str, password_hash: &str) -> Result<bool, StoreError>;
     /// Creates a client with its users and businesses, at version 1.
     fn add_client(&mut self, client: NewClient) -> Result<Client, StoreError>;
     /// Stores a document as given.

@@ -172,28 +172,35 @@ impl AccountStore for PostgresStore {
         })
     }
 
-    fn change_password(
+    fn set_password(
         &self,
         email: &str,
         password_hash: &str,
-        keep: SessionKey,
-    ) -> Result<(), StoreError> {
-        self.write("changing a password", async |tx| {
-            execute(
+        keep: Option<SessionKey>,
+    ) -> Result<bool, StoreError> {
+        self.write("setting a password", async |tx| {
+            let changed = execute(
                 tx,
                 "UPDATE credentials SET password_hash = $2 WHERE email = $1",
                 &[&email, &password_hash],
             )
             .await?;
+            let keep = keep.as_ref().map(|key| &key.0[..]);
             execute(
                 tx,
-                "DELETE FROM sessions WHERE id_hash <> $2
+                "DELETE FROM sessions WHERE id_hash IS DISTINCT FROM $2
                  AND (staff_id IN (SELECT staff_id FROM credentials WHERE email = $1)
                       OR user_id IN (SELECT user_id FROM credentials WHERE email = $1))",
-                &[&email, &&keep.0[..]],
+                &[&email, &keep],
             )
             .await?;
-            Ok(())
+            execute(
+                tx,
+                "DELETE FROM sign_in_failures WHERE email = $1",
+                &[&email],
+            )
+            .await?;
+            Ok(changed == 1)
         })
     }
 }

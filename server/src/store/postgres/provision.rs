@@ -145,26 +145,6 @@ impl Provision for InTransaction<'_, '_> {
         })
     }
 
-    fn set_password(&mut self, email: &str, password_hash: &str) -> Result<bool, StoreError> {
-        let tx = self.tx;
-        self.runtime.block_on(async {
-            let changed = execute(
-                tx,
-                "UPDATE credentials SET password_hash = $2 WHERE email = $1",
-                &[&email, &password_hash],
-            )
-            .await?;
-            for sql in [
-                "DELETE FROM sessions WHERE staff_id IN (SELECT staff_id FROM credentials WHERE email = $1)
-                    OR user_id IN (SELECT user_id FROM credentials WHERE email = $1)",
-                "DELETE FROM sign_in_failures WHERE email = $1",
-            ] {
-                execute(tx, sql, &[&email]).await?;
-            }
-            Ok(changed == 1)
-        })
-    }
-
     fn add_client(&mut self, new: NewClient) -> Result<Client, StoreError> {
         if new.users.is_empty() || new.owner >= new.users.len() {
             return Err(StoreError::Internal(

@@ -106,22 +106,28 @@ impl AccountStore for SqliteStore {
         })
     }
 
-    fn change_password(
+    fn set_password(
         &self,
         email: &str,
         password_hash: &str,
-        keep: SessionKey,
-    ) -> Result<(), StoreError> {
-        self.write("changing a password", |tx| {
-            tx.prepare_cached("UPDATE credentials SET password_hash = ?2 WHERE email = ?1")?
+        keep: Option<SessionKey>,
+    ) -> Result<bool, StoreError> {
+        self.write("setting a password", |tx| {
+            let changed = tx
+                .prepare_cached("UPDATE credentials SET password_hash = ?2 WHERE email = ?1")?
                 .execute([email, password_hash])?;
             tx.prepare_cached(
-                "DELETE FROM sessions WHERE id_hash <> ?2
+                "DELETE FROM sessions WHERE id_hash IS NOT ?2
                  AND (staff_id IN (SELECT staff_id FROM credentials WHERE email = ?1)
                       OR user_id IN (SELECT user_id FROM credentials WHERE email = ?1))",
             )?
-            .execute(rusqlite::params![email, &keep.0[..]])?;
-            Ok(())
+            .execute(rusqlite::params![
+                email,
+                keep.as_ref().map(|key| &key.0[..])
+            ])?;
+            tx.prepare_cached("DELETE FROM sign_in_failures WHERE email = ?1")?
+                .execute([email])?;
+            Ok(changed == 1)
         })
     }
 }
